@@ -1,0 +1,17 @@
+package io.signaling.ports.health;
+
+import io.signaling.domain.health.HealthReport;
+
+/**
+ * What the application offers to probes: liveness and readiness as aggregated reports.
+ *
+ * <p>Direction: inbound, implemented by the health service, called by the HTTP adapter's health
+ * routes and by embedding hosts. Thread-safety: safe for concurrent probes; never blocks longer
+ * than the configured check timeout.
+ */
+public interface HealthQuery {
+
+    HealthReport liveness();
+
+    HealthReport readiness();
+}

@@ -1,0 +1,2 @@
+/** The structured logging port and its no-op implementation. */
+package io.signaling.ports.log;

@@ -1,0 +1,43 @@
+package io.signaling.ports.websocket;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One open WebSocket, as the core sees it.
+ *
+ * <p>Direction: outbound, implemented by the WebSocket adapter. Thread-safety: every method may be
+ * called from any thread, concurrently; frames of concurrent sends never interleave, and sends
+ * from one thread go out in the order made.
+ */
+public interface WebSocketConnection {
+
+    /** The server-assigned id, unique on this node, URL-safe. */
+    String id();
+
+    InetSocketAddress remoteAddress();
+
+    /** The headers of the upgrade request, names in lower case. */
+    Map<String, List<String>> requestHeaders();
+
+    /**
+     * Queues a text message and returns at once, never blocking the caller. The stage completes
+     * when the frame is written, or exceptionally (with {@link SendFailedException}) when the
+     * connection is closed or its outbound queue overflows; in the overflow case, and when a
+     * write does not complete within the send timeout, the adapter closes the connection as a slow
+     * consumer. Callers may ignore the stage.
+     */
+    CompletionStage<Void> send(String text);
+
+    /** Starts a close handshake with this code and reason; idempotent. */
+    void close(int code, String reason);
+
+    boolean isOpen();
+
+    /** A value the core attaches to the connection (its session state); adapter stores it. */
+    Object attachment();
+
+    void attach(Object attachment);
+}
