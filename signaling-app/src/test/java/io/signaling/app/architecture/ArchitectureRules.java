@@ -1,0 +1,74 @@
+package io.signaling.app.architecture;
+
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The dependency rules of the hexagon, shared by the test that checks the shipped code and the
+ * test that proves each rule can fail on a deliberately bad class set.
+ */
+final class ArchitectureRules {
+
+    static final String DOMAIN = "io.signaling.domain..";
+    static final String PORTS = "io.signaling.ports..";
+    static final String SERVICES = "io.signaling.application..";
+    static final String APP = "io.signaling.app..";
+    static final String ADAPTERS = "io.signaling.adapter..";
+    static final String OBSERVABILITY = "io.signaling.observability..";
+
+    static final String[] FRAMEWORKS = {
+        "io.undertow..", "org.xnio..", "jakarta..", "javax.websocket..", "org.slf4j..", "ch.qos.logback..",
+        "io.micrometer..", "io.prometheus..", "io.opentelemetry..", "com.fasterxml.jackson..",
+        "tools.jackson..", "org.apache.logging..", "redis.clients..", "io.lettuce..",
+    };
+
+    static final ArchRule DOMAIN_USES_JDK_ONLY = noClasses()
+            .that().resideInAPackage(DOMAIN)
+            .should().dependOnClassesThat().resideOutsideOfPackages("java..", DOMAIN)
+            .as("the domain depends on java.* only");
+
+    static final ArchRule CORE_IS_FRAMEWORK_FREE = noClasses()
+            .that().resideInAnyPackage(PORTS, SERVICES)
+            .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORKS)
+            .as("ports and application services import no framework");
+
+    static final ArchRule CORE_IGNORES_ADAPTERS_AND_APP = noClasses()
+            .that().resideInAnyPackage(DOMAIN, PORTS, SERVICES)
+            .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS, OBSERVABILITY, APP)
+            .as("domain, ports and services never import an adapter or the app");
+
+    static final ArchRule PORTS_NEVER_IMPORT_SERVICES = noClasses()
+            .that().resideInAPackage(PORTS)
+            .should().dependOnClassesThat().resideInAPackage(SERVICES)
+            .as("ports never import application services");
+
+    static final ArchRule ADAPTERS_ARE_INDEPENDENT = slices()
+            .matching("io.signaling.adapter.(*)..")
+            .should().notDependOnEachOther()
+            .as("an adapter module never imports another adapter module");
+
+    static final ArchRule ADAPTERS_IGNORE_APP_AND_OBSERVABILITY = noClasses()
+            .that().resideInAPackage(ADAPTERS)
+            .should().dependOnClassesThat().resideInAnyPackage(APP, OBSERVABILITY)
+            .as("adapters never import the app or the observability adapters");
+
+    static final ArchRule OBSERVABILITY_IGNORES_OTHER_ADAPTERS = noClasses()
+            .that().resideInAPackage(OBSERVABILITY)
+            .should().dependOnClassesThat().resideInAnyPackage(APP, ADAPTERS)
+            .as("the observability adapters never import another adapter or the app");
+
+    static final ArchRule ONLY_APP_TOUCHES_ADAPTERS = noClasses()
+            .that().resideOutsideOfPackages(APP, ADAPTERS, OBSERVABILITY)
+            .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS, OBSERVABILITY)
+            .as("only the app touches adapters");
+
+    static final ArchRule NO_PACKAGE_CYCLES = slices()
+            .matching("io.signaling.(**)")
+            .should().beFreeOfCycles()
+            .as("no package cycles");
+
+    private ArchitectureRules() {
+    }
+}
