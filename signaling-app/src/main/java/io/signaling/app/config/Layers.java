@@ -137,16 +137,16 @@ final class Layers {
     static String unknownKey(String key) {
         List<String> candidates = new ArrayList<>(Schema.KEYS);
         candidates.addAll(Schema.SECTIONS);
-        Optional<String> suggestion = Suggestions.closest(key, candidates);
+        Optional<String> suggestion = Suggestions.closest(key, candidates).map(s -> "`" + s + "`");
         if (suggestion.isEmpty()) {
-            // "port:" at the top level: the last segment names exactly one known key.
+            // "port:" at the top level: the last segment names a key in some section.
             String last = key.substring(key.lastIndexOf('.') + 1);
             List<String> sameName = Schema.KEYS.stream().filter(k -> k.endsWith("." + last)).toList();
-            if (sameName.size() == 1) {
-                suggestion = Optional.of(sameName.get(0));
+            if (!sameName.isEmpty() && sameName.size() <= 3) {
+                suggestion = Optional.of(String.join(" or ", sameName.stream().map(s -> "`" + s + "`").toList()));
             }
         }
-        return suggestion.map(s -> "unknown key; did you mean `" + s + "`?")
+        return suggestion.map(s -> "unknown key; did you mean " + s + "?")
                 .orElse("unknown key; see the configuration reference in the README");
     }
 
