@@ -1,7 +1,6 @@
 package io.signaling.app.config;
 
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One thing wrong with the configuration. Its {@link #toString()} is the line an operator reads:
@@ -27,10 +26,6 @@ public record ConfigProblem(String key, String value, ConfigSource source, Strin
     /** A problem with a whole source, such as a YAML syntax error. */
     public static ConfigProblem ofSource(ConfigSource source, String reason) {
         return new ConfigProblem(null, null, source, reason);
-    }
-
-    public Optional<String> keyIfAny() {
-        return Optional.ofNullable(key);
     }
 
     @Override

@@ -110,7 +110,7 @@ final class Values {
             case "mib" -> 1L << 20;
             case "gib" -> 1L << 30;
             default -> throw new IllegalArgumentException("unknown size unit '" + m.group(2)
-                    + "'; " + SIZE_FORMS + " (binary units: KiB = 1024 bytes)");
+                    + "'; use B, KiB, MiB or GiB (binary: 1KiB = 1024 bytes), e.g. 64KiB");
         };
         try {
             return Math.multiplyExact(amount, factor);
