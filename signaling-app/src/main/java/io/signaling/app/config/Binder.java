@@ -150,7 +150,8 @@ final class Binder {
                 problem(key, e.getMessage());
             }
         }
-        return s;
+        // [::1] is how URLs write IPv6; socket APIs want the bare literal.
+        return s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
     }
 
     private int port(String key) {

@@ -241,6 +241,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBracketedIpv6HostIsStoredAsTheBareLiteral() {
+        assertThat(loader.load(ConfigRequest.of(Map.of("SIGNALING_ADMIN_HOST", "[::1]"))).admin().host())
+                .isEqualTo("::1");
+    }
+
+    @Test
     void portZeroIsAllowedForBothListeners() {
         SignalingConfig c = loader.load(ConfigRequest.of(Map.of())
                 .withFlag("server.port", "0").withFlag("admin.port", "0"));
