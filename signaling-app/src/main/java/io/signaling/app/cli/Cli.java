@@ -1,0 +1,165 @@
+package io.signaling.app.cli;
+
+import io.signaling.app.config.ConfigException;
+import io.signaling.app.config.ConfigLoader;
+import io.signaling.app.config.ConfigProblem;
+import io.signaling.app.config.ConfigRequest;
+import io.signaling.app.config.ConfigSource;
+import io.signaling.app.config.SignalingConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The command line: {@code [check] [--config PATH] [--profile NAME] [--key=value...] [--help]
+ * [--version]}.
+ *
+ * <p>{@link #parse(String[], Map)} is a pure function: it reads the named config file and the
+ * class path, nothing else, and neither prints nor exits. The launcher acts on the
+ * {@link Invocation} and owns the exit codes:
+ * <ul>
+ *   <li>{@code 0}: ran and shut down cleanly; {@code check} found the configuration valid;
+ *       {@code --help}; {@code --version};</li>
+ *   <li>{@code 1}: a failure at run time (port in use, shutdown past its deadline);</li>
+ *   <li>{@code 2}: a usage or configuration problem ({@link Invocation#isValid()} is false),
+ *       after printing {@link Invocation#problemReport()} to stderr; nothing was started.</li>
+ * </ul>
+ */
+public final class Cli {
+
+    /** The exit code for usage and configuration problems. */
+    public static final int EXIT_CONFIG_ERROR = 2;
+
+    private static final List<String> OPTIONS = List.of("--config", "--profile", "--help", "--version");
+
+    private Cli() {
+    }
+
+    /** Parses with the configuration read from this module's class path. */
+    public static Invocation parse(String[] args, Map<String, String> env) {
+        return parse(args, env, new ConfigLoader());
+    }
+
+    public static Invocation parse(String[] args, Map<String, String> env, ConfigLoader loader) {
+        Objects.requireNonNull(args, "args");
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(loader, "loader");
+        List<ConfigProblem> problems = new ArrayList<>();
+        Command command = Command.RUN;
+        boolean help = false;
+        boolean version = false;
+        ConfigRequest request = ConfigRequest.of(env);
+        Set<String> seen = new HashSet<>();
+
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+            } else if (arg.equals("--version") || arg.equals("-V")) {
+                version = true;
+            } else if (arg.equals("check")) {
+                if (command == Command.CHECK) {
+                    problems.add(usage(arg, "'check' given twice"));
+                }
+                command = Command.CHECK;
+            } else if (isValued(arg, "--config") || isValued(arg, "--profile")) {
+                String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                String value;
+                if (arg.contains("=")) {
+                    value = arg.substring(arg.indexOf('=') + 1);
+                } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    value = args[++i];
+                } else {
+                    problems.add(usage(option, "needs a value: " + option + (option.equals("--config") ? " PATH" : " NAME")));
+                    continue;
+                }
+                if (!seen.add(option)) {
+                    problems.add(usage(option, "given more than once"));
+                } else if (value.isBlank()) {
+                    problems.add(usage(option, "needs a non-empty value"));
+                } else {
+                    request = option.equals("--config") ? request.withConfigFile(value) : request.withProfile(value);
+                }
+            } else if (arg.startsWith("--") && arg.length() > 2) {
+                int eq = arg.indexOf('=');
+                if (eq < 0) {
+                    problems.add(usage(arg, "unknown option; settings are written --key=value (e.g. --server.port=9000), "
+                            + "options are " + String.join(", ", OPTIONS)));
+                    continue;
+                }
+                String key = arg.substring(2, eq);
+                if (key.isEmpty()) {
+                    problems.add(usage(arg, "a setting needs a key: --key=value"));
+                } else if (!seen.add("--" + key)) {
+                    problems.add(usage("--" + key, "given more than once"));
+                } else {
+                    request = request.withFlag(key, arg.substring(eq + 1));
+                }
+            } else if (arg.startsWith("-")) {
+                problems.add(usage(arg, "unknown option; options are " + String.join(", ", OPTIONS)
+                        + " and --key=value settings"));
+            } else {
+                problems.add(usage(arg, "unexpected argument; the only command is 'check'"));
+            }
+        }
+
+        // Help and version must work whatever else is wrong: they are how one finds out.
+        if (help) {
+            return new Invocation(Command.HELP, Optional.empty(), List.of());
+        }
+        if (version) {
+            return new Invocation(Command.VERSION, Optional.empty(), List.of());
+        }
+        try {
+            SignalingConfig config = loader.load(request);
+            if (problems.isEmpty()) {
+                return new Invocation(command, Optional.of(config), List.of());
+            }
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        return new Invocation(command, Optional.empty(), problems);
+    }
+
+    private static boolean isValued(String arg, String option) {
+        return arg.equals(option) || arg.startsWith(option + "=");
+    }
+
+    private static ConfigProblem usage(String arg, String reason) {
+        return ConfigProblem.ofSource(new ConfigSource.Flag(arg), reason);
+    }
+
+    /** The version from the jar manifest, {@code dev} when run from classes. */
+    public static String version() {
+        String v = Cli.class.getPackage().getImplementationVersion();
+        return "signaling " + (v == null ? "dev" : v);
+    }
+
+    public static String usage() {
+        return """
+                Usage: java -jar signaling-app.jar [check] [--config PATH] [--profile NAME] [--key=value...]
+                       java -jar signaling-app.jar --help | --version
+
+                Commands:
+                  (none)            start the server
+                  check             validate the configuration, print it (secrets masked), start nothing
+
+                Options:
+                  --config PATH     a YAML config file (or SIGNALING_CONFIG=PATH)
+                  --profile NAME    a built-in profile: dev or prod (or SIGNALING_PROFILE=NAME)
+                  --KEY=VALUE       set one setting, e.g. --server.port=9000
+                  --help, -h        this text
+                  --version, -V     the version
+
+                Precedence, highest first: --KEY=VALUE flags, SIGNALING_* environment variables
+                (SIGNALING_ + key upper-cased, dashes dropped, dots as _: SIGNALING_SERVER_PORT=9000),
+                the --config file, the --profile file, the built-in default.yaml.
+
+                Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+                """;
+    }
+}

@@ -1,0 +1,51 @@
+package io.signaling.app.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to load: the command line's choices and the environment. The environment is passed in,
+ * never read from {@code System.getenv()} by the loader, so loading is a pure function of its
+ * inputs and tests are hermetic.
+ *
+ * @param profile    {@code --profile NAME}; when empty, {@code SIGNALING_PROFILE} from {@code env}
+ * @param configFile {@code --config PATH}; when empty, {@code SIGNALING_CONFIG} from {@code env}
+ * @param flags      {@code --key=value} options by key (e.g. {@code server.port}), in command-line order
+ * @param env        the process environment
+ */
+public record ConfigRequest(
+        Optional<String> profile,
+        Optional<String> configFile,
+        Map<String, String> flags,
+        Map<String, String> env) {
+
+    public ConfigRequest {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(configFile, "configFile");
+        flags = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(flags, "flags")));
+        env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    }
+
+    /** Only the environment: what a launch without options loads. */
+    public static ConfigRequest of(Map<String, String> env) {
+        return new ConfigRequest(Optional.empty(), Optional.empty(), Map.of(), env);
+    }
+
+    public ConfigRequest withProfile(String name) {
+        return new ConfigRequest(Optional.of(name), configFile, flags, env);
+    }
+
+    public ConfigRequest withConfigFile(String path) {
+        return new ConfigRequest(profile, Optional.of(path), flags, env);
+    }
+
+    /** Adds {@code --key=value}; a later value for the same key replaces the earlier one. */
+    public ConfigRequest withFlag(String key, String value) {
+        Map<String, String> more = new LinkedHashMap<>(flags);
+        more.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return new ConfigRequest(profile, configFile, more, env);
+    }
+}

@@ -1,0 +1,38 @@
+package io.signaling.app.config;
+
+import java.util.Objects;
+
+/**
+ * The whole, validated configuration of one server process. Immutable; obtain it from
+ * {@link ConfigLoader}, which guarantees every value passed validation. Constructing it directly
+ * (e.g. in an embedding service's tests) checks only for nulls.
+ */
+public record SignalingConfig(
+        ServiceConfig service,
+        ServerConfig server,
+        AdminConfig admin,
+        ShutdownConfig shutdown,
+        HealthConfig health,
+        LoggingConfig logging,
+        MetricsConfig metrics,
+        TracingConfig tracing,
+        WebSocketConfig websocket,
+        RoomsConfig rooms,
+        RateLimitConfig rateLimit,
+        RedisConfig redis) {
+
+    public SignalingConfig {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(shutdown, "shutdown");
+        Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(tracing, "tracing");
+        Objects.requireNonNull(websocket, "websocket");
+        Objects.requireNonNull(rooms, "rooms");
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(redis, "redis");
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Configuration: the immutable typed records of every setting, and their loading from the
+ * layered sources (highest precedence first) command line {@code --key=value}, environment
+ * {@code SIGNALING_*}, the explicit config file, the profile file and the classpath
+ * {@code default.yaml}; validation that reports every problem at once with its key, value and
+ * source; and the masked rendering of the effective configuration.
+ *
+ * <p>Entry points: {@link io.signaling.app.config.ConfigLoader} and
+ * {@link io.signaling.app.config.EffectiveConfig}. Everything else that is public is a value type.
+ */
+package io.signaling.app.config;

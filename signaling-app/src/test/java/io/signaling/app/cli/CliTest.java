@@ -1,0 +1,124 @@
+package io.signaling.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signaling.app.config.ConfigLoader;
+import io.signaling.app.config.ConfigProblem;
+import io.signaling.app.config.EffectiveConfig;
+import io.signaling.app.config.Secret;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private static Invocation parse(String... args) {
+        return Cli.parse(args, Map.of());
+    }
+
+    @Test
+    void noArgumentsRunsWithTheDefaults() {
+        Invocation inv = parse();
+
+        assertThat(inv.command()).isEqualTo(Command.RUN);
+        assertThat(inv.isValid()).isTrue();
+        assertThat(inv.config()).contains(ConfigLoader.defaults());
+    }
+
+    @Test
+    void checkWithConfigProfileAndSettings() throws IOException {
+        Path file = Files.writeString(dir.resolve("x.yaml"), "server:\n  port: 7000\n");
+
+        Invocation inv = Cli.parse(new String[] {"check", "--config", file.toString(), "--profile=dev",
+                "--admin.port=7001"}, Map.of("SIGNALING_SERVER_HOST", "127.0.0.1"));
+
+        assertThat(inv.command()).isEqualTo(Command.CHECK);
+        assertThat(inv.problems()).isEmpty();
+        var c = inv.config().orElseThrow();
+        assertThat(c.server().port()).isEqualTo(7000);
+        assertThat(c.server().host()).isEqualTo("127.0.0.1");
+        assertThat(c.admin().port()).isEqualTo(7001);
+        assertThat(c.logging().level().name()).isEqualTo("DEBUG");
+    }
+
+    @Test
+    void theConfigOptionAlsoTakesEqualsForm() throws IOException {
+        Path file = Files.writeString(dir.resolve("x.yaml"), "rooms:\n  max-peers: 4\n");
+
+        assertThat(parse("--config=" + file).config().orElseThrow().rooms().maxPeers()).isEqualTo(4);
+    }
+
+    @Test
+    void checkOutputMasksTheSecret() {
+        Invocation inv = Cli.parse(new String[] {"check", "--redis.password=s3cr3t-value"},
+                Map.of());
+
+        String printed = EffectiveConfig.render(inv.config().orElseThrow());
+
+        assertThat(inv.config().orElseThrow().redis().password().reveal()).isEqualTo("s3cr3t-value");
+        assertThat(printed).doesNotContain("s3cr3t-value").contains("password: '" + Secret.MASK + "'");
+    }
+
+    @Test
+    void helpAndVersionNeedNoValidConfig() {
+        assertThat(Cli.parse(new String[] {"--server.port=-1", "--help"}, Map.of("SIGNALING_NOPE", "x")))
+                .isEqualTo(new Invocation(Command.HELP, java.util.Optional.empty(), java.util.List.of()));
+        assertThat(parse("-V").command()).isEqualTo(Command.VERSION);
+        assertThat(Cli.usage()).contains("--config PATH", "--profile NAME", "check", "Exit codes");
+        assertThat(Cli.version()).startsWith("signaling ");
+    }
+
+    @Test
+    void unknownOptionsAndArgumentsAreProblemsReportedWithConfigProblems() {
+        Invocation inv = Cli.parse(new String[] {"--verbose", "-x", "start", "--server.port=70000"},
+                Map.of("SIGNALING_SERVR_PORT", "1"));
+
+        assertThat(inv.isValid()).isFalse();
+        assertThat(inv.config()).isEmpty();
+        assertThat(inv.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "flag --verbose: unknown option; settings are written --key=value (e.g. --server.port=9000), "
+                        + "options are --config, --profile, --help, --version",
+                "flag -x: unknown option; options are --config, --profile, --help, --version and --key=value settings",
+                "flag start: unexpected argument; the only command is 'check'",
+                "SIGNALING_SERVR_PORT = 1 (env SIGNALING_SERVR_PORT): unknown variable; "
+                        + "did you mean `SIGNALING_SERVER_PORT` (server.port)?",
+                "server.port = 70000 (flag --server.port): must be between 0 and 65535 (0 picks a free port)");
+        assertThat(inv.problemReport().lines()).hasSize(5);
+    }
+
+    @Test
+    void anOptionWithoutItsValueIsAProblem() {
+        assertThat(parse("--config").problemReport()).isEqualTo("flag --config: needs a value: --config PATH");
+        assertThat(parse("--profile", "--server.port=1").problemReport())
+                .isEqualTo("flag --profile: needs a value: --profile NAME");
+    }
+
+    @Test
+    void aSettingGivenTwiceIsAProblemNotASilentChoice() {
+        assertThat(parse("--server.port=1", "--server.port=2").problemReport())
+                .isEqualTo("flag --server.port: given more than once");
+        assertThat(parse("--profile=dev", "--profile", "prod").problemReport())
+                .isEqualTo("flag --profile: given more than once");
+    }
+
+    @Test
+    void checkRunsValidationSoABadConfigIsReported() {
+        Invocation inv = parse("check", "--profile", "prod");
+
+        assertThat(inv.command()).isEqualTo(Command.CHECK);
+        assertThat(inv.problems()).singleElement().extracting(ConfigProblem::key).isEqualTo("websocket.allowed-origins");
+    }
+
+    @Test
+    void theProfileMayComeFromTheEnvironment() {
+        Invocation inv = Cli.parse(new String[0], Map.of("SIGNALING_PROFILE", "dev"));
+
+        assertThat(inv.config().orElseThrow().logging().format().name()).isEqualTo("TEXT");
+    }
+}
