@@ -32,14 +32,16 @@ final class MicrometerMetrics implements Metrics {
 
     /** Fixed buckets on top of the percentile histogram, so common SLO thresholds are exact. */
     static final Duration[] TIMER_SLOS = {
-        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)
     };
 
-    /** Summary histogram range; bounds bucket count while covering message sizes up to 16 MiB. */
-    static final double SUMMARY_MIN = 1;
-    static final double SUMMARY_MAX = 16 * 1024 * 1024;
+    /**
+     * Summary buckets: powers of two from 1 to 16 Mi (25 buckets). Summaries hold sizes and counts
+     * of any unit, where Micrometer's percentile buckets would publish over a hundred series.
+     */
+    static final double[] SUMMARY_BUCKETS = powersOfTwo(24);
 
     private record MeterKey(String name, Tags tags) {
     }
@@ -95,9 +97,7 @@ final class MicrometerMetrics implements Metrics {
                         .description(description)
                         .baseUnit(baseUnit)
                         .tags(toMicrometer(k.tags()))
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(SUMMARY_MIN)
-                        .maximumExpectedValue(SUMMARY_MAX)
+                        .serviceLevelObjectives(SUMMARY_BUCKETS)
                         .register(registry)), NoopMeter.INSTANCE));
     }
 
@@ -131,6 +131,14 @@ final class MicrometerMetrics implements Metrics {
                     "metric", key.name(), "tags", key.tags().toString(), "type", type);
             return fallback;
         }
+    }
+
+    private static double[] powersOfTwo(int maxExponent) {
+        double[] buckets = new double[maxExponent + 1];
+        for (int i = 0; i <= maxExponent; i++) {
+            buckets[i] = Math.scalb(1.0, i);
+        }
+        return buckets;
     }
 
     private static List<Tag> toMicrometer(Tags tags) {
