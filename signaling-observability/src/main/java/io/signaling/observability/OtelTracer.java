@@ -87,7 +87,9 @@ final class OtelTracer implements Tracer {
     private enum CaseInsensitiveGetter implements TextMapGetter<Map<String, String>> {
         INSTANCE;
 
+        // Deprecated in the API, but still what key-scanning propagators (prefix baggage) call.
         @Override
+        @SuppressWarnings("deprecation")
         public Iterable<String> keys(Map<String, String> carrier) {
             return carrier.keySet();
         }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
 /** On {@code OpenTelemetry.noop()} the adapter records nothing and still honours the contract's rest. */
+@SuppressWarnings("try") // scopes are opened for their side effect on the current context
 class OtelTracerNoopTest extends TracerContract {
 
     private final Tracer tracer = Observability.otelTracer(OpenTelemetry.noop());

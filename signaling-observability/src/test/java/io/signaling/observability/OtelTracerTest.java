@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
 /** The OpenTelemetry adapter with the real SDK, together with the SLF4J adapter on Logback. */
+@SuppressWarnings("try") // scopes are opened for their side effect on the current context
 class OtelTracerTest {
 
     private static final String REMOTE_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * <p>Read-back tests are skipped (with a visible reason) for tracers that record nothing, such as
  * {@link Tracer#noop()}; every tracer must pass the rest.
  */
+@SuppressWarnings("try") // scopes are opened for their side effect on the current context
 public abstract class TracerContract {
 
     /** A W3C trace id and parent id from the specification's examples. */
