@@ -2,6 +2,8 @@ package io.signaling.observability;
 
 import io.signaling.ports.log.KeyValues;
 import io.signaling.ports.log.Logger;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.spi.LoggingEventBuilder;
 
@@ -46,8 +48,7 @@ final class Slf4jLogger implements Logger {
             if (error != null) {
                 event.setCause(error);
             }
-            KeyValues.forEach(context, event::addKeyValue);
-            KeyValues.forEach(keyValues, event::addKeyValue);
+            addPairs(event, KeyValues.concat(context, keyValues));
             event.log();
         } catch (RuntimeException backendFailure) {
             // A broken appender or a value whose toString() throws must not fail the caller's work.
@@ -61,6 +62,35 @@ final class Slf4jLogger implements Logger {
         }
         // Copy so that a caller reusing its array cannot change this child's pairs later.
         return new Slf4jLogger(delegate, KeyValues.concat(context, keyValues.clone()));
+    }
+
+    /**
+     * Adds the pairs with unique keys: a later pair (the event's own, or a nearer child's) replaces
+     * an earlier one in place, because JSON encoders write each pair as a field and duplicate
+     * fields make the line ambiguous or unparseable.
+     */
+    private static void addPairs(LoggingEventBuilder event, Object[] pairs) {
+        if (!hasDuplicateKeys(pairs)) {
+            KeyValues.forEach(pairs, event::addKeyValue);
+            return;
+        }
+        Map<String, Object> unique = new LinkedHashMap<>();
+        KeyValues.forEach(pairs, unique::put);
+        unique.forEach(event::addKeyValue);
+    }
+
+    private static boolean hasDuplicateKeys(Object[] pairs) {
+        int count = pairs.length / 2;
+        for (int i = 1; i < count; i++) {
+            Object key = pairs[2 * i];
+            for (int j = 0; j < i; j++) {
+                Object other = pairs[2 * j];
+                if (key == other || String.valueOf(key).equals(String.valueOf(other))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static org.slf4j.event.Level toSlf4j(Level level) {

@@ -38,6 +38,16 @@ class Slf4jLoggerTest {
     }
 
     @Test
+    void aRepeatedKeyKeepsOneFieldWithTheNearestValue() {
+        Logger room = loggers.logger("dup").with("room", "r-1", "peer_id", "parent");
+        room.with("peer_id", "child").info("override", "attempt", 1, "peer_id", "event", 42, "x", "42", "y");
+
+        ILoggingEvent event = logback.events().get(0);
+        assertThat(event.getKeyValuePairs()).extracting(kv -> kv.key).containsExactly("room", "peer_id", "attempt", "42");
+        assertThat(event.getKeyValuePairs()).extracting(kv -> kv.value).containsExactly("r-1", "event", 1, "y");
+    }
+
+    @Test
     void valuesKeepTheirTypesForStructuredEncoders() {
         loggers.logger("types").info("typed", "count", 3, "ok", true, "ratio", 0.5);
         assertThat(logback.events().get(0).getKeyValuePairs()).extracting(kv -> kv.value).containsExactly(3, true, 0.5);
