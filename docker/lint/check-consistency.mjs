@@ -223,6 +223,10 @@ for (const [p, dash] of Object.entries(parsedJson).filter(([p]) => p.startsWith(
     }
   };
   check(dash.panels);
+  for (const v of dash.templating?.list ?? []) {
+    const uid = v.datasource?.uid;
+    if (uid && !uid.startsWith('$') && !dsUids.has(uid)) fail(p, `variable $${v.name} uses data source uid ${uid}, not provisioned in ${dsFile}`);
+  }
   if (!problems.length) ok(`${p}: ${ids.size} panels, data sources provisioned`);
 }
 const home = compose?.services?.grafana?.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
