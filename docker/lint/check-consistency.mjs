@@ -127,6 +127,48 @@ const missingLabels = wantLabels.filter((l) => !labels.has(l));
 if (missingLabels.length) fail(DF, `runtime stage lacks OCI labels ${missingLabels.join(', ')}`);
 else ok('OCI labels present');
 
+// ------------------------------------------------------------------ .dockerignore vs COPY sources
+// A build-context file the Dockerfile copies must not be excluded by .dockerignore, or the image
+// build fails (or, with a glob, silently copies less). Docker's rules: patterns are relative to the
+// context root, '*' stays within a path segment, '**' spans segments, a match on a directory
+// excludes everything below it, and a later '!' pattern re-includes.
+function ignoreRules(text) {
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => {
+    const negate = l.startsWith('!');
+    const pat = posix.normalize((negate ? l.slice(1) : l).replace(/^\/+/, '')).replace(/\/+$/, '');
+    const re = pat.split('/').map((seg) => (seg === '**' ? '(?:.*)' : seg
+      .replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))).join('/')
+      .replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
+    return { negate, re: new RegExp(`^${re}(?:/.*)?$`), pat: l };
+  });
+}
+function ignored(rules, path) {
+  let hit = null;
+  for (const r of rules) if (r.re.test(path)) hit = r.negate ? null : r.pat;
+  return hit;
+}
+if (existsSync(join(root, '.dockerignore'))) {
+  const rules = ignoreRules(read('.dockerignore'));
+  let copied = 0;
+  for (const ins of instructions.filter((x) => x.getKeyword() === 'COPY' || x.getKeyword() === 'ADD')) {
+    if (ins.getFlags().some((f) => f.getName() === 'from')) continue;
+    const args = ins.getArguments().map((a) => a.getValue());
+    for (const src of args.slice(0, -1)) {
+      const path = posix.normalize(src).replace(/\/+$/, '');
+      const rule = ignored(rules, path);
+      if (rule) fail('.dockerignore', `"${rule}" excludes ${src}, which docker/Dockerfile copies (line ${ins.getRange().start.line + 1})`);
+      else if (!existsSync(join(root, path))) fail(DF, `COPY source ${src} does not exist (line ${ins.getRange().start.line + 1})`);
+      copied++;
+    }
+  }
+  for (const [path, why] of [['.git', 'VCS history'], ['signaling-app/target', 'stale build output'], ['docker/lint/node_modules', 'lint tools']]) {
+    if (!ignored(rules, path)) fail('.dockerignore', `does not exclude ${path} (${why})`);
+  }
+  if (!problems.length) ok(`.dockerignore keeps all ${copied} COPY sources and drops .git, target/, node_modules`);
+} else {
+  fail('.dockerignore', 'missing');
+}
+
 // ------------------------------------------------------------------ every YAML and JSON parses
 const yamls = ['docker-compose.yml', ...walkFiles('docker', (p) => /\.ya?ml$/.test(p))];
 const parsed = Object.fromEntries(yamls.map((p) => [p, yamlFile(p)]));

@@ -14,9 +14,10 @@ const script = fileURLToPath(new URL('../check-consistency.mjs', import.meta.url
 function withCopy(edit) {
   const dir = mkdtempSync(join(tmpdir(), 'check-docker-'));
   try {
-    cpSync(join(repo, 'docker-compose.yml'), join(dir, 'docker-compose.yml'));
-    cpSync(join(repo, 'docker'), join(dir, 'docker'), {
-      recursive: true, filter: (src) => !src.includes('node_modules'),
+    // The whole build context the Dockerfile copies from, less what is large and irrelevant.
+    cpSync(repo, dir, {
+      recursive: true,
+      filter: (src) => !/[\\/](?:\.git|target|node_modules)$/.test(src),
     });
     edit?.((p, from, to) => {
       const f = join(dir, p);
@@ -49,6 +50,9 @@ const breaks = [
   ['a mount of a missing file', 'docker-compose.yml', './docker/prometheus/prometheus.yml:', './docker/prometheus/missing.yml:', /does not exist/],
   ['a dashboard on an unprovisioned data source', 'docker/grafana/dashboards/signaling.json',
     '"uid": "prometheus"', '"uid": "other"', /data source uid other/],
+  ['.dockerignore dropping a copied source', '.dockerignore', '# Not part of the image', 'signaling-app/src\n# Not part of the image',
+    /"signaling-app\/src" excludes signaling-app\/src\//],
+  ['.dockerignore keeping build output', '.dockerignore', '**/target', '**/targets', /does not exclude signaling-app\/target/],
   ['invalid YAML', 'docker/grafana/provisioning/datasources/prometheus.yml', 'apiVersion: 1', 'apiVersion: 1\napiVersion: 2', /YAML/],
 ];
 for (const [name, file, from, to, expected] of breaks) {
