@@ -226,16 +226,24 @@ public final class HealthService implements HealthQuery, AutoCloseable {
         List<Future<CheckResult>> futures = new ArrayList<>(selected.size());
         List<String> immediate = new ArrayList<>(selected.size());
         for (Registered r : selected) {
-            Future<CheckResult> previous = r.running.get();
-            if (previous != null && !previous.isDone()) {
+            Run previous = r.lastRun.get();
+            if (previous != null && previous.busy()) {
                 futures.add(null);
                 immediate.add("previous run still in progress (timed out after " + checkTimeout.toMillis() + " ms)");
                 continue;
             }
             try {
-                Future<CheckResult> f = executor.submit(r.check::check);
-                r.running.set(f);
-                futures.add(f);
+                Run run = new Run();
+                run.future = executor.submit(() -> {
+                    run.phase.set(Run.RUNNING);
+                    try {
+                        return r.check.check();
+                    } finally {
+                        run.phase.set(Run.FINISHED);
+                    }
+                });
+                r.lastRun.set(run);
+                futures.add(run.future);
                 immediate.add(null);
             } catch (RejectedExecutionException e) {
                 futures.add(null);
@@ -296,12 +304,31 @@ public final class HealthService implements HealthQuery, AutoCloseable {
         final String name;
         final HealthCheck check;
         final Set<Probe> probes;
-        final AtomicReference<Future<CheckResult>> running = new AtomicReference<>();
+        final AtomicReference<Run> lastRun = new AtomicReference<>();
 
         Registered(String name, HealthCheck check, Set<Probe> probes) {
             this.name = name;
             this.check = check;
             this.probes = probes;
+        }
+    }
+
+    /**
+     * One submission of a check. A cancelled future reports done at once even while its thread is
+     * still inside a check that ignores interrupts, so the phase is tracked by the task itself.
+     */
+    private static final class Run {
+        static final int QUEUED = 0;
+        static final int RUNNING = 1;
+        static final int FINISHED = 2;
+
+        final AtomicInteger phase = new AtomicInteger(QUEUED);
+        volatile Future<CheckResult> future;
+
+        boolean busy() {
+            int p = phase.get();
+            Future<CheckResult> f = future;
+            return p == RUNNING || (p == QUEUED && f != null && !f.isDone());
         }
     }
 
