@@ -31,6 +31,8 @@ final class RecoveryMiddleware implements Middleware {
     static final String ERRORS = "http.server.errors";
     static final String DETAIL_500 = "The server could not complete the request. Quote the request id when reporting this.";
 
+    private static final int MAX_CACHED_COUNTERS = 256;
+
     private final Logger logger;
     private final Metrics metrics;
     private final ConcurrentMap<String, Metrics.Counter> counters = new ConcurrentHashMap<>();
@@ -97,9 +99,16 @@ final class RecoveryMiddleware implements Middleware {
 
     private void count(String exception) {
         try {
-            // Tag values are class names: bounded by the code base, so the cache is too.
-            counters.computeIfAbsent(exception, e -> metrics.counter(ERRORS,
-                    "Requests that ended in an unhandled exception", Tags.of("exception", e))).increment();
+            Metrics.Counter counter = counters.get(exception);
+            if (counter == null) {
+                counter = metrics.counter(ERRORS, "Requests that ended in an unhandled exception",
+                        Tags.of("exception", exception));
+                // Class names are bounded by the code base; the cap guards against generated classes.
+                if (counters.size() < MAX_CACHED_COUNTERS) {
+                    counters.putIfAbsent(exception, counter);
+                }
+            }
+            counter.increment();
         } catch (RuntimeException e) {
             logger.debug("could not count an error", "reason", String.valueOf(e));
         }
