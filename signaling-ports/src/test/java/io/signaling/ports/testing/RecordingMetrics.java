@@ -1,0 +1,173 @@
+package io.signaling.ports.testing;
+
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.metrics.Tags;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Metrics} that keeps every meter in memory by name and tags, as a real registry would
+ * (asking twice returns the same meter), and counts look-ups so tests can check caching.
+ * Thread-safe.
+ */
+public final class RecordingMetrics implements Metrics {
+
+    /** A meter's identity. */
+    public record Id(String name, Tags tags) {
+    }
+
+    public static final class RecordedCounter implements Counter {
+        private final DoubleAdder count = new DoubleAdder();
+
+        @Override
+        public void increment() {
+            count.add(1);
+        }
+
+        @Override
+        public void increment(double amount) {
+            count.add(amount);
+        }
+
+        public double count() {
+            return count.sum();
+        }
+    }
+
+    public static final class RecordedTimer implements Timer {
+        private final AtomicLong count = new AtomicLong();
+        private final AtomicLong totalNanos = new AtomicLong();
+
+        @Override
+        public void recordNanos(long nanos) {
+            count.incrementAndGet();
+            totalNanos.addAndGet(nanos);
+        }
+
+        public long count() {
+            return count.get();
+        }
+
+        public long totalNanos() {
+            return totalNanos.get();
+        }
+    }
+
+    public static final class RecordedSummary implements Summary {
+        private final AtomicLong count = new AtomicLong();
+        private final DoubleAdder total = new DoubleAdder();
+
+        @Override
+        public void record(double amount) {
+            count.incrementAndGet();
+            total.add(amount);
+        }
+
+        public long count() {
+            return count.get();
+        }
+
+        public double total() {
+            return total.sum();
+        }
+    }
+
+    private final ConcurrentMap<Id, RecordedCounter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, RecordedTimer> timers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, RecordedSummary> summaries = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, Supplier<? extends Number>> gauges = new ConcurrentHashMap<>();
+    private final AtomicInteger lookups = new AtomicInteger();
+
+    @Override
+    public Counter counter(String name, String description, Tags tags) {
+        lookups.incrementAndGet();
+        return counters.computeIfAbsent(new Id(name, tags), id -> new RecordedCounter());
+    }
+
+    @Override
+    public Timer timer(String name, String description, Tags tags) {
+        lookups.incrementAndGet();
+        return timers.computeIfAbsent(new Id(name, tags), id -> new RecordedTimer());
+    }
+
+    @Override
+    public Summary summary(String name, String description, String baseUnit, Tags tags) {
+        lookups.incrementAndGet();
+        return summaries.computeIfAbsent(new Id(name, tags), id -> new RecordedSummary());
+    }
+
+    @Override
+    public void gauge(String name, String description, Tags tags, Supplier<? extends Number> value) {
+        gauges.put(new Id(name, tags), value);
+    }
+
+    /** How many times a counter, timer or summary was asked for. */
+    public int lookups() {
+        return lookups.get();
+    }
+
+    /** The timers of a name, keyed by their tags as maps. */
+    public Map<Map<String, String>, RecordedTimer> timers(String name) {
+        return select(timers, name);
+    }
+
+    public Map<Map<String, String>, RecordedCounter> counters(String name) {
+        return select(counters, name);
+    }
+
+    /** The timer of a name whose tags include all the given key/value pairs (exactly one must). */
+    public Optional<RecordedTimer> timer(String name, String... keyValues) {
+        return find(timers, name, keyValues);
+    }
+
+    public Optional<RecordedCounter> counter(String name, String... keyValues) {
+        return find(counters, name, keyValues);
+    }
+
+    public Optional<RecordedSummary> summary(String name, String... keyValues) {
+        return find(summaries, name, keyValues);
+    }
+
+    /** The gauge's current value, sampled now. */
+    public Optional<Double> gaugeValue(String name, String... keyValues) {
+        return find(gauges, name, keyValues).map(s -> s.get().doubleValue());
+    }
+
+    private static <M> Map<Map<String, String>, M> select(Map<Id, M> meters, String name) {
+        Map<Map<String, String>, M> result = new LinkedHashMap<>();
+        meters.forEach((id, meter) -> {
+            if (id.name().equals(name)) {
+                result.put(tagMap(id.tags()), meter);
+            }
+        });
+        return result;
+    }
+
+    private static <M> Optional<M> find(Map<Id, M> meters, String name, String... keyValues) {
+        Map<String, String> wanted = tagMap(Tags.of(keyValues));
+        M found = null;
+        for (Map.Entry<Id, M> e : meters.entrySet()) {
+            if (e.getKey().name().equals(name) && tagMap(e.getKey().tags()).entrySet().containsAll(wanted.entrySet())) {
+                if (found != null) {
+                    throw new AssertionError("more than one " + name + " meter matches " + wanted + ": " + meters.keySet());
+                }
+                found = e.getValue();
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    private static Map<String, String> tagMap(Tags tags) {
+        Map<String, String> map = new LinkedHashMap<>();
+        tags.asList().forEach(t -> map.put(t.key(), t.value()));
+        return map;
+    }
+}
