@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -111,6 +112,10 @@ public final class LogbackSetup implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(context, "context");
         context.reset();
+        if (context.getMDCAdapter() == null) {
+            // Only a hand-made context lacks one; SLF4J's own context gets it from the provider.
+            context.setMDCAdapter(new LogbackMDCAdapter());
+        }
 
         if (bridgeJul) {
             // Before any level is set, so every level below reaches the JUL loggers too.
@@ -152,6 +157,10 @@ public final class LogbackSetup implements AutoCloseable {
         for (Map.Entry<String, String> e : settings.levels().entrySet()) {
             Logger logger = "root".equalsIgnoreCase(e.getKey()) ? root : context.getLogger(e.getKey());
             logger.setLevel(LoggingSettings.parseLevel(e.getValue()));
+        }
+        if (!context.isStarted()) {
+            // A context stopped by an earlier stop() is brought back rather than left half-dead.
+            context.start();
         }
         return new LogbackSetup(context, bridgeJul);
     }

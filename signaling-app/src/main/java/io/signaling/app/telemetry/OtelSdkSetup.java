@@ -11,7 +11,11 @@ import io.opentelemetry.exporter.logging.LoggingSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessorBuilder;
@@ -35,8 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       {@code service.instance.id} from the settings, which win.</li>
  *   <li>Propagation: W3C {@code traceparent}/{@code tracestate} and W3C {@code baggage}.</li>
  *   <li>Sampling: parent-based; new root traces sampled with the configured ratio.</li>
- *   <li>Export: {@code none} adds no processor (spans still get ids, propagate and appear in
- *       logs); {@code otlp} and {@code logging} go through a {@link BatchSpanProcessor}, tuned by
+ *   <li>Export: {@code none} ends spans in a processor that drops them (spans still get ids,
+ *       propagate and appear in logs; the SDK would hand out a no-op tracer minting no ids if
+ *       there were no processor at all); {@code otlp} and {@code logging} go through a {@link BatchSpanProcessor}, tuned by
  *       {@code OTEL_BSP_SCHEDULE_DELAY}, {@code OTEL_BSP_MAX_QUEUE_SIZE},
  *       {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE} and {@code OTEL_BSP_EXPORT_TIMEOUT} when set.
  *       OTLP is http/protobuf over the JDK {@code HttpClient} (see {@link OtlpEnvironment} for
@@ -86,24 +91,28 @@ public final class OtelSdkSetup implements AutoCloseable {
     /** The core of {@link #create(TracingSettings)} with the exporter given; {@code null} = none. */
     static OtelSdkSetup create(TracingSettings settings, SpanExporter exporter) {
         Objects.requireNonNull(settings, "settings");
-        Map<String, String> env = settings.otelEnv();
-        SdkTracerProviderBuilder tracing = SdkTracerProvider.builder()
-                .setResource(resource(settings))
-                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.samplingRatio())));
-        if (exporter != null) {
-            try {
-                tracing.addSpanProcessor(batchProcessor(exporter, env));
-            } catch (RuntimeException e) {
+        try {
+            SdkTracerProviderBuilder tracing = SdkTracerProvider.builder()
+                    .setResource(resource(settings))
+                    .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.samplingRatio())));
+            // Without any processor the SDK hands out the no-op tracer, which mints no trace ids:
+            // "none" would then lose log correlation and traceresponse, hence a discarding one.
+            tracing.addSpanProcessor(exporter != null
+                    ? batchProcessor(exporter, settings.otelEnv())
+                    : new DiscardingSpanProcessor());
+            OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                    .setTracerProvider(tracing.build())
+                    .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
+                            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+                    .build();
+            return new OtelSdkSetup(sdk);
+        } catch (RuntimeException e) {
+            // The exporter may own an HTTP client and threads; a failed start must not leak them.
+            if (exporter != null) {
                 exporter.shutdown();
-                throw e;
             }
+            throw e;
         }
-        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-                .setTracerProvider(tracing.build())
-                .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
-                        W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
-                .build();
-        return new OtelSdkSetup(sdk);
     }
 
     /** The SDK, for the tracer adapter. */
@@ -207,5 +216,26 @@ public final class OtelSdkSetup implements AutoCloseable {
                     + Integer.MAX_VALUE);
         }
         return (int) parsed;
+    }
+
+    /** Ends spans nowhere; see {@link #create(TracingSettings, SpanExporter)} for why it exists. */
+    static final class DiscardingSpanProcessor implements SpanProcessor {
+        @Override
+        public void onStart(Context parentContext, ReadWriteSpan span) {
+        }
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {
+        }
+
+        @Override
+        public boolean isEndRequired() {
+            return false;
+        }
     }
 }

@@ -61,8 +61,8 @@ public final class PrometheusScrape {
         }
         double openMetrics = -1;
         double text = -1;
-        for (String range : acceptHeader.split(",")) {
-            String[] parts = range.split(";");
+        for (String range : acceptHeader.split(",", -1)) {
+            String[] parts = range.split(";", -1);
             String mediaType = parts[0].trim().toLowerCase(Locale.ROOT);
             double quality = quality(parts);
             if (mediaType.equals("application/openmetrics-text")) {
