@@ -93,7 +93,7 @@ public record LoggingSettings(
     static Level parseLevel(String value) {
         // toLevel falls back to DEBUG on unknown names; a sentinel tells us it did not match.
         Level level = Level.toLevel(value.trim(), null);
-        if (level == null || level == Level.ALL) {
+        if (level == null || level.toInt() == Level.ALL_INT) {
             return null;
         }
         return level;

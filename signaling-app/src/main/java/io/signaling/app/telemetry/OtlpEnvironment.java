@@ -1,5 +1,6 @@
 package io.signaling.app.telemetry;
 
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -106,7 +107,9 @@ final class OtlpEnvironment {
         OtlpHttpSpanExporterBuilder builder = OtlpHttpSpanExporter.builder()
                 .setEndpoint(endpoint)
                 .setTimeout(timeout)
-                .setCompression(compression);
+                .setCompression(compression)
+                // The default would read GlobalOpenTelemetry; the app registers no globals.
+                .setMeterProvider(MeterProvider::noop);
         headers.forEach(builder::addHeader);
         return builder.build();
     }

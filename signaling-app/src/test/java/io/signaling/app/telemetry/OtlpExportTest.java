@@ -74,6 +74,7 @@ class OtlpExportTest {
 
     @Test
     void exportsSpansAsProtobufToTheGeneralEndpointWithHeaders() throws Exception {
+        assertThat(io.opentelemetry.api.GlobalOpenTelemetry.isSet()).isFalse();
         setup = OtelSdkSetup.create(otlp(Map.of(
                 "OTEL_EXPORTER_OTLP_ENDPOINT", baseUrl(),
                 "OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20s3cr%3Dt,x-tenant=blue",
@@ -91,6 +92,7 @@ class OtlpExportTest {
         assertThat(contains(request.body(), "GET /rooms/{id}")).as("span name in payload").isTrue();
         assertThat(contains(request.body(), "signaling-otlp-test")).as("service.name in payload").isTrue();
         assertThat(contains(request.body(), "node-x")).as("service.instance.id in payload").isTrue();
+        assertThat(io.opentelemetry.api.GlobalOpenTelemetry.isSet()).as("no global registered or touched").isFalse();
     }
 
     @Test
