@@ -102,4 +102,23 @@ class GlobalLoggingRoutingTest {
         assertThat(line.get("logger").asText()).isEqualTo("org.xnio.test");
         assertThat(line.get("level").asText()).isEqualTo("INFO");
     }
+
+    @Test
+    void publicConfigureBindsToSlf4jsContextAndWritesThroughAsyncToTheConsole() {
+        setup.stop();
+        setup = LogbackSetup.configure(LoggingSettings.defaults());
+
+        assertThat(setup.context()).isSameAs(LoggerFactory.getILoggerFactory());
+        ch.qos.logback.classic.Logger root = setup.context().getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        assertThat(root.getAppender(LogbackSetup.ASYNC_APPENDER_NAME))
+                .isInstanceOfSatisfying(ch.qos.logback.classic.AsyncAppender.class, async -> {
+                    assertThat(async.isNeverBlock()).isTrue();
+                    assertThat(async.getQueueSize()).isEqualTo(LoggingSettings.DEFAULT_QUEUE_SIZE);
+                    assertThat(async.getDiscardingThreshold())
+                            .isEqualTo(LogbackSetup.discardingThreshold(LoggingSettings.DEFAULT_QUEUE_SIZE));
+                    assertThat(async.getAppender(LogbackSetup.CONSOLE_APPENDER_NAME))
+                            .isInstanceOf(ch.qos.logback.core.ConsoleAppender.class);
+                });
+        assertThat(root.iteratorForAppenders()).toIterable().hasSize(1);
+    }
 }
