@@ -1,5 +1,7 @@
 package io.signaling.app;
 
+import io.signaling.app.telemetry.LogbackSetup;
+
 /** Entry point of {@code java -jar signaling-app.jar}. */
 public final class Main {
 
@@ -7,6 +9,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.out.println("signaling: wiring pending");
+        // Before any Undertow or XNIO class loads, so that their logging lands in SLF4J.
+        LogbackSetup.routeJBossLoggingToSlf4j();
+        int code = new Launcher(System.getenv(), System.out, System.err, new OsSignals()).run(args);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
     }
 }

@@ -1,0 +1,222 @@
+package io.signaling.app;
+
+import io.signaling.app.cli.Cli;
+import io.signaling.app.cli.Invocation;
+import io.signaling.app.config.EffectiveConfig;
+import io.signaling.app.config.SignalingConfig;
+import io.signaling.app.telemetry.LogbackSetup;
+import io.signaling.app.telemetry.LoggingSettings;
+import io.signaling.app.telemetry.MetricsSettings;
+import io.signaling.app.telemetry.OtelSdkSetup;
+import io.signaling.app.telemetry.PrometheusScrape;
+import io.signaling.app.telemetry.PrometheusSetup;
+import io.signaling.app.telemetry.TracingSettings;
+import io.signaling.application.http.StandardMiddleware;
+import io.signaling.application.lifecycle.ComponentStartException;
+import io.signaling.observability.Observability;
+import io.signaling.ports.http.HttpHandler;
+import io.signaling.ports.log.Logger;
+import io.signaling.ports.log.LoggerFactory;
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.trace.Tracer;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs the server as a process: parses the command line, sets up the telemetry back-ends, starts
+ * a {@link SignalingNode}, waits for SIGTERM or SIGINT and shuts down gracefully.
+ *
+ * <p>Exit codes: 0 after a clean shutdown (or a successful {@code check}, {@code --help},
+ * {@code --version}); 1 when the server failed to start or a shutdown overran its deadline;
+ * 2 when the configuration is invalid (nothing is started).
+ */
+public final class Launcher {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_CONFIG_ERROR = Cli.EXIT_CONFIG_ERROR;
+
+    private static final Duration TELEMETRY_FLUSH_MIN = Duration.ofSeconds(2);
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final SignalSource signals;
+
+    /** Where shutdown requests come from; the process installs OS signal handlers. */
+    public interface SignalSource {
+        void onShutdownRequest(Runnable action);
+    }
+
+    public Launcher(Map<String, String> env, PrintStream out, PrintStream err, SignalSource signals) {
+        this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
+        this.signals = Objects.requireNonNull(signals, "signals");
+    }
+
+    public int run(String[] args) {
+        Invocation invocation = Cli.parse(args, env);
+        switch (invocation.command()) {
+            case HELP:
+                out.print(Cli.usage());
+                return EXIT_OK;
+            case VERSION:
+                out.println(Cli.version());
+                return EXIT_OK;
+            default:
+                break;
+        }
+        if (!invocation.isValid()) {
+            err.println("signaling: invalid configuration, nothing was started:");
+            err.println(invocation.problemReport());
+            return EXIT_CONFIG_ERROR;
+        }
+        SignalingConfig config = invocation.config().orElseThrow();
+        switch (invocation.command()) {
+            case CHECK:
+                out.println("# configuration is valid; effective values (secrets masked):");
+                out.print(EffectiveConfig.render(config));
+                return EXIT_OK;
+            case RUN:
+                return serve(config);
+            default:
+                throw new IllegalStateException("unhandled command " + invocation.command());
+        }
+    }
+
+    private int serve(SignalingConfig config) {
+        BuildInfo build = BuildInfo.load();
+        LogbackSetup logging;
+        try {
+            logging = LogbackSetup.configure(loggingSettings(config));
+        } catch (RuntimeException e) {
+            err.println("signaling: failed to start: logging: " + e.getMessage());
+            return EXIT_FAILURE;
+        }
+        LoggerFactory loggers = Observability.slf4jLoggerFactory(logging.context());
+        Logger log = loggers.logger(Launcher.class);
+        if (log.isDebugEnabled()) {
+            log.debug("effective configuration", "config", EffectiveConfig.render(config));
+        }
+
+        PrometheusSetup prometheus = null;
+        OtelSdkSetup otel = null;
+        SignalingNode node = null;
+        try {
+            String instance = config.service().instanceIdOrHostname();
+            Metrics metrics = Metrics.noop();
+            HttpHandler scrape = null;
+            if (config.metrics().enabled()) {
+                prometheus = PrometheusSetup.create(MetricsSettings.of(config.service().name(), instance));
+                metrics = Observability.micrometerMetrics(prometheus.registry(), loggers.logger(Metrics.class));
+                scrape = metricsHandler(prometheus.scrape());
+            }
+            otel = OtelSdkSetup.create(new TracingSettings(
+                    TracingSettings.Exporter.parse(config.tracing().exporter().name()),
+                    config.tracing().samplingRatio(), config.service().name(), build.version(), instance, env));
+            Tracer tracer = Observability.otelTracer(otel.sdk(), "io.signaling", build.version());
+
+            node = SignalingNode.builder(config)
+                    .loggers(loggers)
+                    .metrics(metrics)
+                    .tracer(tracer)
+                    .metricsScrape(scrape)
+                    .buildInfo(build)
+                    .build();
+            node.start();
+        } catch (ComponentStartException | RuntimeException e) {
+            String reason = e instanceof ComponentStartException ? e.getMessage() : e.toString();
+            log.error("failed to start", "reason", reason);
+            err.println("signaling: failed to start: " + reason);
+            if (node != null) {
+                node.shutdown();
+            }
+            closeTelemetry(otel, prometheus, Duration.ofSeconds(1));
+            logging.stop();
+            return EXIT_FAILURE;
+        }
+
+        long startupMillis = ManagementFactory.getRuntimeMXBean().getUptime();
+        log.info("started", "public", url(node.publicAddress()),
+                "admin", node.adminAddress().map(Launcher::url).orElse("disabled"),
+                "websocket", url(node.publicAddress()).replaceFirst("^http", "ws") + config.websocket().path(),
+                "startup_ms", startupMillis, "version", build.version());
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger(EXIT_OK);
+        SignalingNode running = node;
+        PrometheusSetup prom = prometheus;
+        OtelSdkSetup sdk = otel;
+        signals.onShutdownRequest(() -> {
+            long begun = System.nanoTime();
+            boolean clean = running.shutdown();
+            Duration budget = config.shutdown().readinessDelay().plus(config.shutdown().drainTimeout())
+                    .minusNanos(System.nanoTime() - begun);
+            boolean flushed = closeTelemetry(sdk, prom, budget.compareTo(TELEMETRY_FLUSH_MIN) < 0 ? TELEMETRY_FLUSH_MIN : budget);
+            exitCode.set(clean ? EXIT_OK : EXIT_FAILURE);
+            log.info("stopped", "clean", clean, "spans_flushed", flushed,
+                    "shutdown_ms", Duration.ofNanos(System.nanoTime() - begun).toMillis(), "exit_code", exitCode.get());
+            stopped.countDown();
+        });
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILURE;
+        } finally {
+            logging.stop();
+        }
+        return exitCode.get();
+    }
+
+    private static boolean closeTelemetry(OtelSdkSetup otel, PrometheusSetup prometheus, Duration budget) {
+        boolean flushed = true;
+        if (otel != null) {
+            flushed = otel.shutdown(budget);
+        }
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        return flushed;
+    }
+
+    static LoggingSettings loggingSettings(SignalingConfig config) {
+        Map<String, String> levels = new LinkedHashMap<>();
+        config.logging().levels().forEach((logger, level) -> levels.put(logger, level.name()));
+        if (!config.logging().accessLog()) {
+            levels.put(StandardMiddleware.ACCESS_LOGGER, "OFF");
+        }
+        return new LoggingSettings(
+                LoggingSettings.Format.parse(config.logging().format().name()),
+                config.logging().level().name(),
+                levels,
+                config.logging().queueSize(),
+                false);
+    }
+
+    private static HttpHandler metricsHandler(PrometheusScrape scrape) {
+        return exchange -> {
+            PrometheusScrape.Result result = scrape.scrape(exchange.requestHeader("Accept").orElse(null));
+            exchange.status(200)
+                    .responseHeader("Content-Type", result.contentType())
+                    .responseHeader("Cache-Control", "no-store");
+            exchange.send(result.bodyBytes());
+        };
+    }
+
+    private static String url(java.net.InetSocketAddress address) {
+        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + address.getPort();
+    }
+}
