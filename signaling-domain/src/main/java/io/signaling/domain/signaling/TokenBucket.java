@@ -10,6 +10,8 @@ package io.signaling.domain.signaling;
 public final class TokenBucket {
 
     private static final double NANOS_PER_SECOND = 1_000_000_000d;
+    /** Absorbs floating-point drift so that exactly one refill period yields exactly one token. */
+    private static final double EPSILON = 1e-9;
 
     private final double ratePerNano;
     private final double burst;
@@ -32,8 +34,8 @@ public final class TokenBucket {
     /** Takes one token if there is one. */
     public boolean tryAcquire(long nowNanos) {
         refill(nowNanos);
-        if (tokens >= 1) {
-            tokens -= 1;
+        if (tokens >= 1 - EPSILON) {
+            tokens = Math.max(0, tokens - 1);
             return true;
         }
         return false;
@@ -42,11 +44,11 @@ public final class TokenBucket {
     /** The milliseconds after which one message will be accepted; 0 when one would be now. */
     public long millisUntilNextToken(long nowNanos) {
         refill(nowNanos);
-        if (tokens >= 1) {
+        if (tokens >= 1 - EPSILON) {
             return 0;
         }
-        double nanos = (1 - tokens) / ratePerNano;
-        return (long) Math.ceil(nanos / 1_000_000d);
+        double millis = (1 - tokens) / ratePerNano / 1_000_000d;
+        return (long) Math.ceil(millis - EPSILON);
     }
 
     private void refill(long nowNanos) {
