@@ -358,4 +358,19 @@ class SignalingServiceTest {
         assertThat(service.drain(Duration.ofSeconds(1))).isCompleted();
         assertThat(service.stop(Duration.ofSeconds(1))).isTrue();
     }
+
+    @Test
+    void aConnectionOpenedDuringTheDrainIsWelcomedThenDrainedWithinTheRemainingTime() {
+        Client a = new Client();
+        long start = clock.getAsLong();
+        CompletableFuture<Void> drained = service.drain(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(8));
+        Client late = new Client();
+        assertThat(scheduler.pendingDelaysFrom(start)).hasSize(2)
+                .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(9).toNanos()));
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(late.connection.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(a.connection.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(drained).isCompleted();
+    }
 }
