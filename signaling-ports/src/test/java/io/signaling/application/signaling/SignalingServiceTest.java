@@ -373,4 +373,27 @@ class SignalingServiceTest {
         assertThat(a.connection.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
         assertThat(drained).isCompleted();
     }
+
+    @Test
+    void framesArrivingAfterGoawayAreIgnored() {
+        Client a = new Client().join("r");
+        service.drain(Duration.ofSeconds(1));
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(a.unread()).extracting(m -> m.get("type")).containsExactly("goaway");
+        a.send("{\"type\":\"ping\"}");
+        a.assertNothingMore();
+    }
+
+    @Test
+    void stopDrainsAtOnceWhatTheSchedulerDidNotGetTo() {
+        Client a = new Client().join("r");
+        Client b = new Client().join("r");
+        a.unread();
+        // The manual scheduler never runs unless advanced: stop must still close everyone.
+        assertThat(service.stop(Duration.ofMillis(50))).isFalse();
+        assertThat(a.connection.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(b.connection.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(a.all()).extracting(m -> m.get("type")).contains("goaway");
+        assertThat(b.all()).extracting(m -> m.get("type")).contains("goaway");
+    }
 }
