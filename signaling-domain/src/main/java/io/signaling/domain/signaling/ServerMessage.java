@@ -1,0 +1,152 @@
+package io.signaling.domain.signaling;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the server sends. Replies carry the {@code id} of the request that caused them
+ * ({@code null} when it had none, and for messages no request caused).
+ */
+public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessage.Joined, ServerMessage.PeerJoined,
+        ServerMessage.PeerLeft, ServerMessage.GoAway, ServerMessage.Left, ServerMessage.Relayed, ServerMessage.Pong,
+        ServerMessage.Error {
+
+    /** The wire {@code type}. */
+    String type();
+
+    /** The limits a node enforces, reported in {@code welcome}. */
+    record Limits(int maxMessageBytes, int maxPeersPerRoom, double messagesPerSecond, int burst,
+                  long pingIntervalMs, long idleTimeoutMs) {
+    }
+
+    record Welcome(PeerId peerId, Limits limits) implements ServerMessage {
+        public Welcome {
+            Objects.requireNonNull(peerId, "peerId");
+            Objects.requireNonNull(limits, "limits");
+        }
+
+        @Override
+        public String type() {
+            return "welcome";
+        }
+    }
+
+    /**
+     * The reply to {@code join}.
+     *
+     * @param peers  the other peers already in the room, in the order they joined
+     * @param polite always {@code false}: the newcomer is impolite toward the peers already there
+     */
+    record Joined(String id, RoomId room, PeerId peerId, List<PeerId> peers, boolean polite) implements ServerMessage {
+        public Joined {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(peerId, "peerId");
+            peers = List.copyOf(peers);
+        }
+
+        @Override
+        public String type() {
+            return "joined";
+        }
+    }
+
+    /** @param polite always {@code true}: the receiver is polite toward the newcomer */
+    record PeerJoined(RoomId room, PeerId peerId, boolean polite) implements ServerMessage {
+        public PeerJoined {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(peerId, "peerId");
+        }
+
+        @Override
+        public String type() {
+            return "peer-joined";
+        }
+    }
+
+    record PeerLeft(RoomId room, PeerId peerId, LeaveReason reason) implements ServerMessage {
+        public PeerLeft {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(peerId, "peerId");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String type() {
+            return "peer-left";
+        }
+    }
+
+    /** @param reason always {@code "shutdown"} in v1 */
+    record GoAway(String reason, boolean reconnect) implements ServerMessage {
+        public static final String SHUTDOWN = "shutdown";
+
+        public GoAway {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        public static GoAway shutdown() {
+            return new GoAway(SHUTDOWN, true);
+        }
+
+        @Override
+        public String type() {
+            return "goaway";
+        }
+    }
+
+    record Left(String id, RoomId room) implements ServerMessage {
+        public Left {
+            Objects.requireNonNull(room, "room");
+        }
+
+        @Override
+        public String type() {
+            return "left";
+        }
+    }
+
+    /** An {@code offer}, {@code answer} or {@code candidate} from {@code from}; the payload is unchanged. */
+    record Relayed(RelayKind kind, PeerId from, PeerId to, String payload) implements ServerMessage {
+        public Relayed {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(payload, "payload");
+        }
+
+        @Override
+        public String type() {
+            return kind.wire();
+        }
+    }
+
+    record Pong(String id) implements ServerMessage {
+        @Override
+        public String type() {
+            return "pong";
+        }
+    }
+
+    /**
+     * @param retryAfterMs for {@code rate-limited} only: the milliseconds after which one message
+     *                     will be accepted; {@code null} otherwise
+     */
+    record Error(ErrorCode code, String message, String id, Long retryAfterMs) implements ServerMessage {
+        public Error {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(message, "message");
+            if (retryAfterMs != null && (code != ErrorCode.RATE_LIMITED || retryAfterMs < 0)) {
+                throw new IllegalArgumentException("retryAfterMs belongs to rate-limited only and is >= 0");
+            }
+        }
+
+        public static Error of(ErrorCode code, String message, String id) {
+            return new Error(code, message, id, null);
+        }
+
+        @Override
+        public String type() {
+            return "error";
+        }
+    }
+}

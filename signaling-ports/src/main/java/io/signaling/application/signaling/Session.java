@@ -1,0 +1,35 @@
+package io.signaling.application.signaling;
+
+import io.signaling.domain.signaling.PeerId;
+import io.signaling.domain.signaling.TokenBucket;
+import io.signaling.ports.log.Logger;
+import io.signaling.ports.signaling.TaskScheduler;
+import io.signaling.ports.websocket.WebSocketConnection;
+
+/**
+ * The signaling state of one connection, attached to it. Guarded by its own monitor: the adapter
+ * serializes a connection's callbacks, and the drain task takes the same monitor so that it never
+ * interleaves with them.
+ */
+final class Session {
+
+    final PeerId peerId;
+    final WebSocketConnection connection;
+    final String connectionId;
+    final TokenBucket bucket;
+    Logger log;
+    /** When the last {@code rate-limited} error went out; valid only when {@link #rateLimitErrorSent}. */
+    long lastRateLimitErrorNanos;
+    boolean rateLimitErrorSent;
+    boolean closed;
+    boolean drained;
+    TaskScheduler.Cancellable drainTask;
+
+    Session(PeerId peerId, WebSocketConnection connection, TokenBucket bucket, Logger log) {
+        this.peerId = peerId;
+        this.connection = connection;
+        this.connectionId = connection.id();
+        this.bucket = bucket;
+        this.log = log;
+    }
+}

@@ -1,0 +1,596 @@
+package io.signaling.application.signaling;
+
+import io.signaling.domain.signaling.ClientMessage;
+import io.signaling.domain.signaling.Delivery;
+import io.signaling.domain.signaling.ErrorCode;
+import io.signaling.domain.signaling.LeaveReason;
+import io.signaling.domain.signaling.PeerId;
+import io.signaling.domain.signaling.RoomId;
+import io.signaling.domain.signaling.ServerMessage;
+import io.signaling.domain.signaling.SignalingEvent;
+import io.signaling.domain.signaling.SignalingRules;
+import io.signaling.domain.signaling.TokenBucket;
+import io.signaling.ports.lifecycle.Lifecycle;
+import io.signaling.ports.log.Logger;
+import io.signaling.ports.log.LoggerFactory;
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.metrics.Tags;
+import io.signaling.ports.signaling.Decoded;
+import io.signaling.ports.signaling.MessageCodec;
+import io.signaling.ports.signaling.PeerIdGenerator;
+import io.signaling.ports.signaling.RoomRegistry;
+import io.signaling.ports.signaling.SignalingSettings;
+import io.signaling.ports.signaling.TaskScheduler;
+import io.signaling.ports.trace.Scope;
+import io.signaling.ports.trace.Span;
+import io.signaling.ports.trace.SpanKind;
+import io.signaling.ports.trace.SpanStatus;
+import io.signaling.ports.trace.Tracer;
+import io.signaling.ports.websocket.CloseCodes;
+import io.signaling.ports.websocket.ConnectionHub;
+import io.signaling.ports.websocket.WebSocketConnection;
+import io.signaling.ports.websocket.WebSocketListener;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Signaling v1 over WebSocket: the use case the transport calls.
+ *
+ * <p>On open it gives the connection an unguessable peer id and sends {@code welcome} with the
+ * effective limits; each text frame is size-checked, rate-limited (a token bucket per connection;
+ * excess frames are dropped with at most one {@code rate-limited} error per second), decoded, run
+ * through {@link SignalingRules} and the resulting deliveries are handed to the
+ * {@link ConnectionHub}; on close the room-mates get {@code peer-left} ({@code timeout} for the
+ * idle timeout, {@code disconnect} otherwise). {@link #stop} drains: joins are refused and every
+ * connection, at a time drawn uniformly over 90% of the drain timeout, gets {@code goaway}, its
+ * room-mates get {@code peer-left} with reason {@code shutdown}, and it is closed with 1001.
+ *
+ * <p>Ordering: the membership change and the hand-off of the messages it causes happen under one
+ * lock per room stripe, so every room-mate sees the room's changes in the same order and a
+ * relay never overtakes the {@code peer-joined} or {@code peer-left} of its sender; a sender's own
+ * messages are handled one at a time (the adapter serializes a connection's callbacks, the drain
+ * task takes the session's monitor), so its messages to one recipient keep their order.
+ *
+ * <p>Thread-safety: safe for concurrent callbacks of different connections. Callbacks never block
+ * on I/O: the hub only queues.
+ */
+public final class SignalingService implements WebSocketListener, Lifecycle {
+
+    private static final long ONE_SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int LOCK_STRIPES = 1024;
+    private static final String UNDECODED = "unknown";
+    private static final String GOING_AWAY_REASON = "server shutting down";
+
+    private final ConnectionHub hub;
+    private final MessageCodec codec;
+    private final RoomRegistry registry;
+    private final SignalingSettings settings;
+    private final SignalingRules rules;
+    private final PeerIdGenerator peerIds;
+    private final LongSupplier nanoTime;
+    private final RandomGenerator random;
+    private final TaskScheduler injectedScheduler;
+    private final Logger log;
+    private final Tracer tracer;
+    private final Metrics metrics;
+    private final String welcomeLimitsLog;
+
+    private final ConcurrentMap<PeerId, Session> sessions = new ConcurrentHashMap<>();
+    private final Object[] stripes = new Object[LOCK_STRIPES];
+
+    private final ConcurrentMap<String, Metrics.Counter> messageCounters = new ConcurrentHashMap<>();
+    private final Map<ErrorCode, Metrics.Counter> errorCounters = new EnumMap<>(ErrorCode.class);
+    private final Metrics.Timer relayTimer;
+
+    private final Object drainLock = new Object();
+    private volatile boolean draining;
+    private CompletableFuture<Void> drained;
+    private final Set<Session> pendingDrain = ConcurrentHashMap.newKeySet();
+    private volatile boolean drainArmed;
+    private long drainStartNanos;
+    private long drainBudgetNanos;
+    private TaskScheduler drainScheduler;
+    private ScheduledExecutorService ownedExecutor;
+
+    private SignalingService(Builder b) {
+        this.hub = Objects.requireNonNull(b.hub, "hub");
+        this.codec = Objects.requireNonNull(b.codec, "codec");
+        this.registry = b.registry != null ? b.registry : new InMemoryRoomRegistry();
+        this.settings = b.settings;
+        this.rules = new SignalingRules(settings.maxPeersPerRoom());
+        this.peerIds = b.peerIds != null ? b.peerIds : new SecureRandomPeerIdGenerator(new SecureRandom());
+        this.nanoTime = b.nanoTime;
+        this.random = b.random;
+        this.injectedScheduler = b.scheduler;
+        this.log = b.loggers.logger(SignalingService.class);
+        this.tracer = b.tracer;
+        this.metrics = b.metrics;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
+        for (ErrorCode code : ErrorCode.values()) {
+            errorCounters.put(code, metrics.counter("signaling.errors", "Signaling error messages sent to clients, by code",
+                    Tags.of("code", code.wire())));
+        }
+        this.relayTimer = metrics.timer("signaling.relay",
+                "Time from receipt of a relayed message to its hand-off to the recipient's queue", Tags.empty());
+        metrics.gauge("signaling.rooms.active", "Rooms with at least one peer on this node", Tags.empty(),
+                registry::roomCount);
+        metrics.gauge("signaling.peers.active", "Peers in a room on this node", Tags.empty(), registry::peerCount);
+        this.welcomeLimitsLog = settings.limits().toString();
+    }
+
+    public static Builder builder(ConnectionHub hub, MessageCodec codec) {
+        return new Builder(hub, codec);
+    }
+
+    /** The effective settings, as {@code welcome} reports them. */
+    public SignalingSettings settings() {
+        return settings;
+    }
+
+    /** The membership store in use (the in-memory one unless another was given). */
+    public RoomRegistry roomRegistry() {
+        return registry;
+    }
+
+    /** Whether the shutdown drain has begun. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    @Override
+    public String name() {
+        return "signaling";
+    }
+
+    @Override
+    public void start() {
+        log.info("signaling ready", "limits", welcomeLimitsLog);
+    }
+
+    // ---------------------------------------------------------------- connection events
+
+    @Override
+    public void onOpen(WebSocketConnection connection) {
+        PeerId peerId = peerIds.next();
+        Session session = new Session(peerId, connection, new TokenBucket(settings.messagesPerSecond(),
+                settings.burst(), nanoTime.getAsLong()), log.with("peer_id", peerId.value()));
+        while (sessions.putIfAbsent(peerId, session) != null) {
+            // Only a predictable test generator can collide; never reuse a live peer's id.
+            peerId = peerIds.next();
+            session = new Session(peerId, connection, session.bucket, log.with("peer_id", peerId.value()));
+        }
+        connection.attach(session);
+        synchronized (session) {
+            send(session, codec.encode(new ServerMessage.Welcome(peerId, settings.limits())));
+            session.log.debug("peer connected");
+            if (draining) {
+                scheduleDrain(session);
+            }
+        }
+    }
+
+    @Override
+    public void onText(WebSocketConnection connection, String text) {
+        long receivedAt = nanoTime.getAsLong();
+        Session session = sessionOf(connection);
+        if (session == null) {
+            return;
+        }
+        synchronized (session) {
+            // After goaway the connection is closing: what it still sends has no one to reach.
+            if (session.closed || session.drained) {
+                return;
+            }
+            try {
+                handleText(session, text, receivedAt);
+            } catch (RuntimeException e) {
+                // A bug here must not take the connection's I/O thread down with it.
+                session.log.error("signaling message failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void onClose(WebSocketConnection connection, int code, String reason) {
+        Session session = sessionOf(connection);
+        if (session == null) {
+            return;
+        }
+        synchronized (session) {
+            if (session.closed) {
+                return;
+            }
+            session.closed = true;
+            if (session.drainTask != null) {
+                session.drainTask.cancel();
+            }
+            LeaveReason leaveReason = CloseCodes.IDLE_TIMEOUT_REASON.equals(reason) ? LeaveReason.TIMEOUT
+                    : LeaveReason.DISCONNECT;
+            Span span = tracer.spanBuilder("signaling.disconnect").kind(SpanKind.SERVER)
+                    .attribute("signaling.reason", leaveReason.wire()).attribute("websocket.close.code", code).start();
+            try (Scope ignored = span.makeCurrent()) {
+                applyAndDeliver(session, new SignalingEvent.Disconnect(session.peerId, leaveReason), 0L);
+            } catch (RuntimeException e) {
+                span.recordError(e).status(SpanStatus.ERROR, "disconnect failed");
+                session.log.error("signaling disconnect failed", e);
+            } finally {
+                span.end();
+                sessions.remove(session.peerId, session);
+                session.log.debug("peer disconnected", "code", code, "reason", leaveReason.wire());
+            }
+        }
+        drainDone(session);
+    }
+
+    @Override
+    public void onError(WebSocketConnection connection, Throwable error) {
+        Session session = sessionOf(connection);
+        (session == null ? log : session.log).debug("transport error", error);
+    }
+
+    private static Session sessionOf(WebSocketConnection connection) {
+        return connection.attachment() instanceof Session s ? s : null;
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    private void handleText(Session session, String text, long receivedAt) {
+        int bytes = utf8Length(text, settings.maxMessageBytes());
+        if (bytes > settings.maxMessageBytes()) {
+            // The transport enforces the frame limit first; this guards adapters that do not.
+            countMessage(UNDECODED, "too-large");
+            sendError(session, ServerMessage.Error.of(ErrorCode.MESSAGE_TOO_LARGE, "message exceeds the limit of "
+                    + settings.maxMessageBytes() + " bytes", null));
+            hub.close(session.connectionId, CloseCodes.MESSAGE_TOO_BIG, "message too large");
+            return;
+        }
+        if (!session.bucket.tryAcquire(receivedAt)) {
+            countMessage(UNDECODED, "rate-limited");
+            if (!session.rateLimitErrorSent || receivedAt - session.lastRateLimitErrorNanos >= ONE_SECOND_NANOS) {
+                session.rateLimitErrorSent = true;
+                session.lastRateLimitErrorNanos = receivedAt;
+                long retryAfter = Math.max(1, session.bucket.millisUntilNextToken(receivedAt));
+                sendError(session, new ServerMessage.Error(ErrorCode.RATE_LIMITED, "more than "
+                        + settings.messagesPerSecond() + " messages per second (burst " + settings.burst()
+                        + "); messages are dropped", null, retryAfter));
+            }
+            return;
+        }
+        Decoded decoded;
+        try {
+            decoded = codec.decode(text);
+        } catch (RuntimeException e) {
+            session.log.warn("codec threw instead of reporting a decode error", e);
+            decoded = new Decoded.Invalid(ErrorCode.BAD_MESSAGE, "message could not be decoded", null);
+        }
+        if (decoded instanceof Decoded.Invalid invalid) {
+            countMessage(UNDECODED, "error");
+            sendError(session, ServerMessage.Error.of(invalid.code(), invalid.message(), invalid.id()));
+            return;
+        }
+        handleMessage(session, ((Decoded.Message) decoded).message(), receivedAt);
+    }
+
+    private void handleMessage(Session session, ClientMessage message, long receivedAt) {
+        String type = message.type();
+        boolean relay = message instanceof ClientMessage.Relay;
+        Span span = tracer.spanBuilder(relay ? "signaling.relay" : "signaling." + type).kind(SpanKind.SERVER)
+                .attribute("signaling.type", type).start();
+        try (Scope ignored = span.makeCurrent()) {
+            SignalingRules.Outcome outcome = applyAndDeliver(session,
+                    new SignalingEvent.Message(session.peerId, message), receivedAt);
+            if (outcome.error() != null) {
+                span.attribute("signaling.error.code", outcome.error().wire())
+                        .status(SpanStatus.ERROR, outcome.error().wire());
+                countMessage(type, "error");
+                errorCounters.get(outcome.error()).increment();
+                session.log.debug("message refused", "type", type, "code", outcome.error().wire());
+                return;
+            }
+            countMessage(type, "ok");
+            if (message instanceof ClientMessage.Join join) {
+                session.log = log.with("peer_id", session.peerId.value(), "room", join.room().value());
+                session.log.debug("joined room");
+            } else if (message instanceof ClientMessage.Leave) {
+                session.log.debug("left room");
+                session.log = log.with("peer_id", session.peerId.value());
+            }
+        } finally {
+            span.end();
+        }
+    }
+
+    /**
+     * Applies one event and hands off what it causes under the stripe lock of the room it touches,
+     * so that changes of one room reach every member in one order.
+     */
+    private SignalingRules.Outcome applyAndDeliver(Session session, SignalingEvent event, long receivedAt) {
+        RoomId room = event instanceof SignalingEvent.Message m && m.message() instanceof ClientMessage.Join join
+                ? join.room()
+                : registry.roomOf(session.peerId).orElse(null);
+        if (room == null) {
+            SignalingRules.Outcome outcome = rules.apply(registry, draining, event);
+            deliver(outcome, receivedAt);
+            return outcome;
+        }
+        synchronized (stripes[(room.hashCode() & 0x7fffffff) % LOCK_STRIPES]) {
+            SignalingRules.Outcome outcome = rules.apply(registry, draining, event);
+            deliver(outcome, receivedAt);
+            return outcome;
+        }
+    }
+
+    private void deliver(SignalingRules.Outcome outcome, long receivedAt) {
+        ServerMessage lastMessage = null;
+        String lastText = null;
+        for (Delivery delivery : outcome.deliveries()) {
+            Session target = sessions.get(delivery.to());
+            if (target == null) {
+                // Gone between the membership read and now; its onClose removes it from the room.
+                continue;
+            }
+            if (delivery.message() != lastMessage) {
+                lastMessage = delivery.message();
+                lastText = codec.encode(lastMessage);
+            }
+            send(target, lastText);
+            if (lastMessage instanceof ServerMessage.Relayed) {
+                relayTimer.recordNanos(nanoTime.getAsLong() - receivedAt);
+            }
+        }
+    }
+
+    private void sendError(Session session, ServerMessage.Error error) {
+        errorCounters.get(error.code()).increment();
+        send(session, codec.encode(error));
+    }
+
+    private void send(Session target, String text) {
+        if (hub.send(target.connectionId, text) == ConnectionHub.Delivery.UNKNOWN_CONNECTION && target.connection.isOpen()) {
+            // The adapter may register a connection with the hub only after onOpen returns.
+            target.connection.send(text);
+        }
+    }
+
+    private void countMessage(String type, String outcome) {
+        messageCounters.computeIfAbsent(type + '|' + outcome, key -> metrics.counter("signaling.messages",
+                "Signaling messages received, by type and outcome", Tags.of("type", type, "outcome", outcome)))
+                .increment();
+    }
+
+    /** The UTF-8 length of {@code text}, or any value above {@code limit} once it is certainly above. */
+    static int utf8Length(String text, int limit) {
+        if (text.length() > limit) {
+            return text.length();
+        }
+        if ((long) text.length() * 3 <= limit) {
+            return text.length();
+        }
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    // ---------------------------------------------------------------- shutdown drain
+
+    /**
+     * Starts the drain (idempotent) and returns a stage that completes when every connection open
+     * now has been sent {@code goaway} and closed, or closed by itself.
+     */
+    public CompletableFuture<Void> drain(Duration drainTimeout) {
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        synchronized (drainLock) {
+            if (drained != null) {
+                return drained;
+            }
+            drained = new CompletableFuture<>();
+            drainStartNanos = nanoTime.getAsLong();
+            // A tenth of the timeout is kept back so the last close handshakes finish in time.
+            drainBudgetNanos = Math.max(0, drainTimeout.toNanos() / 10 * 9);
+            drainScheduler = injectedScheduler != null ? injectedScheduler : ownScheduler();
+            draining = true;
+        }
+        log.info("signaling drain started", "connections", sessions.size(), "drain_timeout_ms", drainTimeout.toMillis());
+        for (Session session : sessions.values()) {
+            synchronized (session) {
+                if (!session.closed) {
+                    scheduleDrain(session);
+                }
+            }
+        }
+        drainArmed = true;
+        completeDrainIfDone();
+        return drained;
+    }
+
+    private TaskScheduler ownScheduler() {
+        ownedExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "signaling-drain");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return TaskScheduler.of(ownedExecutor);
+    }
+
+    /** Call holding the session's monitor. */
+    private void scheduleDrain(Session session) {
+        if (session.drainTask != null) {
+            return;
+        }
+        long remaining = drainStartNanos + drainBudgetNanos - nanoTime.getAsLong();
+        long delay = remaining <= 0 ? 0 : random.nextLong(remaining + 1);
+        pendingDrain.add(session);
+        session.drainTask = drainScheduler.schedule(Duration.ofNanos(delay), () -> drainOne(session));
+    }
+
+    private void drainOne(Session session) {
+        try {
+            synchronized (session) {
+                if (session.closed || session.drained) {
+                    return;
+                }
+                session.drained = true;
+                Span span = tracer.spanBuilder("signaling.drain").kind(SpanKind.INTERNAL).start();
+                try (Scope ignored = span.makeCurrent()) {
+                    applyAndDeliver(session, new SignalingEvent.Drain(session.peerId), 0L);
+                } catch (RuntimeException e) {
+                    span.recordError(e).status(SpanStatus.ERROR, "drain failed");
+                    session.log.error("signaling drain of a connection failed", e);
+                } finally {
+                    span.end();
+                    hub.close(session.connectionId, CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
+                }
+            }
+        } finally {
+            drainDone(session);
+        }
+    }
+
+    private void drainDone(Session session) {
+        if (pendingDrain.remove(session)) {
+            completeDrainIfDone();
+        }
+    }
+
+    private void completeDrainIfDone() {
+        if (drainArmed && pendingDrain.isEmpty()) {
+            CompletableFuture<Void> future;
+            synchronized (drainLock) {
+                future = drained;
+            }
+            if (future != null) {
+                future.complete(null);
+            }
+        }
+    }
+
+    /**
+     * Drains within {@code timeout}: refuses joins, then closes every connection at its scheduled
+     * time. Connections still waiting at the deadline (a stalled scheduler) get their
+     * {@code goaway} and 1001 at once.
+     *
+     * @return whether every connection was drained on schedule
+     */
+    @Override
+    public boolean stop(Duration timeout) {
+        long started = System.nanoTime();
+        CompletableFuture<Void> done = drain(timeout);
+        boolean clean;
+        try {
+            done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            clean = true;
+        } catch (TimeoutException e) {
+            clean = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            clean = false;
+        } catch (ExecutionException e) {
+            clean = false;
+        }
+        if (!clean) {
+            for (Session session : pendingDrain) {
+                log.warn("connection not drained in time; draining it now", "peer_id", session.peerId.value());
+                drainOne(session);
+            }
+        }
+        ScheduledExecutorService executor;
+        synchronized (drainLock) {
+            executor = ownedExecutor;
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        log.info("signaling stopped", "clean", clean, "took_ms",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return clean;
+    }
+
+    /** Assembles a {@link SignalingService}; only the hub and the codec are required. */
+    public static final class Builder {
+        private final ConnectionHub hub;
+        private final MessageCodec codec;
+        private RoomRegistry registry;
+        private SignalingSettings settings = SignalingSettings.defaults();
+        private PeerIdGenerator peerIds;
+        private LongSupplier nanoTime = System::nanoTime;
+        private RandomGenerator random = new SecureRandom();
+        private TaskScheduler scheduler;
+        private LoggerFactory loggers = LoggerFactory.noop();
+        private Tracer tracer = Tracer.noop();
+        private Metrics metrics = Metrics.noop();
+
+        private Builder(ConnectionHub hub, MessageCodec codec) {
+            this.hub = Objects.requireNonNull(hub, "hub");
+            this.codec = Objects.requireNonNull(codec, "codec");
+        }
+
+        public Builder settings(SignalingSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** Another membership store (a shared one across nodes); the default is in memory. */
+        public Builder roomRegistry(RoomRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** The default draws 128 bits per id from a {@link SecureRandom}. */
+        public Builder peerIds(PeerIdGenerator peerIds) {
+            this.peerIds = Objects.requireNonNull(peerIds, "peerIds");
+            return this;
+        }
+
+        /** The monotonic clock of rate limits, latencies and the drain; default {@link System#nanoTime()}. */
+        public Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
+        }
+
+        /** Where the drain draws each connection's close time from. */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Runs the drain's scheduled closes; by default the service owns a one-thread executor. */
+        public Builder scheduler(TaskScheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        public Builder loggers(LoggerFactory loggers) {
+            this.loggers = Objects.requireNonNull(loggers, "loggers");
+            return this;
+        }
+
+        public Builder tracer(Tracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        public Builder metrics(Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        public SignalingService build() {
+            return new SignalingService(this);
+        }
+    }
+}

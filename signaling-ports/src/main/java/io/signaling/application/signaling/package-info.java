@@ -1,0 +1,7 @@
+/**
+ * The signaling use case: {@link io.signaling.application.signaling.SignalingService} turns
+ * WebSocket events into signaling v1 (welcome, rooms, relay, rate limits, the shutdown drain),
+ * with the in-memory room registry and the secure peer id generator it uses by default. Written
+ * against the ports and the domain only.
+ */
+package io.signaling.application.signaling;

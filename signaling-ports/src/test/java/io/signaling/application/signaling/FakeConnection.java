@@ -1,0 +1,91 @@
+package io.signaling.application.signaling;
+
+import io.signaling.ports.websocket.SendFailedException;
+import io.signaling.ports.websocket.WebSocketConnection;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** A connection that records what is sent to it and how it was closed. */
+final class FakeConnection implements WebSocketConnection {
+
+    private final String id;
+    private final List<String> sent = new ArrayList<>();
+    private volatile Object attachment;
+    private volatile boolean open = true;
+    private volatile int closeCode;
+    private volatile String closeReason;
+
+    FakeConnection(String id) {
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return new InetSocketAddress("127.0.0.1", 40000);
+    }
+
+    @Override
+    public Map<String, List<String>> requestHeaders() {
+        return Map.of();
+    }
+
+    @Override
+    public CompletionStage<Void> send(String text) {
+        synchronized (sent) {
+            if (!open) {
+                return CompletableFuture.failedFuture(new SendFailedException(SendFailedException.Reason.CLOSED));
+            }
+            sent.add(text);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        synchronized (sent) {
+            if (open) {
+                open = false;
+                closeCode = code;
+                closeReason = reason;
+            }
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    List<String> sent() {
+        synchronized (sent) {
+            return List.copyOf(sent);
+        }
+    }
+
+    int closeCode() {
+        return closeCode;
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+}

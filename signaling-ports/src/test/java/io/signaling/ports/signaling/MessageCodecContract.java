@@ -1,0 +1,231 @@
+package io.signaling.ports.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.signaling.domain.signaling.ClientMessage;
+import io.signaling.domain.signaling.ErrorCode;
+import io.signaling.domain.signaling.LeaveReason;
+import io.signaling.domain.signaling.PeerId;
+import io.signaling.domain.signaling.RelayKind;
+import io.signaling.domain.signaling.RoomId;
+import io.signaling.domain.signaling.ServerMessage;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The wire contract of signaling v1 as every {@link MessageCodec} must meet it; a codec's test
+ * extends this class. Encoded output is compared as parsed JSON (member order and number
+ * spelling are free), payloads as JSON values.
+ */
+public abstract class MessageCodecContract {
+
+    protected abstract MessageCodec codec();
+
+    private ClientMessage decodeOk(String text) {
+        Decoded decoded = codec().decode(text);
+        assertThat(decoded).as("decoding %s", text).isInstanceOf(Decoded.Message.class);
+        return ((Decoded.Message) decoded).message();
+    }
+
+    private Decoded.Invalid decodeInvalid(String text) {
+        Decoded decoded = codec().decode(text);
+        assertThat(decoded).as("decoding %s", text).isInstanceOf(Decoded.Invalid.class);
+        Decoded.Invalid invalid = (Decoded.Invalid) decoded;
+        assertThat(invalid.message()).isNotBlank();
+        return invalid;
+    }
+
+    /** Numbers compared by value, so that 50, 50.0 and 5E+1 are one. */
+    private static Object normalize(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d.stripTrailingZeros();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, normalize(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(v -> out.add(normalize(v)));
+            return out;
+        }
+        return value;
+    }
+
+    private static Object json(String text) {
+        return normalize(MiniJson.parse(text));
+    }
+
+    private void assertEncodes(ServerMessage message, String expectedJson) {
+        assertThat(json(codec().encode(message))).isEqualTo(json(expectedJson));
+    }
+
+    // ------------------------------------------------------------------ decoding
+
+    @Test
+    void decodesJoinLeavePingWithAndWithoutId() {
+        assertThat(decodeOk("{\"type\":\"join\",\"room\":\"Room_1-a\",\"id\":\"q1\"}"))
+                .isEqualTo(new ClientMessage.Join("q1", RoomId.of("Room_1-a")));
+        assertThat(decodeOk("{\"type\":\"join\",\"room\":\"r\"}")).isEqualTo(new ClientMessage.Join(null, RoomId.of("r")));
+        assertThat(decodeOk("{\"type\":\"leave\",\"id\":\"q2\"}")).isEqualTo(new ClientMessage.Leave("q2"));
+        assertThat(decodeOk("{\"type\":\"leave\"}")).isEqualTo(new ClientMessage.Leave(null));
+        assertThat(decodeOk(" {\"type\" : \"ping\"} ")).isEqualTo(new ClientMessage.Ping(null));
+    }
+
+    @Test
+    void ignoresUnknownFields() {
+        assertThat(decodeOk("{\"type\":\"ping\",\"id\":\"p\",\"extra\":{\"deep\":[1,2,{}]},\"n\":3}"))
+                .isEqualTo(new ClientMessage.Ping("p"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"offer", "answer", "candidate"})
+    void decodesRelaysWithThePayloadAsTheSameJsonValue(String type) {
+        String payload = "{\"sdp\":\"v=0\\r\\n\",\"n\":[1,2.5,true,null],\"u\":\"\\u00e9\"}";
+        ClientMessage message = decodeOk("{\"type\":\"" + type + "\",\"to\":\"peer-1\",\"payload\":" + payload
+                + ",\"id\":\"m\"}");
+        assertThat(message).isInstanceOfSatisfying(ClientMessage.Relay.class, relay -> {
+            assertThat(relay.kind()).isEqualTo(RelayKind.fromWire(type).orElseThrow());
+            assertThat(relay.to()).isEqualTo("peer-1");
+            assertThat(relay.id()).isEqualTo("m");
+            assertThat(json(relay.payload())).isEqualTo(json(payload));
+        });
+    }
+
+    @Test
+    void aNullPayloadIsEndOfCandidatesAndScalarsAreFine() {
+        ClientMessage.Relay end = (ClientMessage.Relay) decodeOk("{\"type\":\"candidate\",\"to\":\"p\",\"payload\":null}");
+        assertThat(json(end.payload())).isSameAs(MiniJson.NULL);
+        ClientMessage.Relay scalar = (ClientMessage.Relay) decodeOk("{\"type\":\"offer\",\"to\":\"p\",\"payload\":\"s\"}");
+        assertThat(json(scalar.payload())).isEqualTo("s");
+    }
+
+    @Test
+    void aTargetThatCannotBeAPeerIdIsStillDecodedSoThatItIsPeerNotFound() {
+        ClientMessage.Relay relay = (ClientMessage.Relay) decodeOk("{\"type\":\"offer\",\"to\":\"no such / peer\",\"payload\":1}");
+        assertThat(relay.to()).isEqualTo("no such / peer");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "", "not json", "{", "{\"type\":\"ping\"", "[]", "\"ping\"", "42", "null", "{}",
+        "{\"type\":1}", "{\"type\":null}", "{\"type\":[\"ping\"]}",
+        "{\"type\":\"join\"}", "{\"type\":\"join\",\"room\":1}", "{\"type\":\"join\",\"room\":null}",
+        "{\"type\":\"offer\",\"payload\":{}}", "{\"type\":\"offer\",\"to\":5,\"payload\":{}}",
+        "{\"type\":\"answer\",\"to\":\"p\"}", "{\"type\":\"candidate\",\"to\":null,\"payload\":{}}",
+        "{\"type\":\"ping\",\"id\":5}", "{\"type\":\"ping\"} trailing"
+    })
+    void malformedFramesAreBadMessage(String text) {
+        assertThat(decodeInvalid(text).code()).isEqualTo(ErrorCode.BAD_MESSAGE);
+    }
+
+    @Test
+    void decodeErrorsCarryTheIdWhenItCanBeRead() {
+        assertThat(decodeInvalid("{\"type\":\"join\",\"id\":\"a\"}")).isEqualTo(decodeInvalid("{\"type\":\"join\",\"id\":\"a\"}"))
+                .extracting(Decoded.Invalid::id).isEqualTo("a");
+        assertThat(decodeInvalid("{\"id\":\"b\"}").id()).isEqualTo("b");
+        assertThat(decodeInvalid("{\"type\":\"offer\",\"to\":\"p\",\"id\":\"c\"}").id()).isEqualTo("c");
+        assertThat(decodeInvalid("not json").id()).isNull();
+    }
+
+    @Test
+    void anUnknownTypeIsUnknownType() {
+        Decoded.Invalid invalid = decodeInvalid("{\"type\":\"dance\",\"id\":\"d\"}");
+        assertThat(invalid.code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
+        assertThat(invalid.id()).isEqualTo("d");
+        assertThat(decodeInvalid("{\"type\":\"welcome\"}").code()).as("server types are not client types")
+                .isEqualTo(ErrorCode.UNKNOWN_TYPE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "has space", "slash/", "dot.", "\u00e9",
+        "01234567890123456789012345678901234567890123456789012345678901234"})
+    void aRoomOutsideThePatternIsInvalidRoom(String room) {
+        Decoded.Invalid invalid = decodeInvalid("{\"type\":\"join\",\"room\":\"" + room + "\",\"id\":\"r\"}");
+        assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_ROOM);
+        assertThat(invalid.id()).isEqualTo("r");
+    }
+
+    @Test
+    void deepNestingIsRefusedNotAStackOverflow() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        Decoded decoded = codec().decode("{\"type\":\"offer\",\"to\":\"p\",\"payload\":" + deep + "}");
+        assertThat(decoded).isInstanceOfSatisfying(Decoded.Invalid.class,
+                invalid -> assertThat(invalid.code()).isEqualTo(ErrorCode.BAD_MESSAGE));
+    }
+
+    // ------------------------------------------------------------------ encoding
+
+    @Test
+    void encodesWelcomeWithTheLimits() {
+        assertEncodes(new ServerMessage.Welcome(PeerId.of("p1"), new ServerMessage.Limits(65536, 16, 50, 100, 20000, 60000)),
+                "{\"type\":\"welcome\",\"peerId\":\"p1\",\"limits\":{\"maxMessageBytes\":65536,\"maxPeersPerRoom\":16,"
+                        + "\"messagesPerSecond\":50,\"burst\":100,\"pingIntervalMs\":20000,\"idleTimeoutMs\":60000}}");
+        assertEncodes(new ServerMessage.Welcome(PeerId.of("p1"), new ServerMessage.Limits(1, 2, 0.5, 3, 4, 5)),
+                "{\"type\":\"welcome\",\"peerId\":\"p1\",\"limits\":{\"maxMessageBytes\":1,\"maxPeersPerRoom\":2,"
+                        + "\"messagesPerSecond\":0.5,\"burst\":3,\"pingIntervalMs\":4,\"idleTimeoutMs\":5}}");
+    }
+
+    @Test
+    void encodesRoomMessages() {
+        RoomId room = RoomId.of("r");
+        assertEncodes(new ServerMessage.Joined("j", room, PeerId.of("me"), List.of(PeerId.of("x"), PeerId.of("y")), false),
+                "{\"type\":\"joined\",\"id\":\"j\",\"room\":\"r\",\"peerId\":\"me\",\"peers\":[\"x\",\"y\"],\"polite\":false}");
+        assertEncodes(new ServerMessage.Joined(null, room, PeerId.of("me"), List.of(), false),
+                "{\"type\":\"joined\",\"room\":\"r\",\"peerId\":\"me\",\"peers\":[],\"polite\":false}");
+        assertEncodes(new ServerMessage.PeerJoined(room, PeerId.of("n"), true),
+                "{\"type\":\"peer-joined\",\"room\":\"r\",\"peerId\":\"n\",\"polite\":true}");
+        for (LeaveReason reason : LeaveReason.values()) {
+            assertEncodes(new ServerMessage.PeerLeft(room, PeerId.of("n"), reason),
+                    "{\"type\":\"peer-left\",\"room\":\"r\",\"peerId\":\"n\",\"reason\":\"" + reason.wire() + "\"}");
+        }
+        assertEncodes(new ServerMessage.Left("l", room), "{\"type\":\"left\",\"id\":\"l\",\"room\":\"r\"}");
+        assertEncodes(new ServerMessage.Left(null, room), "{\"type\":\"left\",\"room\":\"r\"}");
+        assertEncodes(ServerMessage.GoAway.shutdown(), "{\"type\":\"goaway\",\"reason\":\"shutdown\",\"reconnect\":true}");
+        assertEncodes(new ServerMessage.Pong("p"), "{\"type\":\"pong\",\"id\":\"p\"}");
+        assertEncodes(new ServerMessage.Pong(null), "{\"type\":\"pong\"}");
+    }
+
+    @Test
+    void encodesRelaysWithThePayloadUnchanged() {
+        String payload = "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host\",\"sdpMid\":\"0\","
+                + "\"sdpMLineIndex\":0,\"q\":\"\\\"\\\\\"}";
+        for (RelayKind kind : RelayKind.values()) {
+            String text = codec().encode(new ServerMessage.Relayed(kind, PeerId.of("a"), PeerId.of("b"), payload));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = (Map<String, Object>) json(text);
+            assertThat(parsed).containsEntry("type", kind.wire()).containsEntry("from", "a").containsEntry("to", "b");
+            assertThat(parsed.get("payload")).isEqualTo(json(payload));
+        }
+        assertEncodes(new ServerMessage.Relayed(RelayKind.CANDIDATE, PeerId.of("a"), PeerId.of("b"), "null"),
+                "{\"type\":\"candidate\",\"from\":\"a\",\"to\":\"b\",\"payload\":null}");
+    }
+
+    @Test
+    void encodesErrorsWithIdAndRetryAfterOnlyWhenPresent() {
+        assertEncodes(ServerMessage.Error.of(ErrorCode.ROOM_FULL, "room 'r' is full", "i"),
+                "{\"type\":\"error\",\"code\":\"room-full\",\"message\":\"room 'r' is full\",\"id\":\"i\"}");
+        assertEncodes(ServerMessage.Error.of(ErrorCode.BAD_MESSAGE, "quote \" and \\ and \n", null),
+                "{\"type\":\"error\",\"code\":\"bad-message\",\"message\":\"quote \\\" and \\\\ and \\n\"}");
+        assertEncodes(new ServerMessage.Error(ErrorCode.RATE_LIMITED, "slow down", null, 120L),
+                "{\"type\":\"error\",\"code\":\"rate-limited\",\"message\":\"slow down\",\"retryAfterMs\":120}");
+        for (ErrorCode code : ErrorCode.values()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = (Map<String, Object>) json(codec().encode(ServerMessage.Error.of(code, "m", null)));
+            assertThat(parsed).containsEntry("code", code.wire());
+        }
+    }
+
+    @Test
+    void encodedTextDecodesBackForTheSharedShapes() {
+        String text = codec().encode(new ServerMessage.Pong("round"));
+        assertThat(json(text)).isEqualTo(json("{\"type\":\"pong\",\"id\":\"round\"}"));
+    }
+}
