@@ -347,6 +347,37 @@ public abstract class WebSocketContract {
     }
 
     @Test
+    void droppedConnectionIsReportedAsAbnormalOnce() throws Exception {
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        ServerUnderTest server = server(settings().build(), listener);
+        RawWebSocketClient dropped = raw(server, Map.of(), 0);
+        assertThat(dropped.response().status()).isEqualTo(101);
+        String id = awaitOpened(listener, 0);
+
+        dropped.close(); // TCP gone, no close frame
+
+        await().atMost(WAIT).until(() -> listener.events(id).orElseThrow().isClosed());
+        assertThat(listener.events(id).orElseThrow().closed().code()).isEqualTo(CloseCodes.ABNORMAL);
+        assertThat(listener.events(id).orElseThrow().closes).hasSize(1);
+        assertThat(server.hub().count()).isZero();
+        assertWellBehaved(listener);
+    }
+
+    @Test
+    void rawClientTextReachesTheListener() throws Exception {
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        ServerUnderTest server = server(settings().build(), listener);
+        RawWebSocketClient client = raw(server, Map.of(), 0);
+        awaitOpened(listener, 0);
+
+        client.sendText("x".repeat(1000)); // a 16-bit length frame
+        client.sendText("short");
+
+        await().atMost(WAIT).until(() -> listener.only().texts.size() == 2);
+        assertThat(listener.only().texts).containsExactly("x".repeat(1000), "short");
+    }
+
+    @Test
     void sendAfterCloseFailsWithClosed() throws Exception {
         RecordingWebSocketListener listener = new RecordingWebSocketListener();
         ServerUnderTest server = server(settings().build(), listener);
