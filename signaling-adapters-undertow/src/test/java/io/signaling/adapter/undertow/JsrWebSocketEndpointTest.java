@@ -129,7 +129,7 @@ class JsrWebSocketEndpointTest {
                 == 1.0);
 
         raw(server, Map.of(), 4096); // never reads
-        await().atMost(WAIT).until(() -> server.hub().count() == 1);
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 2);
         WebSocketConnection slow = server.hub().find(listener.openedIds().get(1)).orElseThrow();
         String big = "s".repeat(16 * 1024);
         for (int i = 0; i < 20_000 && slow.isOpen(); i++) {

@@ -419,13 +419,14 @@ public abstract class WebSocketContract {
     @Test
     void pingsKeepAnAnsweringPeerAlive() throws Exception {
         RecordingWebSocketListener listener = new RecordingWebSocketListener();
-        ServerUnderTest server = server(settings().idleTimeout(Duration.ofMillis(400))
-                .pingInterval(Duration.ofMillis(100)).build(), listener);
-        // The JDK client answers pings with pongs, so it must outlive many idle timeouts.
+        ServerUnderTest server = server(settings().idleTimeout(Duration.ofMillis(1000))
+                .pingInterval(Duration.ofMillis(150)).build(), listener);
+        // The JDK client answers pings with pongs but sends nothing itself: only the pongs to the
+        // server's pings keep it alive through several idle timeouts.
         TestWebSocketClient client = client(server);
         String id = awaitOpened(listener, 0);
 
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(3000)).atMost(Duration.ofSeconds(8))
                 .until(() -> client.isOpen() && server.hub().find(id).isPresent());
     }
 
