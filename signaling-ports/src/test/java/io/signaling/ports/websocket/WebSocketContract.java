@@ -661,4 +661,27 @@ public abstract class WebSocketContract {
         assertThat(late.response().status()).isEqualTo(503);
         assertWellBehaved(listener);
     }
+
+    @Test
+    void drainGivesUpOnAPeerThatNeverAnswersAtTheDeadline() throws Exception {
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        ServerUnderTest server = server(settings().build(), listener);
+        RawWebSocketClient mute = raw(server, Map.of(), 0); // never answers the close frame
+        assertThat(mute.response().status()).isEqualTo(101);
+        TestWebSocketClient polite = client(server);
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 2);
+
+        long started = System.nanoTime();
+        boolean clean = server.drain(Duration.ofMillis(500));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(clean).as("a peer did not complete the close handshake").isFalse();
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        assertThat(polite.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(CloseCodes.GOING_AWAY);
+        await().atMost(WAIT).until(() -> listener.closedCount() == 2);
+        for (String id : listener.openedIds()) {
+            assertThat(listener.events(id).orElseThrow().closed().code()).isEqualTo(CloseCodes.GOING_AWAY);
+        }
+        assertWellBehaved(listener);
+    }
 }
