@@ -1,0 +1,114 @@
+package io.signaling.adapter.undertow;
+
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.metrics.Tags;
+import io.signaling.ports.websocket.CloseCodes;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The WebSocket meters, looked up once: the hot path only increments fields. Close reasons and
+ * rejection reasons come from the small fixed sets below, so tag cardinality stays bounded.
+ */
+final class WebSocketTelemetry {
+
+    static final String NORMAL = "normal";
+    static final String GOING_AWAY = "going_away";
+    static final String IDLE_TIMEOUT = "idle_timeout";
+    static final String TOO_BIG = "too_big";
+    static final String UNSUPPORTED = "unsupported";
+    static final String SLOW_CONSUMER = "slow_consumer";
+    static final String POLICY = "policy";
+    static final String CAPACITY = "capacity";
+    static final String ABNORMAL = "abnormal";
+    static final String ERROR = "error";
+    static final String OTHER = "other";
+
+    static final String REJECT_ORIGIN = "origin";
+    static final String REJECT_CAPACITY = "capacity";
+    static final String REJECT_DRAINING = "draining";
+
+    private final Metrics metrics;
+    private final Metrics.Counter opened;
+    private final Map<String, Metrics.Counter> closed = new ConcurrentHashMap<>();
+    private final Metrics.Counter messagesIn;
+    private final Metrics.Counter messagesOut;
+    private final Metrics.Summary bytesIn;
+    private final Metrics.Summary bytesOut;
+    private final Metrics.Counter overflows;
+    private final Metrics.Counter rejectedOrigin;
+    private final Metrics.Counter rejectedCapacity;
+    private final Metrics.Counter rejectedDraining;
+
+    WebSocketTelemetry(Metrics metrics, Supplier<? extends Number> activeConnections) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        metrics.gauge("websocket.connections.active", "Open WebSocket connections on this node", Tags.empty(),
+                activeConnections);
+        opened = metrics.counter("websocket.connections", "WebSocket connections opened and closed",
+                Tags.of("event", "opened", "reason", "none"));
+        messagesIn = metrics.counter("websocket.messages", "WebSocket text messages", Tags.of("direction", "in"));
+        messagesOut = metrics.counter("websocket.messages", "WebSocket text messages", Tags.of("direction", "out"));
+        bytesIn = metrics.summary("websocket.message.bytes", "WebSocket text message sizes (UTF-8)", "bytes",
+                Tags.of("direction", "in"));
+        bytesOut = metrics.summary("websocket.message.bytes", "WebSocket text message sizes (UTF-8)", "bytes",
+                Tags.of("direction", "out"));
+        overflows = metrics.counter("websocket.send.queue.overflows",
+                "Connections closed because their outbound queue overflowed", Tags.empty());
+        rejectedOrigin = rejection(REJECT_ORIGIN);
+        rejectedCapacity = rejection(REJECT_CAPACITY);
+        rejectedDraining = rejection(REJECT_DRAINING);
+    }
+
+    private Metrics.Counter rejection(String reason) {
+        return metrics.counter("websocket.handshake.rejections", "WebSocket upgrades refused before the handshake",
+                Tags.of("reason", reason));
+    }
+
+    void opened() {
+        opened.increment();
+    }
+
+    void closed(String reason) {
+        closed.computeIfAbsent(reason, r -> metrics.counter("websocket.connections",
+                "WebSocket connections opened and closed", Tags.of("event", "closed", "reason", r))).increment();
+    }
+
+    void received(int bytes) {
+        messagesIn.increment();
+        bytesIn.record(bytes);
+    }
+
+    void sent(int bytes) {
+        messagesOut.increment();
+        bytesOut.record(bytes);
+    }
+
+    void overflow() {
+        overflows.increment();
+    }
+
+    void rejected(String reason) {
+        switch (reason) {
+            case REJECT_ORIGIN -> rejectedOrigin.increment();
+            case REJECT_CAPACITY -> rejectedCapacity.increment();
+            default -> rejectedDraining.increment();
+        }
+    }
+
+    /** The metric reason of a close whose cause the adapter did not set itself. */
+    static String reasonOf(int code, boolean errorSeen) {
+        return switch (code) {
+            case CloseCodes.NORMAL -> NORMAL;
+            case CloseCodes.GOING_AWAY -> GOING_AWAY;
+            case CloseCodes.UNSUPPORTED_DATA -> UNSUPPORTED;
+            case CloseCodes.POLICY_VIOLATION -> POLICY;
+            case CloseCodes.MESSAGE_TOO_BIG -> TOO_BIG;
+            case CloseCodes.INTERNAL_ERROR -> ERROR;
+            case CloseCodes.TRY_AGAIN_LATER -> CAPACITY;
+            case CloseCodes.ABNORMAL -> errorSeen ? ERROR : ABNORMAL;
+            default -> OTHER;
+        };
+    }
+}

@@ -1,0 +1,315 @@
+package io.signaling.adapter.undertow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.signaling.adapter.undertow.JsrWebSocketAdapterTest.JsrTestServer;
+import io.signaling.adapter.undertow.WebSocketTestDoubles.LogEvent;
+import io.signaling.adapter.undertow.WebSocketTestDoubles.RecordedSpan;
+import io.signaling.adapter.undertow.WebSocketTestDoubles.RecordingLoggers;
+import io.signaling.adapter.undertow.WebSocketTestDoubles.RecordingMetrics;
+import io.signaling.adapter.undertow.WebSocketTestDoubles.RecordingTracer;
+import io.signaling.ports.log.LoggerFactory;
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.trace.SpanKind;
+import io.signaling.ports.trace.TraceContext;
+import io.signaling.ports.trace.Tracer;
+import io.signaling.ports.websocket.CloseCodes;
+import io.signaling.ports.websocket.RawWebSocketClient;
+import io.signaling.ports.websocket.RecordingWebSocketListener;
+import io.signaling.ports.websocket.TestWebSocketClient;
+import io.signaling.ports.websocket.WebSocketConnection;
+import io.signaling.ports.websocket.WebSocketSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the JSR adapter adds beyond the port contract: telemetry, validation, admission details. */
+class JsrWebSocketEndpointTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private ExecutorService clientExecutor;
+    private HttpClient http;
+
+    @BeforeEach
+    void createClient() {
+        clientExecutor = Executors.newFixedThreadPool(2);
+        http = HttpClient.newBuilder().executor(clientExecutor).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+        clientExecutor.shutdownNow();
+        assertThat(clientExecutor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static WebSocketSettings settings(int maxConnections, List<String> origins, int queueMessages) {
+        WebSocketSettings d = WebSocketSettings.defaults();
+        return new WebSocketSettings(d.path(), 1024, d.idleTimeout(), d.pingInterval(), d.sendTimeout(),
+                queueMessages, d.sendQueueBytes(), maxConnections, origins);
+    }
+
+    private JsrTestServer server(WebSocketSettings settings, RecordingWebSocketListener listener, LoggerFactory loggers,
+                                 Metrics metrics, Tracer tracer) throws Exception {
+        JsrTestServer server = JsrTestServer.start(settings, listener, loggers, metrics, tracer);
+        toClose.add(server);
+        return server;
+    }
+
+    private TestWebSocketClient client(JsrTestServer server, Map<String, String> headers) throws Exception {
+        TestWebSocketClient client = TestWebSocketClient.connectAsync(http, server.uri(), headers)
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        toClose.add(client);
+        return client;
+    }
+
+    private RawWebSocketClient raw(JsrTestServer server, Map<String, String> headers, int receiveBuffer)
+            throws Exception {
+        RawWebSocketClient client = RawWebSocketClient.upgrade(server.uri(), headers, receiveBuffer);
+        toClose.add(client);
+        return client;
+    }
+
+    @Test
+    void reportsConnectionsMessagesAndBytes() throws Exception {
+        RecordingMetrics metrics = new RecordingMetrics();
+        RecordingWebSocketListener listener = new RecordingWebSocketListener(true);
+        JsrTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), metrics,
+                Tracer.noop());
+        TestWebSocketClient client = client(server, Map.of());
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
+        assertThat(metrics.gauge("websocket.connections.active")).isEqualTo(1.0);
+        assertThat(metrics.count("websocket.connections", "event", "opened", "reason", "none")).isEqualTo(1.0);
+
+        client.send("h\u00e9"); // 3 bytes in UTF-8
+        await().atMost(WAIT).until(() -> client.messages().size() == 1);
+        assertThat(metrics.count("websocket.messages", "direction", "in")).isEqualTo(1.0);
+        assertThat(metrics.recorded("websocket.message.bytes", "direction", "in")).containsExactly(3.0);
+        await().atMost(WAIT).until(() -> metrics.count("websocket.messages", "direction", "out") == 1.0);
+        assertThat(metrics.recorded("websocket.message.bytes", "direction", "out")).containsExactly(3.0);
+
+        client.sendClose(CloseCodes.NORMAL, "bye");
+        await().atMost(WAIT).until(() -> metrics.count("websocket.connections", "event", "closed", "reason", "normal")
+                == 1.0);
+        assertThat(metrics.gauge("websocket.connections.active")).isZero();
+    }
+
+    @Test
+    void countsCloseReasonsAndQueueOverflows() throws Exception {
+        RecordingMetrics metrics = new RecordingMetrics();
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        JsrTestServer server = server(settings(10, List.of(), 2), listener, LoggerFactory.noop(), metrics,
+                Tracer.noop());
+        TestWebSocketClient tooBig = client(server, Map.of());
+        tooBig.send("x".repeat(2000));
+        tooBig.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> metrics.count("websocket.connections", "event", "closed", "reason", "too_big")
+                == 1.0);
+
+        raw(server, Map.of(), 4096); // never reads
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 2);
+        WebSocketConnection slow = server.hub().find(listener.openedIds().get(1)).orElseThrow();
+        String big = "s".repeat(16 * 1024);
+        for (int i = 0; i < 20_000 && slow.isOpen(); i++) {
+            slow.send(big);
+        }
+        await().atMost(WAIT).until(() -> metrics.count("websocket.connections", "event", "closed", "reason",
+                "slow_consumer") == 1.0);
+        assertThat(metrics.count("websocket.send.queue.overflows")).isEqualTo(1.0);
+    }
+
+    @Test
+    void countsRefusedUpgradesByReason() throws Exception {
+        RecordingMetrics metrics = new RecordingMetrics();
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        JsrTestServer server = server(settings(1, List.of("https://app.example"), 256), listener,
+                LoggerFactory.noop(), metrics, Tracer.noop());
+
+        assertThat(raw(server, Map.of("Origin", "https://evil.example"), 0).response().status()).isEqualTo(403);
+        assertThat(metrics.count("websocket.handshake.rejections", "reason", "origin")).isEqualTo(1.0);
+
+        client(server, Map.of("Origin", "HTTPS://APP.EXAMPLE")); // origins compare case-insensitively
+        await().atMost(WAIT).until(() -> server.hub().count() == 1);
+        assertThat(raw(server, Map.of(), 0).response().status()).isEqualTo(503);
+        assertThat(metrics.count("websocket.handshake.rejections", "reason", "capacity")).isEqualTo(1.0);
+
+        server.endpoint.stopAccepting();
+        assertThat(server.endpoint.isAccepting()).isFalse();
+        RawWebSocketClient.Response draining = raw(server, Map.of(), 0).response();
+        assertThat(draining.status()).isEqualTo(503);
+        assertThat(draining.body()).contains("shutting down");
+        assertThat(metrics.count("websocket.handshake.rejections", "reason", "draining")).isEqualTo(1.0);
+        assertThat(server.hub().count()).as("open connections are left alone").isEqualTo(1);
+    }
+
+    @Test
+    void handlesEachMessageUnderItsOwnSpanLinkedToTheConnection() throws Exception {
+        RecordingTracer tracer = new RecordingTracer();
+        List<TraceContext> currentInListener = new CopyOnWriteArrayList<>();
+        RecordingWebSocketListener listener = new RecordingWebSocketListener() {
+            @Override
+            public void onText(WebSocketConnection connection, String text) {
+                currentInListener.add(tracer.current());
+                super.onText(connection, text);
+            }
+        };
+        JsrTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), Metrics.noop(),
+                tracer);
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        TestWebSocketClient client = client(server, Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
+        String id = listener.openedIds().get(0);
+
+        client.send("one");
+        client.send("two");
+        await().atMost(WAIT).until(() -> listener.only().texts.size() == 2);
+
+        RecordedSpan open = tracer.named("websocket.open").get(0);
+        assertThat(open.context.traceId()).as("the connection joins the upgrade's trace").isEqualTo(traceId);
+        List<RecordedSpan> messages = tracer.named("websocket.message");
+        assertThat(messages).hasSize(2);
+        for (RecordedSpan span : messages) {
+            assertThat(span.kind).isEqualTo(SpanKind.SERVER);
+            assertThat(span.links).containsExactly(open.context);
+            assertThat(span.attributes).containsEntry("websocket.connection.id", id);
+            assertThat(span.ended).isTrue();
+        }
+        assertThat(messages.get(0).context).isNotEqualTo(messages.get(1).context);
+        assertThat(currentInListener).containsExactly(messages.get(0).context, messages.get(1).context);
+    }
+
+    @Test
+    void logsCarryTheConnectionId() throws Exception {
+        RecordingLoggers loggers = new RecordingLoggers();
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        JsrTestServer server = server(settings(10, List.of(), 256), listener, loggers, Metrics.noop(), Tracer.noop());
+        TestWebSocketClient client = client(server, Map.of());
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
+        String id = listener.openedIds().get(0);
+
+        client.sendClose(CloseCodes.NORMAL, "bye");
+
+        await().atMost(WAIT).until(() -> loggers.events.stream().anyMatch(e -> e.message().equals("websocket closed")));
+        LogEvent closed = loggers.events.stream().filter(e -> e.message().equals("websocket closed")).findFirst()
+                .orElseThrow();
+        assertThat(closed.keyValues()).containsEntry("connection_id", id).containsEntry("code", CloseCodes.NORMAL);
+    }
+
+    @Test
+    void aThrowingListenerDoesNotKillTheConnection() throws Exception {
+        RecordingWebSocketListener listener = new RecordingWebSocketListener(true) {
+            @Override
+            public void onText(WebSocketConnection connection, String text) {
+                if (text.equals("boom")) {
+                    throw new IllegalStateException("core bug");
+                }
+                super.onText(connection, text);
+            }
+        };
+        JsrTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), Metrics.noop(),
+                Tracer.noop());
+        TestWebSocketClient client = client(server, Map.of());
+
+        client.send("boom");
+        client.send("after");
+
+        await().atMost(WAIT).until(() -> client.messages().contains("after"));
+        assertThat(client.isOpen()).isTrue();
+    }
+
+    @Test
+    void closeRejectsCodesThatCannotBeSent() throws Exception {
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        JsrTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), Metrics.noop(),
+                Tracer.noop());
+        client(server, Map.of());
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
+        WebSocketConnection connection = server.hub().find(listener.openedIds().get(0)).orElseThrow();
+
+        assertThatThrownBy(() -> connection.close(CloseCodes.ABNORMAL, "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1006");
+        assertThat(connection.isOpen()).isTrue();
+        connection.close(CloseCodes.NORMAL, "r".repeat(500)); // an over-long reason is cut, not refused
+        await().atMost(WAIT).until(() -> listener.only().isClosed());
+        assertThat(listener.only().closed().reason()).hasSizeLessThanOrEqualTo(123);
+    }
+
+    @Test
+    void plainRequestsOnTheWebSocketPathGet426() throws Exception {
+        JsrTestServer server = server(settings(10, List.of(), 256), new RecordingWebSocketListener(),
+                LoggerFactory.noop(), Metrics.noop(), Tracer.noop());
+        URI uri = URI.create(server.uri().toString().replace("ws://", "http://"));
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(426);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("\"status\":426");
+    }
+
+    @Test
+    void refusesUpgradesBeforeStart() throws Exception {
+        WebSocketEndpoint endpoint = UndertowWebSockets.jsr(WebSocketSettings.defaults(),
+                new RecordingWebSocketListener(), LoggerFactory.noop(), Metrics.noop(), Tracer.noop());
+        io.undertow.Undertow undertow = io.undertow.Undertow.builder().addHttpListener(0, "127.0.0.1")
+                .setHandler(io.undertow.Handlers.path().addPrefixPath("/ws", endpoint.handler())).build();
+        undertow.start();
+        toClose.add(undertow::stop);
+        int port = ((java.net.InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+
+        RawWebSocketClient refused = RawWebSocketClient.upgrade(URI.create("ws://127.0.0.1:" + port + "/ws"),
+                Map.of(), 0);
+        toClose.add(refused);
+
+        assertThat(refused.response().status()).isEqualTo(503);
+        assertThat(endpoint.isAccepting()).isFalse();
+        assertThat(endpoint.stop(Duration.ofSeconds(1))).isTrue();
+    }
+
+    @Test
+    void invalidSettingsAreRefusedWithTheKeyNamed() {
+        WebSocketSettings d = WebSocketSettings.defaults();
+        assertThatThrownBy(() -> UndertowWebSockets.jsr(new WebSocketSettings("/ws", 0, d.idleTimeout(),
+                d.pingInterval(), d.sendTimeout(), 1, 1, 1, List.of()), new RecordingWebSocketListener(),
+                LoggerFactory.noop(), Metrics.noop(), Tracer.noop()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("websocket.max-message-size");
+        assertThatThrownBy(() -> UndertowWebSockets.jsr(new WebSocketSettings("ws/", 10, d.idleTimeout(),
+                d.pingInterval(), d.sendTimeout(), 1, 1, 1, List.of()), new RecordingWebSocketListener(),
+                LoggerFactory.noop(), Metrics.noop(), Tracer.noop()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("websocket.path");
+        assertThatThrownBy(() -> UndertowWebSockets.jsr(new WebSocketSettings("/ws", 10, Duration.ZERO,
+                d.pingInterval(), d.sendTimeout(), 1, 1, 1, List.of()), new RecordingWebSocketListener(),
+                LoggerFactory.noop(), Metrics.noop(), Tracer.noop()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("websocket.idle-timeout");
+        assertThatThrownBy(() -> UndertowWebSockets.jsr(d, null, LoggerFactory.noop(), Metrics.noop(), Tracer.noop()))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("listener");
+    }
+
+    @Test
+    void queueBoundsCountUtf8Bytes() {
+        assertThat(JsrWebSocketConnection.utf8Length("a\u00e9\u20ac\uD83D\uDE00")).isEqualTo(1 + 2 + 3 + 4);
+    }
+}
