@@ -194,7 +194,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             return;
         }
         synchronized (session) {
-            if (session.closed) {
+            // After goaway the connection is closing: what it still sends has no one to reach.
+            if (session.closed || session.drained) {
                 return;
             }
             try {
@@ -480,7 +481,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     /**
      * Drains within {@code timeout}: refuses joins, then closes every connection at its scheduled
-     * time. Connections still open at the deadline are closed with 1001 at once.
+     * time. Connections still waiting at the deadline (a stalled scheduler) get their
+     * {@code goaway} and 1001 at once.
      *
      * @return whether every connection was drained on schedule
      */
@@ -502,8 +504,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
         if (!clean) {
             for (Session session : pendingDrain) {
-                log.warn("connection not drained in time; closing it now", "peer_id", session.peerId.value());
-                hub.close(session.connectionId, CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
+                log.warn("connection not drained in time; draining it now", "peer_id", session.peerId.value());
+                drainOne(session);
             }
         }
         ScheduledExecutorService executor;

@@ -358,4 +358,42 @@ class SignalingServiceTest {
         assertThat(service.drain(Duration.ofSeconds(1))).isCompleted();
         assertThat(service.stop(Duration.ofSeconds(1))).isTrue();
     }
+
+    @Test
+    void aConnectionOpenedDuringTheDrainIsWelcomedThenDrainedWithinTheRemainingTime() {
+        Client a = new Client();
+        long start = clock.getAsLong();
+        CompletableFuture<Void> drained = service.drain(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(8));
+        Client late = new Client();
+        assertThat(scheduler.pendingDelaysFrom(start)).hasSize(2)
+                .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(9).toNanos()));
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(late.connection.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(a.connection.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(drained).isCompleted();
+    }
+
+    @Test
+    void framesArrivingAfterGoawayAreIgnored() {
+        Client a = new Client().join("r");
+        service.drain(Duration.ofSeconds(1));
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(a.unread()).extracting(m -> m.get("type")).containsExactly("goaway");
+        a.send("{\"type\":\"ping\"}");
+        a.assertNothingMore();
+    }
+
+    @Test
+    void stopDrainsAtOnceWhatTheSchedulerDidNotGetTo() {
+        Client a = new Client().join("r");
+        Client b = new Client().join("r");
+        a.unread();
+        // The manual scheduler never runs unless advanced: stop must still close everyone.
+        assertThat(service.stop(Duration.ofMillis(50))).isFalse();
+        assertThat(a.connection.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(b.connection.closeCode()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(a.all()).extracting(m -> m.get("type")).contains("goaway");
+        assertThat(b.all()).extracting(m -> m.get("type")).contains("goaway");
+    }
 }
