@@ -130,7 +130,7 @@ final class JacksonMessageCodec implements MessageCodec {
 
     private String describeLimit(JsonParser parser, StreamConstraintsException e) {
         if (parser.getParsingContext() != null && parser.getParsingContext().getNestingDepth() >= maxNestingDepth) {
-            return "message nests deeper than allowed: a payload may nest at most " + maxPayloadDepth + " levels";
+            return "message nests too deeply: a value may nest at most " + maxPayloadDepth + " levels inside the message object";
         }
         return "message exceeds a limit: " + CONSTRAINT_SOURCE.matcher(e.getOriginalMessage()).replaceAll("");
     }

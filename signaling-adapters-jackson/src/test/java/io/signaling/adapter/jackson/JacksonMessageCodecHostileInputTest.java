@@ -40,7 +40,7 @@ class JacksonMessageCodecHostileInputTest {
         String closer = opener.equals("[") ? "]" : "}";
         String deep = opener.repeat(10_000) + "1" + closer.repeat(10_000);
         Decoded.Invalid invalid = assertBad(codec.decode(offerWithPayload(deep)));
-        assertThat(invalid.message()).isEqualTo("message nests deeper than allowed: a payload may nest at most 32 levels");
+        assertThat(invalid.message()).isEqualTo("message nests too deeply: a value may nest at most 32 levels inside the message object");
         assertThat(invalid.id()).isEqualTo("h");
         assertBad(codec.decode("{\"type\":\"ping\",\"junk\":" + deep + "}"));
         assertBad(codec.decode(deep));
@@ -56,7 +56,7 @@ class JacksonMessageCodecHostileInputTest {
 
         MessageCodec shallow = JacksonCodecs.builder().maxPayloadDepth(2).build();
         assertThat(shallow.decode(offerWithPayload("{\"a\":[1]}"))).isInstanceOf(Decoded.Message.class);
-        assertThat(assertBad(shallow.decode(offerWithPayload("{\"a\":[[1]]}"))).message()).endsWith("at most 2 levels");
+        assertThat(assertBad(shallow.decode(offerWithPayload("{\"a\":[[1]]}"))).message()).endsWith("at most 2 levels inside the message object");
     }
 
     @Test
