@@ -1,0 +1,406 @@
+package io.signaling.adapter.jackson;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.signaling.domain.signaling.ClientMessage;
+import io.signaling.domain.signaling.ErrorCode;
+import io.signaling.domain.signaling.PeerId;
+import io.signaling.domain.signaling.RelayKind;
+import io.signaling.domain.signaling.RoomId;
+import io.signaling.domain.signaling.ServerMessage;
+import io.signaling.ports.signaling.Decoded;
+import io.signaling.ports.signaling.MessageCodec;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * {@link MessageCodec} on Jackson's streaming parser and generator.
+ *
+ * <p>Decoding reads the envelope in one pass, in any member order, remembering only the members
+ * the contract names; every other member is skipped without being materialized. The
+ * {@code payload} is never parsed into values: its start and end char offsets are noted and the
+ * exact input text between them is handed over, so a relay forwards the sender's bytes
+ * unchanged (whitespace, escapes and number spelling included).
+ *
+ * <p>Duplicate members: a member the message type uses ({@code type}, {@code id}, and {@code room},
+ * {@code to} or {@code payload} for the types that have them) that appears twice is
+ * {@code bad-message}. Parsers disagree on which duplicate wins, so accepting them would let a
+ * sender show one target or payload to a filter in front of the server and another to the server.
+ * Duplicates of members the type ignores are ignored with them.
+ *
+ * <p>The {@code id} is echoed in a decode error whenever a single string {@code id} was read before
+ * the error, even if the frame turns out to be broken JSON later on, so that a client can match
+ * the error to its request.
+ */
+final class JacksonMessageCodec implements MessageCodec {
+
+    private static final int MAX_ECHOED_TYPE = 64;
+    /** Jackson names the Java setting that was exceeded; clients need only the numbers. */
+    private static final Pattern CONSTRAINT_SOURCE = Pattern.compile(", from `[^`]*`");
+    private static final Pattern SOURCE_PREFIX = Pattern.compile("Source: [^;\\]]*; ");
+
+    private final JsonFactory factory;
+    private final int maxNestingDepth;
+    private final int maxPayloadDepth;
+    private final int maxMessageChars;
+
+    JacksonMessageCodec(JsonFactory factory, int maxNestingDepth, int maxPayloadDepth, int maxMessageChars) {
+        this.factory = Objects.requireNonNull(factory, "factory");
+        this.maxNestingDepth = maxNestingDepth;
+        this.maxPayloadDepth = maxPayloadDepth;
+        this.maxMessageChars = maxMessageChars;
+    }
+
+    // ------------------------------------------------------------------ decoding
+
+    @Override
+    public Decoded decode(String text) {
+        Objects.requireNonNull(text, "text");
+        // Checked here, not by the parser: its document limit only counts input it has to load,
+        // and a String is loaded whole up front.
+        if (text.length() > maxMessageChars) {
+            return bad("message is " + text.length() + " characters long; at most " + maxMessageChars + " are allowed", null);
+        }
+        Envelope envelope = new Envelope();
+        JsonParser parser;
+        try {
+            parser = factory.createParser(text);
+        } catch (IOException e) {
+            // Creating a parser over a String reads nothing yet.
+            throw new UncheckedIOException(e);
+        }
+        try {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                return bad(first == null ? "message is empty; expected a JSON object"
+                        : "message must be a JSON object, got " + describe(first), null);
+            }
+            readMembers(parser, envelope, text);
+            if (parser.nextToken() != null) {
+                return bad("message must be one JSON object, but more data follows it", envelope.echoableId());
+            }
+        } catch (StreamConstraintsException e) {
+            return bad(describeLimit(parser, e), envelope.echoableId());
+        } catch (JsonProcessingException e) {
+            return bad("message is not valid JSON: " + describeSyntax(e), envelope.echoableId());
+        } catch (IOException e) {
+            // A String source cannot fail to read; anything else Jackson reports is still a bad frame.
+            return bad("message could not be read: " + e.getMessage(), envelope.echoableId());
+        } finally {
+            closeQuietly(parser);
+        }
+        return envelope.toDecoded(text);
+    }
+
+    private static void readMembers(JsonParser parser, Envelope envelope, String text) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "type":
+                    envelope.type.read(parser, value);
+                    break;
+                case "id":
+                    envelope.id.read(parser, value);
+                    break;
+                case "room":
+                    envelope.room.read(parser, value);
+                    break;
+                case "to":
+                    envelope.to.read(parser, value);
+                    break;
+                case "payload":
+                    envelope.readPayload(parser, value);
+                    break;
+                default:
+                    // A no-op for scalars: an unread string is skipped by the next nextToken().
+                    parser.skipChildren();
+            }
+        }
+        // The parser itself guarantees the loop ends on END_OBJECT or throws.
+    }
+
+    private String describeLimit(JsonParser parser, StreamConstraintsException e) {
+        if (parser.getParsingContext() != null && parser.getParsingContext().getNestingDepth() >= maxNestingDepth) {
+            return "message nests too deeply: a value may nest at most " + maxPayloadDepth + " levels inside the message object";
+        }
+        return "message exceeds a limit: " + CONSTRAINT_SOURCE.matcher(e.getOriginalMessage()).replaceAll("");
+    }
+
+    private static String describeSyntax(JsonProcessingException e) {
+        String message = SOURCE_PREFIX.matcher(e.getOriginalMessage()).replaceAll("");
+        JsonLocation at = e.getLocation();
+        return at == null ? message : message + " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    }
+
+    private static void closeQuietly(JsonParser parser) {
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // Closing a parser over a String releases buffers only.
+        }
+    }
+
+    private static Decoded bad(String message, String id) {
+        return new Decoded.Invalid(ErrorCode.BAD_MESSAGE, message, id);
+    }
+
+    static String describe(JsonToken token) {
+        switch (token) {
+            case START_OBJECT:
+                return "an object";
+            case START_ARRAY:
+                return "an array";
+            case VALUE_STRING:
+                return "a string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "a number";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "a boolean";
+            case VALUE_NULL:
+                return "null";
+            default:
+                return token.name();
+        }
+    }
+
+    /** A member that must be a string: its value, or the token it had instead, and how often it appeared. */
+    private static final class StringMember {
+        private final String name;
+        private String value;
+        private JsonToken wrongToken;
+        private int count;
+
+        StringMember(String name) {
+            this.name = name;
+        }
+
+        void read(JsonParser parser, JsonToken token) throws IOException {
+            if (count > 0) {
+                count++;
+                parser.skipChildren();
+                return;
+            }
+            // Counted only once read: a string that turns out malformed must not look like a value.
+            if (token == JsonToken.VALUE_STRING) {
+                value = parser.getText();
+            } else {
+                wrongToken = token;
+                parser.skipChildren();
+            }
+            count = 1;
+        }
+
+        /** Why this member is unusable as a required string, or null when it is fine. */
+        String problem() {
+            if (count == 0) {
+                return "field '" + name + "' is required";
+            }
+            return optionalProblem();
+        }
+
+        /** Why this member is unusable as an optional string, or null when it is absent or fine. */
+        String optionalProblem() {
+            if (count > 1) {
+                return "field '" + name + "' must appear only once";
+            }
+            if (count == 1 && value == null) {
+                return "field '" + name + "' must be a string, got " + describe(wrongToken);
+            }
+            return null;
+        }
+    }
+
+    /** What one frame said about the members the contract names. */
+    private static final class Envelope {
+        final StringMember type = new StringMember("type");
+        final StringMember id = new StringMember("id");
+        final StringMember room = new StringMember("room");
+        final StringMember to = new StringMember("to");
+        int payloadCount;
+        int payloadStart;
+        int payloadEnd;
+
+        void readPayload(JsonParser parser, JsonToken token) throws IOException {
+            payloadCount++;
+            int start = (int) parser.currentTokenLocation().getCharOffset();
+            if (token.isStructStart()) {
+                parser.skipChildren();
+            } else if (token == JsonToken.VALUE_STRING) {
+                // Strings are tokenized lazily; finishing moves the location past the closing quote.
+                parser.finishToken();
+            }
+            if (payloadCount == 1) {
+                payloadStart = start;
+                payloadEnd = (int) parser.currentLocation().getCharOffset();
+            }
+        }
+
+        String echoableId() {
+            return id.count == 1 ? id.value : null;
+        }
+
+        Decoded toDecoded(String text) {
+            String idProblem = id.optionalProblem();
+            if (idProblem != null) {
+                return bad(idProblem, null);
+            }
+            String messageId = id.value;
+            String typeProblem = type.problem();
+            if (typeProblem != null) {
+                return bad(typeProblem, messageId);
+            }
+            switch (type.value) {
+                case "join":
+                    return join(messageId);
+                case "leave":
+                    return new Decoded.Message(new ClientMessage.Leave(messageId));
+                case "ping":
+                    return new Decoded.Message(new ClientMessage.Ping(messageId));
+                case "offer":
+                    return relay(messageId, RelayKind.OFFER, text);
+                case "answer":
+                    return relay(messageId, RelayKind.ANSWER, text);
+                case "candidate":
+                    return relay(messageId, RelayKind.CANDIDATE, text);
+                default:
+                    return new Decoded.Invalid(ErrorCode.UNKNOWN_TYPE,
+                            "unknown message type '" + abbreviate(type.value) + "'", messageId);
+            }
+        }
+
+        private Decoded join(String messageId) {
+            String problem = room.problem();
+            if (problem != null) {
+                return bad(problem, messageId);
+            }
+            if (!RoomId.isValid(room.value)) {
+                return new Decoded.Invalid(ErrorCode.INVALID_ROOM, RoomId.describeInvalid(room.value), messageId);
+            }
+            return new Decoded.Message(new ClientMessage.Join(messageId, RoomId.of(room.value)));
+        }
+
+        private Decoded relay(String messageId, RelayKind kind, String text) {
+            String problem = to.problem();
+            if (problem != null) {
+                return bad(problem, messageId);
+            }
+            if (payloadCount == 0) {
+                return bad("field 'payload' is required", messageId);
+            }
+            if (payloadCount > 1) {
+                return bad("field 'payload' must appear only once", messageId);
+            }
+            return new Decoded.Message(new ClientMessage.Relay(messageId, kind, to.value,
+                    text.substring(payloadStart, payloadEnd)));
+        }
+
+        private static String abbreviate(String value) {
+            return value.length() <= MAX_ECHOED_TYPE ? value : value.substring(0, MAX_ECHOED_TYPE) + "...";
+        }
+    }
+
+    // ------------------------------------------------------------------ encoding
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code welcome}'s {@code messagesPerSecond} is not a
+     *                                  finite number, which JSON cannot express
+     */
+    @Override
+    public String encode(ServerMessage message) {
+        Objects.requireNonNull(message, "message");
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", message.type());
+            if (message instanceof ServerMessage.Relayed r) {
+                g.writeStringField("from", r.from().value());
+                g.writeStringField("to", r.to().value());
+                g.writeFieldName("payload");
+                g.writeRawValue(r.payload());
+            } else if (message instanceof ServerMessage.Error e) {
+                g.writeStringField("code", e.code().wire());
+                g.writeStringField("message", e.message());
+                writeId(g, e.id());
+                if (e.retryAfterMs() != null) {
+                    g.writeNumberField("retryAfterMs", e.retryAfterMs());
+                }
+            } else if (message instanceof ServerMessage.Pong p) {
+                writeId(g, p.id());
+            } else if (message instanceof ServerMessage.Joined j) {
+                writeId(g, j.id());
+                g.writeStringField("room", j.room().value());
+                g.writeStringField("peerId", j.peerId().value());
+                g.writeArrayFieldStart("peers");
+                for (PeerId peer : j.peers()) {
+                    g.writeString(peer.value());
+                }
+                g.writeEndArray();
+                g.writeBooleanField("polite", j.polite());
+            } else if (message instanceof ServerMessage.PeerJoined p) {
+                g.writeStringField("room", p.room().value());
+                g.writeStringField("peerId", p.peerId().value());
+                g.writeBooleanField("polite", p.polite());
+            } else if (message instanceof ServerMessage.PeerLeft p) {
+                g.writeStringField("room", p.room().value());
+                g.writeStringField("peerId", p.peerId().value());
+                g.writeStringField("reason", p.reason().wire());
+            } else if (message instanceof ServerMessage.Left l) {
+                writeId(g, l.id());
+                g.writeStringField("room", l.room().value());
+            } else if (message instanceof ServerMessage.GoAway a) {
+                g.writeStringField("reason", a.reason());
+                g.writeBooleanField("reconnect", a.reconnect());
+            } else if (message instanceof ServerMessage.Welcome w) {
+                writeWelcome(g, w);
+            } else {
+                throw new IllegalArgumentException("no encoding for " + message.getClass().getName());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            // Only a StringWriter is written to, which never fails.
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void writeWelcome(JsonGenerator g, ServerMessage.Welcome welcome) throws IOException {
+        ServerMessage.Limits limits = welcome.limits();
+        double rate = limits.messagesPerSecond();
+        if (!Double.isFinite(rate)) {
+            throw new IllegalArgumentException("messagesPerSecond must be finite, got " + rate);
+        }
+        g.writeStringField("peerId", welcome.peerId().value());
+        g.writeObjectFieldStart("limits");
+        g.writeNumberField("maxMessageBytes", limits.maxMessageBytes());
+        g.writeNumberField("maxPeersPerRoom", limits.maxPeersPerRoom());
+        // Clients read "50" more naturally than "50.0"; the contract allows a fraction only here.
+        if (rate == Math.rint(rate) && Math.abs(rate) < 1e15) {
+            g.writeNumberField("messagesPerSecond", (long) rate);
+        } else {
+            g.writeNumberField("messagesPerSecond", rate);
+        }
+        g.writeNumberField("burst", limits.burst());
+        g.writeNumberField("pingIntervalMs", limits.pingIntervalMs());
+        g.writeNumberField("idleTimeoutMs", limits.idleTimeoutMs());
+        g.writeEndObject();
+    }
+
+    private static void writeId(JsonGenerator g, String id) throws IOException {
+        if (id != null) {
+            g.writeStringField("id", id);
+        }
+    }
+}
