@@ -100,7 +100,7 @@ final class HttpRouteTable {
                     throw t;
                 } finally {
                     // A handler that returned without sending ends the exchange with its status.
-                    raw.endExchange();
+                    exchange.finish();
                 }
             }
 

@@ -40,6 +40,9 @@ final class UndertowHttpExchange implements HttpExchange {
     static final AttachmentKey<UndertowHttpExchange> ATTACHMENT = AttachmentKey.create(UndertowHttpExchange.class);
 
     private static final int READ_CHUNK = 8192;
+    // More than one Undertow read buffer (16 KiB): the read loop below always sees the limit
+    // crossed before Undertow's cap trips, and Undertow's cap still bounds the drain afterwards.
+    private static final long DRAIN_SLACK = 64 * 1024;
 
     private final HttpServerExchange exchange;
     private final String route;
@@ -162,6 +165,9 @@ final class UndertowHttpExchange implements HttpExchange {
             // Reading would only waste bandwidth: answer now and close rather than drain the body.
             throw tooLarge(null);
         }
+        if (exchange.isRequestChannelAvailable()) {
+            exchange.setMaxEntitySize(maxRequestBodyBytes + DRAIN_SLACK);
+        }
         InputStream in = exchange.getInputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream(declared >= 0 ? (int) declared : 1024);
         byte[] chunk = new byte[READ_CHUNK];
@@ -176,10 +182,23 @@ final class UndertowHttpExchange implements HttpExchange {
                 out.write(chunk, 0, n);
             }
         } catch (RequestTooBigException e) {
-            // Undertow's own entity cap (the server sets it to the same limit) tripped first.
+            // Not expected given the slack, but if Undertow's cap trips, the answer is the same.
             throw tooLarge(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Ends the exchange after the handler chain on a worker thread, with the status set when no
+     * body was sent. Undertow then drains an unread request body to reuse the connection; the
+     * cap keeps that drain within the body limit (past it Undertow closes the connection, after
+     * the response has gone out), so no client keeps a worker reading an endless body.
+     */
+    void finish() {
+        if (!exchange.isRequestComplete() && exchange.isRequestChannelAvailable()) {
+            exchange.setMaxEntitySize(maxRequestBodyBytes);
+        }
+        exchange.endExchange();
     }
 
     private PayloadTooLargeException tooLarge(Throwable cause) {

@@ -3,16 +3,23 @@ package io.signaling.adapter.undertow;
 import io.signaling.ports.http.HttpServer;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.PathHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,9 +29,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@link HttpServer} port on one Undertow HTTP listener.
  *
- * <p>The server owns its XNIO worker (rather than letting Undertow create one) so that
- * {@link #stop(Duration)} can bound the wait for worker threads by the caller's deadline and
- * interrupt what is still running after it; Undertow's own stop waits without limit.
+ * <p>The listener is assembled from Undertow's parts (XNIO worker, accepting channel,
+ * {@link HttpOpenListener}) rather than with the {@code Undertow} class, for two reasons that
+ * make the graceful stop work: {@code Undertow.ListenerInfo#suspend()} stops accepting but also
+ * closes every open connection at once, in-flight requests included; and {@code Undertow#stop()}
+ * waits for worker threads without a limit. Here the stop closes the accepting socket only (new
+ * connections are refused by the OS), answers new requests on open connections with 503, waits
+ * for in-flight requests up to the deadline, and only then closes connections and the worker,
+ * interrupting handlers that are still running.
  *
  * <p>Start and stop from one thread; {@link #address()} and {@link #activeRequests()} from any.
  */
@@ -38,6 +50,8 @@ final class UndertowHttpServer implements HttpServer {
         }
     }
 
+    // Undertow's own defaults for a server with more than 128 MiB of heap.
+    private static final int BUFFER_SIZE = 16 * 1024 - 20;
     // Bounded wait for worker threads once they have been interrupted after the deadline.
     private static final long INTERRUPT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -47,8 +61,10 @@ final class UndertowHttpServer implements HttpServer {
 
     private volatile HttpDrainHandler drain;
     private volatile InetSocketAddress address;
-    private Undertow undertow;
     private XnioWorker worker;
+    private AcceptingChannel<StreamConnection> acceptor;
+    private HttpOpenListener openListener;
+    private DefaultByteBufferPool buffers;
     private boolean started;
 
     UndertowHttpServer(Settings settings, UndertowRouter router, Map<String, io.undertow.server.HttpHandler> mounts) {
@@ -83,27 +99,34 @@ final class UndertowHttpServer implements HttpServer {
                 .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
                 .set(Options.CONNECTION_LOW_WATER, 1_000_000)
                 .getMap());
-        Undertow server = Undertow.builder()
-                .setWorker(xnioWorker)
-                .addHttpListener(settings.port(), settings.host())
-                // Undertow's own cap bounds what it drains of a body no handler read.
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, settings.maxRequestBodyBytes())
-                .setHandler(drainHandler)
-                .build();
+        DefaultByteBufferPool pool = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+        HttpOpenListener listener = new HttpOpenListener(pool, OptionMap.EMPTY);
+        listener.setRootHandler(drainHandler);
         try {
-            server.start();
-        } catch (RuntimeException e) {
-            safeStop(server);
+            InetSocketAddress bindTo = new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port());
+            AcceptingChannel<StreamConnection> channel = xnioWorker.createStreamConnectionServer(bindTo,
+                    ChannelListeners.openListenerAdapter(listener), OptionMap.builder()
+                            .set(Options.REUSE_ADDRESSES, true)
+                            .set(Options.TCP_NODELAY, true)
+                            .set(Options.BACKLOG, 1000)
+                            .set(Options.BALANCING_TOKENS, 1)
+                            .set(Options.BALANCING_CONNECTIONS, 2)
+                            .getMap());
+            channel.resumeAccepts();
+            this.acceptor = channel;
+        } catch (IOException | RuntimeException e) {
             xnioWorker.shutdownNow();
+            pool.close();
             throw startFailure(e);
         }
         this.worker = xnioWorker;
-        this.undertow = server;
+        this.openListener = listener;
+        this.buffers = pool;
         this.drain = drainHandler;
-        this.address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        this.address = acceptor.getLocalAddress(InetSocketAddress.class);
     }
 
-    private Exception startFailure(RuntimeException e) {
+    private Exception startFailure(Exception e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
@@ -112,7 +135,8 @@ final class UndertowHttpServer implements HttpServer {
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         String message = "HTTP listener '" + settings.name() + "' cannot listen on " + where + ": " + reason;
         message = message.replace('\n', ' ').replace('\r', ' ');
-        IOException failure = cause instanceof BindException ? new BindException(message) : new IOException(message);
+        IOException failure = cause instanceof BindException ? new BindException(message)
+                : cause instanceof UnknownHostException ? new UnknownHostException(message) : new IOException(message);
         failure.initCause(e);
         return failure;
     }
@@ -121,19 +145,17 @@ final class UndertowHttpServer implements HttpServer {
     public boolean stop(Duration deadline) throws InterruptedException {
         Objects.requireNonNull(deadline, "deadline");
         long deadlineNanos = System.nanoTime() + Math.max(0, deadline.toNanos());
-        Undertow server = undertow;
         XnioWorker xnioWorker = worker;
-        if (server == null) {
+        if (xnioWorker == null) {
             return true;
         }
-        undertow = null;
         worker = null;
-        for (Undertow.ListenerInfo listener : server.getListenerInfo()) {
-            listener.suspend();
-        }
+        // Refuse first, then close the socket: once a connect is refused, a request on an open
+        // connection is certain to get the 503.
         drain.shutdown();
+        IoUtils.safeClose(acceptor);
         boolean drained = drain.awaitIdle(deadlineNanos);
-        safeStop(server);
+        openListener.closeConnections();
         xnioWorker.shutdown();
         boolean terminated = xnioWorker.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (!terminated) {
@@ -141,15 +163,8 @@ final class UndertowHttpServer implements HttpServer {
             xnioWorker.shutdownNow();
             xnioWorker.awaitTermination(INTERRUPT_GRACE_NANOS, TimeUnit.NANOSECONDS);
         }
+        buffers.close();
         return drained && terminated;
-    }
-
-    private static void safeStop(Undertow server) {
-        try {
-            server.stop();
-        } catch (RuntimeException ignored) {
-            // Stopping a half-started server may fail on what never opened; the worker still goes below.
-        }
     }
 
     @Override
