@@ -276,6 +276,32 @@ public abstract class RouterContract {
     }
 
     @Test
+    void middlewareSeesTheStatusAndBytesTheHandlerSent() throws Exception {
+        Queue<String> seen = new ConcurrentLinkedQueue<>();
+        serve(newRouter()
+                .use(next -> ex -> {
+                    seen.add("before " + ex.status() + " " + ex.isResponseStarted() + " " + ex.responseBytes());
+                    next.handle(ex);
+                    seen.add("after " + ex.status() + " " + ex.isResponseStarted() + " " + ex.responseBytes());
+                })
+                .post("/created", ex -> ex.status(201).send("text/plain", "12345")));
+
+        assertThat(request("POST", "/created", "").statusCode()).isEqualTo(201);
+        await().atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(seen).containsExactly("before 200 false 0", "after 201 true 5"));
+    }
+
+    @Test
+    void exchangeReportsAddressesAndScheme() throws Exception {
+        serve(newRouter().get("/who", ex -> ex.send("text/plain",
+                ex.remoteAddress().getAddress().getHostAddress() + " " + ex.localAddress().getPort() + " "
+                        + ex.scheme() + " " + ex.path())));
+
+        assertThat(get("/who?x=1").body())
+                .isEqualTo("127.0.0.1 " + server.baseUri().getPort() + " http /who");
+    }
+
+    @Test
     void attributesSetByMiddlewareReachTheHandler() throws Exception {
         AttributeKey<String> user = AttributeKey.of("user", String.class);
         serve(newRouter()
