@@ -1,5 +1,6 @@
 package io.signaling.adapter.undertow;
 
+import io.signaling.ports.http.AttributeKey;
 import io.signaling.ports.http.ExchangeAttributes;
 import io.signaling.ports.http.HttpExchange;
 import io.signaling.ports.http.HttpHandler;
@@ -7,13 +8,15 @@ import io.signaling.ports.http.Middleware;
 import io.signaling.ports.http.Problem;
 import io.signaling.ports.http.Routes;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.PathTemplateMatcher;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -23,6 +26,12 @@ import java.util.TreeSet;
  * <p>Immutable after {@link #build}; safe to share between servers and threads.
  */
 final class HttpRouteTable {
+
+    // Marks an exchange whose middleware chain handed it to the mounted handler.
+    private static final AttachmentKey<Boolean> MOUNT_REACHED = AttachmentKey.create(Boolean.class);
+    // Lets the innermost mount handler find the raw exchange behind a decorated port exchange.
+    private static final AttributeKey<HttpServerExchange> RAW_EXCHANGE =
+            AttributeKey.of("undertow-exchange", HttpServerExchange.class);
 
     private final PathTemplateMatcher<Template> matcher = new PathTemplateMatcher<>();
     private final List<Middleware> middleware;
@@ -129,10 +138,14 @@ final class HttpRouteTable {
             @Override
             public void handleRequest(HttpServerExchange raw) throws Exception {
                 UndertowHttpExchange exchange = new UndertowHttpExchange(raw, mountPath, Map.of(), maxRequestBodyBytes);
+                exchange.attribute(RAW_EXCHANGE, raw);
                 try {
                     chain.handle(exchange);
                 } catch (Throwable t) {
-                    failed(exchange, t);
+                    if (raw.getAttachment(MOUNT_REACHED) == null) {
+                        failed(exchange, t);
+                    }
+                    // Once the mount has the exchange, it owns the response: no problem body here.
                     throw t;
                 }
                 if (raw.getAttachment(MOUNT_REACHED) == null && !exchange.sent()) {
@@ -148,12 +161,14 @@ final class HttpRouteTable {
         };
     }
 
-    private static final io.undertow.util.AttachmentKey<Boolean> MOUNT_REACHED =
-            io.undertow.util.AttachmentKey.create(Boolean.class);
-
     private static HttpServerExchange rawOf(HttpExchange exchange) {
         if (exchange instanceof UndertowHttpExchange u) {
             return u.undertowExchange();
+        }
+        // A middleware may decorate the exchange; a decorator still delegates the attributes.
+        Optional<HttpServerExchange> raw = exchange.attribute(RAW_EXCHANGE);
+        if (raw.isPresent()) {
+            return raw.get();
         }
         throw new IllegalStateException("a middleware replaced the exchange with " + exchange.getClass().getName()
                 + "; a mounted Undertow handler needs the exchange the router created");
@@ -186,11 +201,11 @@ final class HttpRouteTable {
                 exchange.attribute(ExchangeAttributes.REQUEST_ID).orElse(null)).sendTo(exchange);
     }
 
-    private static String allow(java.util.Set<String> methods) {
+    private static String allow(Set<String> methods) {
         TreeSet<String> all = new TreeSet<>(methods);
         if (all.contains("GET")) {
             all.add("HEAD");
         }
-        return String.join(", ", new ArrayList<>(all));
+        return String.join(", ", all);
     }
 }
