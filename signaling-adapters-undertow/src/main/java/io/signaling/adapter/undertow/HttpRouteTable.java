@@ -76,7 +76,8 @@ final class HttpRouteTable {
 
     private Dispatch resolve(String method, String path) {
         PathTemplateMatcher.PathMatchResult<Template> match = matcher.match(path);
-        if (match == null) {
+        // Undertow matches "/rooms/" to "/rooms/{id}" with an empty id; no handler wants that.
+        if (match == null || match.getParameters().containsValue("")) {
             return new Dispatch(Routes.NOT_FOUND, Map.of(), notFound);
         }
         Template t = match.getValue();

@@ -107,6 +107,15 @@ public abstract class RouterContract {
     }
 
     @Test
+    void anEmptySegmentDoesNotMatchATemplateVariable() throws Exception {
+        serve(newRouter().get("/rooms/{room}", ex -> ex.send("text/plain", "room")));
+
+        assertThat(get("/rooms/").statusCode()).isEqualTo(404);
+        assertThat(get("/rooms").statusCode()).isEqualTo(404);
+        assertThat(get("/rooms/r").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void literalTemplateHasNoParametersAndBeatsAVariableOne() throws Exception {
         serve(newRouter()
                 .get("/rooms/{room}", ex -> ex.send("text/plain", "variable " + ex.pathParameters().get("room")))
@@ -330,6 +339,10 @@ public abstract class RouterContract {
         assertThatThrownBy(() -> router.get("/rooms/{room}", ex -> ex.send(new byte[0])))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("/rooms/{room}");
+        assertThatThrownBy(() -> router.post("/rooms/{name}", ex -> ex.send(new byte[0])))
+                .as("a template equal but for its variable names would shadow the first")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/rooms/{name}");
         assertThatThrownBy(() -> router.get("rooms", ex -> ex.send(new byte[0])))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rooms");
