@@ -28,9 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -183,8 +183,12 @@ class UndertowHttpServerTest {
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(200)).isLessThan(Duration.ofSeconds(5));
         await().atMost(TIMEOUT).untilTrue(interrupted);
         await().atMost(TIMEOUT).until(() -> !threadsAlive("http-stuck "));
-        assertThatThrownBy(() -> stuck.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IOException.class);
+        // The interrupted handler's 500 races the closing connection; either way the client is not left hanging.
+        String outcome = stuck.handle((r, e) -> e != null
+                        ? "failed with IOException " + ((e instanceof CompletionException ? e.getCause() : e) instanceof IOException)
+                        : "status " + r.statusCode())
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(outcome).isIn("failed with IOException true", "status 500");
     }
 
     @Test
