@@ -1,0 +1,212 @@
+package io.signaling.adapter.undertow;
+
+import io.signaling.ports.http.AttributeKey;
+import io.signaling.ports.http.ExchangeAttributes;
+import io.signaling.ports.http.HttpExchange;
+import io.signaling.ports.http.HttpHandler;
+import io.signaling.ports.http.Middleware;
+import io.signaling.ports.http.Problem;
+import io.signaling.ports.http.Routes;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.PathTemplateMatcher;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The frozen form of an {@link UndertowRouter}: every route's handler already wrapped in the
+ * middleware chain, and the Undertow handlers that dispatch to them.
+ *
+ * <p>Immutable after {@link #build}; safe to share between servers and threads.
+ */
+final class HttpRouteTable {
+
+    // Marks an exchange whose middleware chain handed it to the mounted handler.
+    private static final AttachmentKey<Boolean> MOUNT_REACHED = AttachmentKey.create(Boolean.class);
+    // Lets the innermost mount handler find the raw exchange behind a decorated port exchange.
+    private static final AttributeKey<HttpServerExchange> RAW_EXCHANGE =
+            AttributeKey.of("undertow-exchange", HttpServerExchange.class);
+
+    private final PathTemplateMatcher<Template> matcher = new PathTemplateMatcher<>();
+    private final List<Middleware> middleware;
+    private final HttpHandler notFound;
+
+    /** One template's chains by method, plus its 405 fallback. */
+    private record Template(String template, Map<String, HttpHandler> chains, HttpHandler methodNotAllowed) {
+    }
+
+    private record Dispatch(String route, Map<String, String> parameters, HttpHandler chain) {
+    }
+
+    private HttpRouteTable(Map<String, Map<String, HttpHandler>> routes, List<Middleware> middleware) {
+        this.middleware = List.copyOf(middleware);
+        this.notFound = wrap(HttpRouteTable::notFound);
+        for (Map.Entry<String, Map<String, HttpHandler>> e : routes.entrySet()) {
+            Map<String, HttpHandler> chains = new LinkedHashMap<>();
+            e.getValue().forEach((method, handler) -> chains.put(method, wrap(handler)));
+            String allow = allow(chains.keySet());
+            HttpHandler notAllowed = wrap(ex -> methodNotAllowed(ex, allow));
+            matcher.add(e.getKey(), new Template(e.getKey(), Map.copyOf(chains), notAllowed));
+        }
+    }
+
+    static HttpRouteTable build(Map<String, Map<String, HttpHandler>> routes, List<Middleware> middleware) {
+        return new HttpRouteTable(routes, middleware);
+    }
+
+    /** Wraps {@code inner} in the middleware, the first added outermost. */
+    HttpHandler wrap(HttpHandler inner) {
+        HttpHandler chain = inner;
+        for (int i = middleware.size() - 1; i >= 0; i--) {
+            Middleware m = middleware.get(i);
+            HttpHandler next = m.wrap(chain);
+            if (next == null) {
+                throw new IllegalStateException("middleware " + m + " returned a null handler from wrap()");
+            }
+            chain = next;
+        }
+        return chain;
+    }
+
+    private Dispatch resolve(String method, String path) {
+        PathTemplateMatcher.PathMatchResult<Template> match = matcher.match(path);
+        // Undertow matches "/rooms/" to "/rooms/{id}" with an empty id; no handler wants that.
+        if (match == null || match.getParameters().containsValue("")) {
+            return new Dispatch(Routes.NOT_FOUND, Map.of(), notFound);
+        }
+        Template t = match.getValue();
+        HttpHandler chain = t.chains().get(method);
+        if (chain == null && "HEAD".equals(method)) {
+            chain = t.chains().get("GET");
+        }
+        if (chain == null) {
+            return new Dispatch(Routes.METHOD_NOT_ALLOWED, Map.of(), t.methodNotAllowed());
+        }
+        return new Dispatch(t.template(), match.getParameters(), chain);
+    }
+
+    /** The Undertow handler that runs the routes on worker threads, where handlers may block. */
+    io.undertow.server.HttpHandler routerHandler(long maxRequestBodyBytes) {
+        return new io.undertow.server.HttpHandler() {
+            @Override
+            public void handleRequest(HttpServerExchange raw) throws Exception {
+                if (raw.isInIoThread()) {
+                    raw.dispatch(this);
+                    return;
+                }
+                raw.startBlocking();
+                Dispatch d = resolve(raw.getRequestMethod().toString(), raw.getRequestPath());
+                UndertowHttpExchange exchange = new UndertowHttpExchange(raw, d.route(), d.parameters(), maxRequestBodyBytes);
+                try {
+                    d.chain().handle(exchange);
+                } catch (Throwable t) {
+                    failed(exchange, t);
+                    throw t;
+                } finally {
+                    // A handler that returned without sending ends the exchange with its status.
+                    exchange.finish();
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "router(" + matcher.getPathTemplates().size() + " templates)";
+            }
+        };
+    }
+
+    /**
+     * The Undertow handler for a mount: the port middleware runs first (on the I/O thread, route =
+     * the mount path), then {@code target} gets the raw exchange as it arrived, neither dispatched
+     * nor blocking, so that it may upgrade the connection or dispatch on its own terms.
+     */
+    io.undertow.server.HttpHandler mountHandler(String mountPath, io.undertow.server.HttpHandler target,
+                                                 long maxRequestBodyBytes) {
+        Objects.requireNonNull(mountPath, "mountPath");
+        Objects.requireNonNull(target, "target");
+        HttpHandler chain = wrap(ex -> {
+            HttpServerExchange raw = rawOf(ex);
+            raw.putAttachment(MOUNT_REACHED, Boolean.TRUE);
+            target.handleRequest(raw);
+        });
+        return new io.undertow.server.HttpHandler() {
+            @Override
+            public void handleRequest(HttpServerExchange raw) throws Exception {
+                UndertowHttpExchange exchange = new UndertowHttpExchange(raw, mountPath, Map.of(), maxRequestBodyBytes);
+                exchange.attribute(RAW_EXCHANGE, raw);
+                try {
+                    chain.handle(exchange);
+                } catch (Throwable t) {
+                    if (raw.getAttachment(MOUNT_REACHED) == null) {
+                        failed(exchange, t);
+                    }
+                    // Once the mount has the exchange, it owns the response: no problem body here.
+                    throw t;
+                }
+                if (raw.getAttachment(MOUNT_REACHED) == null && !exchange.sent()) {
+                    // Middleware answered without calling the mount (a 429, a 401): end with its status.
+                    raw.endExchange();
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "mount(" + mountPath + " -> " + target + ")";
+            }
+        };
+    }
+
+    private static HttpServerExchange rawOf(HttpExchange exchange) {
+        if (exchange instanceof UndertowHttpExchange u) {
+            return u.undertowExchange();
+        }
+        // A middleware may decorate the exchange; a decorator still delegates the attributes.
+        Optional<HttpServerExchange> raw = exchange.attribute(RAW_EXCHANGE);
+        if (raw.isPresent()) {
+            return raw.get();
+        }
+        throw new IllegalStateException("a middleware replaced the exchange with " + exchange.getClass().getName()
+                + "; a mounted Undertow handler needs the exchange the router created");
+    }
+
+    /** Answers a failure nobody handled with a problem 500, when the response can still carry one. */
+    private static void failed(UndertowHttpExchange exchange, Throwable t) {
+        HttpServerExchange raw = exchange.undertowExchange();
+        raw.setPersistent(false);
+        if (exchange.isResponseStarted()) {
+            return;
+        }
+        try {
+            Problem.of(500, "The server could not handle the request.", exchange.path(),
+                    exchange.attribute(ExchangeAttributes.REQUEST_ID).orElse(null)).sendTo(exchange);
+        } catch (Exception | LinkageError suppressed) {
+            t.addSuppressed(suppressed);
+        }
+    }
+
+    private static void notFound(HttpExchange exchange) throws Exception {
+        Problem.of(404, "No resource matches " + exchange.path() + ".", exchange.path(),
+                exchange.attribute(ExchangeAttributes.REQUEST_ID).orElse(null)).sendTo(exchange);
+    }
+
+    private static void methodNotAllowed(HttpExchange exchange, String allow) throws Exception {
+        exchange.responseHeader("Allow", allow);
+        Problem.of(405, "Method " + exchange.method() + " is not allowed on " + exchange.path() + "; allowed: "
+                        + allow + ".", exchange.path(),
+                exchange.attribute(ExchangeAttributes.REQUEST_ID).orElse(null)).sendTo(exchange);
+    }
+
+    private static String allow(Set<String> methods) {
+        TreeSet<String> all = new TreeSet<>(methods);
+        if (all.contains("GET")) {
+            all.add("HEAD");
+        }
+        return String.join(", ", all);
+    }
+}
