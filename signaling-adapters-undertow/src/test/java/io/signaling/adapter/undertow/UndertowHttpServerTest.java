@@ -124,8 +124,8 @@ class UndertowHttpServerTest {
 
         CompletableFuture<HttpResponse<String>> slow = getAsync(server, "/slow");
         assertThat(entered.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        try (RawHttpConnection keepAlive = new RawHttpConnection(address)) {
-            RawHttpConnection.Response before = keepAlive.get("/fast");
+        try (HttpRawConnection keepAlive = new HttpRawConnection(address)) {
+            HttpRawConnection.Response before = keepAlive.get("/fast");
             assertThat(before.status()).isEqualTo(200);
             assertThat(before.body()).isEqualTo("fast");
             await().atMost(TIMEOUT).until(() -> server.activeRequests() == 1);
@@ -133,11 +133,11 @@ class UndertowHttpServerTest {
             Future<Boolean> stopping = executor.submit(() -> server.stop(TIMEOUT));
 
             // New connections are refused by the OS once the listening socket is closed.
-            await().atMost(TIMEOUT).until(() -> RawHttpConnection.connectionRefused(address));
+            await().atMost(TIMEOUT).until(() -> HttpRawConnection.connectionRefused(address));
             assertThatThrownBy(() -> get(server, "/fast")).isInstanceOf(ConnectException.class);
 
             // A new request on a connection opened before the stop gets 503 and the connection closes.
-            RawHttpConnection.Response refused = keepAlive.get("/fast");
+            HttpRawConnection.Response refused = keepAlive.get("/fast");
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.header("Connection")).isEqualToIgnoringCase("close");
             assertThat(refused.header("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
@@ -228,8 +228,8 @@ class UndertowHttpServerTest {
 
         // 10 MB announced, 3 bytes sent: the response must not wait for a body that never comes.
         for (String path : List.of("/ignore", "/reply")) {
-            try (RawHttpConnection connection = new RawHttpConnection(server.address())) {
-                RawHttpConnection.Response response = connection.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            try (HttpRawConnection connection = new HttpRawConnection(server.address())) {
+                HttpRawConnection.Response response = connection.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                         + "Content-Length: 10000000\r\n\r\nabc");
                 assertThat(response.status()).isEqualTo(path.equals("/ignore") ? 202 : 200);
                 assertThat(connection.isClosedByServer()).isTrue();
@@ -237,7 +237,7 @@ class UndertowHttpServerTest {
         }
 
         // A small unread body is drained as usual and the connection stays usable.
-        try (RawHttpConnection connection = new RawHttpConnection(server.address())) {
+        try (HttpRawConnection connection = new HttpRawConnection(server.address())) {
             assertThat(connection.send("POST /reply HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc")
                     .body()).isEqualTo("ok");
             assertThat(connection.get("/nothing").status()).isEqualTo(404);

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * One HTTP/1.1 keep-alive connection driven by hand, so a test controls which connection a
  * request travels on (the JDK client's pool decides that on its own).
  */
-final class RawHttpConnection implements AutoCloseable {
+final class HttpRawConnection implements AutoCloseable {
 
     private static final int READ_TIMEOUT_MILLIS = 10_000;
 
@@ -29,7 +29,7 @@ final class RawHttpConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawHttpConnection(InetSocketAddress address) throws IOException {
+    HttpRawConnection(InetSocketAddress address) throws IOException {
         socket = new Socket();
         socket.connect(address, READ_TIMEOUT_MILLIS);
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
