@@ -96,16 +96,21 @@ public final class SignalingNode {
         healthRoutes.register(publicRouter);
         publicRouter.get("/", new StaticPage("/static/index.html", "text/html; charset=utf-8"));
         b.publicRoutes.forEach(routes -> routes.accept(publicRouter));
-        this.publicServer = UndertowHttp.server()
+        UndertowHttp.ServerBuilder publicBuilder = UndertowHttp.server()
                 .name("public")
                 .host(config.server().host())
                 .port(config.server().port())
-                .ioThreads(config.server().ioThreads())
-                .workerThreads(config.server().workerThreads())
                 .maxRequestBodyBytes(config.server().maxRequestBody())
                 .router(publicRouter)
-                .mount(wsSettings.path(), webSocket.handler())
-                .build();
+                .mount(wsSettings.path(), webSocket.handler());
+        // 0 means "Undertow's default", which the builder applies when the value is left unset.
+        if (config.server().ioThreads() > 0) {
+            publicBuilder.ioThreads(config.server().ioThreads());
+        }
+        if (config.server().workerThreads() > 0) {
+            publicBuilder.workerThreads(config.server().workerThreads());
+        }
+        this.publicServer = publicBuilder.build();
 
         if (config.admin().enabled()) {
             Router adminRouter = UndertowHttp.newRouter();

@@ -142,6 +142,18 @@ final class UndertowHttpServer implements HttpServer {
     }
 
     @Override
+    public void stopAccepting() {
+        HttpDrainHandler d = drain;
+        if (worker == null || d == null) {
+            return;
+        }
+        // Refuse first, then close the socket: once a connect is refused, a request on an open
+        // connection is certain to get the 503.
+        d.shutdown();
+        IoUtils.safeClose(acceptor);
+    }
+
+    @Override
     public boolean stop(Duration deadline) throws InterruptedException {
         Objects.requireNonNull(deadline, "deadline");
         long deadlineNanos = System.nanoTime() + Math.max(0, deadline.toNanos());
@@ -149,11 +161,8 @@ final class UndertowHttpServer implements HttpServer {
         if (xnioWorker == null) {
             return true;
         }
+        stopAccepting();
         worker = null;
-        // Refuse first, then close the socket: once a connect is refused, a request on an open
-        // connection is certain to get the 503.
-        drain.shutdown();
-        IoUtils.safeClose(acceptor);
         boolean drained = drain.awaitIdle(deadlineNanos);
         openListener.closeConnections();
         xnioWorker.shutdown();

@@ -82,7 +82,7 @@ final class JsonLinesEncoder extends EncoderBase<ILoggingEvent> {
             if (withContext) {
                 Set<String> used = new HashSet<>(RESERVED);
                 writeMdc(json, event.getMDCPropertyMap(), used);
-                writeKeyValues(json, event.getKeyValuePairs(), used);
+                writeKeyValues(json, event.getKeyValuePairs(), event.getMDCPropertyMap(), used);
             }
             IThrowableProxy thrown = event.getThrowableProxy();
             if (thrown != null) {
@@ -131,13 +131,24 @@ final class JsonLinesEncoder extends EncoderBase<ILoggingEvent> {
         }
     }
 
-    private static void writeKeyValues(JsonGenerator json, List<KeyValuePair> pairs, Set<String> used)
+    // A pair that says what the MDC already says (the access log names the trace id it runs
+    // under) would only add a kv_ twin of the same value.
+    private static boolean repeatsMdc(KeyValuePair pair, Map<String, String> mdc) {
+        if (mdc == null || pair.key == null || pair.value == null) {
+            return false;
+        }
+        String inMdc = mdc.get(pair.key);
+        return inMdc != null && inMdc.equals(String.valueOf(pair.value));
+    }
+
+    private static void writeKeyValues(JsonGenerator json, List<KeyValuePair> pairs, Map<String, String> mdc,
+                                       Set<String> used)
             throws IOException {
         if (pairs == null || pairs.isEmpty()) {
             return;
         }
         for (KeyValuePair pair : pairs) {
-            if (pair == null) {
+            if (pair == null || repeatsMdc(pair, mdc)) {
                 continue;
             }
             json.writeFieldName(unique(String.valueOf(pair.key), "kv_", used));

@@ -107,6 +107,20 @@ class JsonLinesEncoderTest {
     }
 
     @Test
+    void aPairRepeatingTheMdcValueIsWrittenOnceButADifferentValueIsKept() throws Exception {
+        LoggingEvent event = new LoggingEvent(getClass().getName(), context.getLogger("x"), Level.INFO, "m", null, null);
+        event.setMDCPropertyMap(Map.of("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", "span_id", "00f067aa0ba902b7"));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("span_id", "1111111111111111"));
+
+        JsonNode node = parseSingleLine(encodeToString(event));
+
+        assertThat(node.get("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(node.has("kv_trace_id")).isFalse();
+        assertThat(node.get("kv_span_id").asText()).isEqualTo("1111111111111111");
+    }
+
+    @Test
     void reservedNamesAreNeverOverwritten() throws Exception {
         LoggingEvent event = new LoggingEvent(getClass().getName(), context.getLogger("real.Logger"), Level.INFO,
                 "real message", null, null);

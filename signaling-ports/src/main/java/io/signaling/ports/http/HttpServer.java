@@ -26,6 +26,14 @@ public interface HttpServer extends Lifecycle {
     @Override
     void start() throws Exception;
 
+    /**
+     * The first step of the graceful stop, on its own: closes the listening socket and answers new
+     * requests on open connections with 503, while in-flight requests and upgraded connections
+     * (WebSockets) carry on. Lets the application drain its sockets before {@link #stop} closes
+     * every connection. Idempotent; {@link #stop} does it too.
+     */
+    void stopAccepting();
+
     @Override
     boolean stop(Duration deadline) throws InterruptedException;
 }
