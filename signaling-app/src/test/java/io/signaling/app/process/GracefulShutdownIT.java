@@ -9,9 +9,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +76,8 @@ class GracefulShutdownIT {
                 "--server.host=127.0.0.1", "--server.port=0", "--admin.port=0", "--shutdown.drain-timeout=30s").start());
         AppProcess.Started started = app.awaitStarted();
 
-        URI slow = started.publicUri("/slow?maxMs=10000&release=" + release.toUri().getPath());
+        URI slow = started.publicUri("/slow?maxMs=10000&release="
+                + URLEncoder.encode(release.toString(), StandardCharsets.UTF_8));
         CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
                 HttpRequest.newBuilder(slow).timeout(Duration.ofSeconds(60)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
