@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Runs the server as a process: parses the command line, sets up the telemetry back-ends, starts
@@ -49,6 +50,7 @@ public final class Launcher {
     private final PrintStream out;
     private final PrintStream err;
     private final SignalSource signals;
+    private final Consumer<SignalingNode.Builder> nodeCustomizer;
 
     /** Where shutdown requests come from; the process installs OS signal handlers. */
     public interface SignalSource {
@@ -56,10 +58,31 @@ public final class Launcher {
     }
 
     public Launcher(Map<String, String> env, PrintStream out, PrintStream err, SignalSource signals) {
+        this(env, out, err, signals, node -> { });
+    }
+
+    /**
+     * A launcher whose node gets more wiring than the configuration gives: extra public routes,
+     * health checks or components, added by {@code nodeCustomizer} after the launcher's own
+     * telemetry and before the node is built. This is how a process test runs the real launcher
+     * (CLI, telemetry set-up, signals, exit codes) with a route the product does not have, and how
+     * an embedding service adds its own endpoints without copying the launcher.
+     */
+    public Launcher(Map<String, String> env, PrintStream out, PrintStream err, SignalSource signals,
+                    Consumer<SignalingNode.Builder> nodeCustomizer) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
         this.signals = Objects.requireNonNull(signals, "signals");
+        this.nodeCustomizer = Objects.requireNonNull(nodeCustomizer, "nodeCustomizer");
+    }
+
+    /**
+     * SIGTERM and SIGINT of this JVM, as {@code Main} uses them: the first starts the graceful
+     * shutdown, a second one during it halts the process with 130. Install it once per process.
+     */
+    public static SignalSource osSignals() {
+        return new OsSignals();
     }
 
     public int run(String[] args) {
@@ -124,13 +147,14 @@ public final class Launcher {
                     config.tracing().samplingRatio(), config.service().name(), build.version(), instance, env));
             Tracer tracer = Observability.otelTracer(otel.sdk(), "io.signaling", build.version());
 
-            node = SignalingNode.builder(config)
+            SignalingNode.Builder builder = SignalingNode.builder(config)
                     .loggers(loggers)
                     .metrics(metrics)
                     .tracer(tracer)
                     .metricsScrape(scrape)
-                    .buildInfo(build)
-                    .build();
+                    .buildInfo(build);
+            nodeCustomizer.accept(builder);
+            node = builder.build();
             node.start();
         } catch (ComponentStartException | RuntimeException e) {
             String reason = e instanceof ComponentStartException ? e.getMessage() : e.toString();
