@@ -46,15 +46,6 @@ class DashboardMetricsIT {
             "process_cpu_time_ns_total metric names should not contain abbreviated units",
             "system_cpu_count non-histogram and non-summary metrics should not have \"_count\" suffix");
 
-    /**
-     * Dashboard names the server does not export, each with the reason, reported to the dashboard's
-     * owner. The test requires them to be still missing, so the entry goes when the dashboard is
-     * fixed; every other name must be scraped.
-     */
-    private static final Map<String, String> KNOWN_DASHBOARD_BUGS = Map.of(
-            "process_open_fds", "the Prometheus client_java name; Micrometer's FileDescriptorMetrics exports"
-                    + " process_files_open_files (panel expr in docker/grafana/dashboards/signaling.json)");
-
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -120,10 +111,7 @@ class DashboardMetricsIT {
             Assumptions.assumeTrue(missing.stream().allMatch(n -> n.startsWith("jvm_gc_pause_seconds")),
                     "no jcmd next to " + AppProcess.javaExecutable() + " to force a GC; missing: " + missing);
         }
-        assertThat(missing).as("dashboard metrics absent from the scrape (known: %s)", KNOWN_DASHBOARD_BUGS)
-                .containsExactlyInAnyOrderElementsOf(KNOWN_DASHBOARD_BUGS.keySet());
-        assertThat(samples).as("what the dashboard should query instead of process_open_fds")
-                .contains("process_files_open_files");
+        assertThat(missing).as("dashboard metrics absent from the scrape").isEmpty();
 
         // The traffic above is what the dashboard panels show, not only empty series.
         assertThat(value(scrape, "http_server_requests_seconds_count", "status=\"404\"")).isGreaterThanOrEqualTo(1);
