@@ -1,6 +1,7 @@
 package io.signaling.app.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -165,6 +167,21 @@ class HttpSurfaceTest {
 
         assertThat(first).matches(GENERATED_ID);
         assertThat(second).matches(GENERATED_ID).isNotEqualTo(first);
+    }
+
+    @Test
+    void accessLogSkipsProbesAndScrapesByDefault() throws Exception {
+        assertThat(node.get(node.publicUri("/health/live")).statusCode()).isEqualTo(200);
+        assertThat(node.get(node.adminUri("/health/ready")).statusCode()).isEqualTo(200);
+        assertThat(node.get(node.adminUri("/metrics")).statusCode()).isEqualTo(200);
+        assertThat(node.get(node.publicUri("/items/5"), "X-Request-ID", "after-probes").statusCode()).isEqualTo(200);
+
+        // One queue writes every line in order: once the last request's line is out, so would be
+        // the probes' lines, had they been logged.
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.accessLines().stream()
+                .anyMatch(line -> "after-probes".equals(line.path("request_id").asText())));
+        assertThat(node.accessLines()).extracting(line -> line.path("route").asText())
+                .containsExactly("/items/{id}");
     }
 
     @Test
