@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class GracefulDrainTest {
 
-    private static final Duration READINESS_DELAY = Duration.ofSeconds(2);
+    private static final Duration READINESS_DELAY = Duration.ofSeconds(3);
 
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
     private final CountDownLatch slowEntered = new CountDownLatch(1);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -89,6 +90,24 @@ class HttpSurfaceTest {
                 assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
                 assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
                 assertThat(response.body()).as("HEAD " + response.uri()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void headSendsNoBodyBytesOnTheWire() throws Exception {
+        for (InetSocketAddress listener : List.of(node.publicAddress(), node.adminAddress())) {
+            try (KeepAliveConnection connection = new KeepAliveConnection(listener)) {
+                for (String path : List.of("/health/live", "/health/ready")) {
+                    KeepAliveConnection.Response head = connection.request("HEAD", path);
+                    assertThat(head.status()).as("HEAD " + path).isEqualTo(200);
+                    assertThat(head.header("Cache-Control")).isEqualTo("no-store");
+
+                    // Stray body bytes after the HEAD headers would be read as this status line.
+                    KeepAliveConnection.Response get = connection.get(path);
+                    assertThat(get.status()).as("GET " + path + " after HEAD").isEqualTo(200);
+                    assertThat(get.body()).startsWith("{\"status\":\"UP\"");
+                }
             }
         }
     }

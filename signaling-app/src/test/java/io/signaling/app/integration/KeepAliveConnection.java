@@ -38,13 +38,21 @@ final class KeepAliveConnection implements AutoCloseable {
     }
 
     Response get(String path) throws IOException {
-        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return read();
+        return request("GET", path);
     }
 
-    private Response read() throws IOException {
+    /**
+     * Sends a body-less request and reads the response. For HEAD no body is read, whatever the
+     * headers announce: a server that sent one anyway corrupts the next response on this connection.
+     */
+    Response request(String method, String path) throws IOException {
+        String request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return read("HEAD".equals(method));
+    }
+
+    private Response read(boolean headersOnly) throws IOException {
         String statusLine = line();
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
@@ -57,7 +65,9 @@ final class KeepAliveConnection implements AutoCloseable {
             headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
         }
         byte[] body;
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+        if (headersOnly) {
+            body = new byte[0];
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             ByteArrayOutputStream chunks = new ByteArrayOutputStream();
             for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
                     size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
