@@ -8,7 +8,6 @@ import io.signaling.app.telemetry.LogbackSetup;
 import io.signaling.app.telemetry.LoggingSettings;
 import io.signaling.app.telemetry.MetricsSettings;
 import io.signaling.app.telemetry.OtelSdkSetup;
-import io.signaling.app.telemetry.PrometheusScrape;
 import io.signaling.app.telemetry.PrometheusSetup;
 import io.signaling.app.telemetry.TracingSettings;
 import io.signaling.application.http.StandardMiddleware;
@@ -140,7 +139,7 @@ public final class Launcher {
             if (config.metrics().enabled()) {
                 prometheus = PrometheusSetup.create(MetricsSettings.of(config.service().name(), instance));
                 metrics = Observability.micrometerMetrics(prometheus.registry(), loggers.logger(Metrics.class));
-                scrape = metricsHandler(prometheus.scrape());
+                scrape = prometheus.scrape().handler();
             }
             otel = OtelSdkSetup.create(new TracingSettings(
                     TracingSettings.Exporter.parse(config.tracing().exporter().name()),
@@ -160,9 +159,7 @@ public final class Launcher {
             String reason = e instanceof ComponentStartException ? e.getMessage() : e.toString();
             log.error("failed to start", "reason", reason);
             err.println("signaling: failed to start: " + reason);
-            if (node != null) {
-                node.shutdown();
-            }
+            // A failed start has already stopped, in reverse, what it had started.
             closeTelemetry(otel, prometheus, Duration.ofSeconds(1));
             logging.stop();
             return EXIT_FAILURE;
@@ -224,16 +221,6 @@ public final class Launcher {
                 levels,
                 config.logging().queueSize(),
                 false);
-    }
-
-    private static HttpHandler metricsHandler(PrometheusScrape scrape) {
-        return exchange -> {
-            PrometheusScrape.Result result = scrape.scrape(exchange.requestHeader("Accept").orElse(null));
-            exchange.status(200)
-                    .responseHeader("Content-Type", result.contentType())
-                    .responseHeader("Cache-Control", "no-store");
-            exchange.send(result.bodyBytes());
-        };
     }
 
     private static String url(java.net.InetSocketAddress address) {

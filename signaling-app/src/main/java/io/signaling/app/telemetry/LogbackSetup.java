@@ -103,7 +103,15 @@ public final class LogbackSetup implements AutoCloseable {
     }
 
     /**
-     * The testable core of {@link #configure(LoggingSettings)}: {@code out == null} means stdout;
+     * The same chain on a context of the caller's, writing to {@code out}, without touching the
+     * process-wide java.util.logging bridge: for tests and for hosts that keep their own context.
+     */
+    public static LogbackSetup configure(LoggingSettings settings, LoggerContext context, OutputStream out) {
+        return configure(settings, context, Objects.requireNonNull(out, "out"), false);
+    }
+
+    /**
+     * The core of {@link #configure(LoggingSettings)}: {@code out == null} means stdout;
      * {@code bridgeJul} installs the process-wide JUL handler, so tests using a private context
      * leave it off.
      */

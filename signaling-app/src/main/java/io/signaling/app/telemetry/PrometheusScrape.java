@@ -49,6 +49,17 @@ public final class PrometheusScrape {
      *
      * @param acceptHeader the request's {@code Accept} header, or {@code null}
      */
+    /** {@code GET /metrics}: the scrape in the format the request's {@code Accept} asks for. */
+    public io.signaling.ports.http.HttpHandler handler() {
+        return exchange -> {
+            Result result = scrape(exchange.requestHeader("Accept").orElse(null));
+            exchange.status(200)
+                    .responseHeader("Content-Type", result.contentType())
+                    .responseHeader("Cache-Control", "no-store");
+            exchange.send(result.bodyBytes());
+        };
+    }
+
     public Result scrape(String acceptHeader) {
         String contentType = negotiate(acceptHeader);
         return new Result(contentType, registry.scrape(contentType));

@@ -31,8 +31,6 @@ import io.signaling.ports.trace.Tracer;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,7 +88,7 @@ final class ObservedNode implements AutoCloseable {
         // MDC is process-wide in SLF4J (the span scope writes trace_id/span_id there), so the
         // private context reads the same adapter, as the launcher's global context does.
         logContext.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
-        this.logging = configureLogback(new LoggingSettings(LoggingSettings.Format.JSON, "INFO", Map.of(),
+        this.logging = LogbackSetup.configure(new LoggingSettings(LoggingSettings.Format.JSON, "INFO", Map.of(),
                 LoggingSettings.DEFAULT_QUEUE_SIZE, false), logContext, logOutput);
         LoggerFactory loggers = Observability.slf4jLoggerFactory(logContext);
 
@@ -110,7 +108,7 @@ final class ObservedNode implements AutoCloseable {
                 .loggers(loggers)
                 .metrics(metrics)
                 .tracer(tracer)
-                .metricsScrape(launcherMetricsHandler(prometheus.scrape()))
+                .metricsScrape(prometheus.scrape().handler())
                 .buildInfo(BUILD);
         routes.forEach(builder::publicRoutes);
         this.node = builder.build();
@@ -208,35 +206,6 @@ final class ObservedNode implements AutoCloseable {
             sdk.close();
             prometheus.close();
             logging.stop();
-        }
-    }
-
-    /**
-     * The launcher's Logback chain into {@code out}. {@code LogbackSetup}'s testable core is
-     * package-private; calling it (rather than rebuilding a look-alike here) means these tests
-     * read exactly the lines production writes.
-     */
-    private static LogbackSetup configureLogback(LoggingSettings settings, LoggerContext context, OutputStream out) {
-        try {
-            Method configure = LogbackSetup.class.getDeclaredMethod("configure", LoggingSettings.class,
-                    LoggerContext.class, OutputStream.class, boolean.class);
-            configure.setAccessible(true);
-            return (LogbackSetup) configure.invoke(null, settings, context, out, false);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("LogbackSetup.configure failed", e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("LogbackSetup's testable configure(...) has changed", e);
-        }
-    }
-
-    /** The launcher's own {@code GET /metrics} handler (private there), for the same reason. */
-    private static HttpHandler launcherMetricsHandler(PrometheusScrape scrape) {
-        try {
-            Method handler = Launcher.class.getDeclaredMethod("metricsHandler", PrometheusScrape.class);
-            handler.setAccessible(true);
-            return Objects.requireNonNull((HttpHandler) handler.invoke(null, scrape), "metrics handler");
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Launcher.metricsHandler(PrometheusScrape) has changed", e);
         }
     }
 
