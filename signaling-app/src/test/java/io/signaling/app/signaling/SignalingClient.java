@@ -150,6 +150,24 @@ final class SignalingClient implements WebSocket.Listener, AutoCloseable {
                 .isEqualTo("{\"type\":\"pong\",\"id\":\"" + id + "\"}");
     }
 
+    /**
+     * Sends a {@code ping} and returns every frame that arrives before its {@code pong}: all that
+     * was handed off for this client before the ping was handled.
+     */
+    List<JsonNode> framesBeforeBarrier() throws Exception {
+        String id = "barrier-" + BARRIERS.incrementAndGet();
+        send("{\"type\":\"ping\",\"id\":\"" + id + "\"}");
+        List<JsonNode> before = new ArrayList<>();
+        for (JsonNode frame = next(); !isPong(frame, id); frame = next()) {
+            before.add(frame);
+        }
+        return before;
+    }
+
+    private static boolean isPong(JsonNode frame, String id) {
+        return frame.path("type").asText().equals("pong") && frame.path("id").asText().equals(id);
+    }
+
     // ------------------------------------------------------------------ receiving
 
     /** The next frame's raw text; fails if none arrives in time or the connection closed first. */

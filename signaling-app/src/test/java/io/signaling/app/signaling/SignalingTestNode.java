@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A started {@link SignalingNode} on a free loopback port with the flags a test gives (on top of
- * {@code --server.port=0}, loopback only, no admin listener), shut down on {@link #close()}.
+ * {@code --server.port=0}, loopback only, no admin listener, a 2 s drain), shut down on
+ * {@link #close()}.
  */
 final class SignalingTestNode implements AutoCloseable {
 
@@ -35,7 +36,9 @@ final class SignalingTestNode implements AutoCloseable {
                 .withFlag("server.host", "127.0.0.1")
                 .withFlag("server.port", "0")
                 .withFlag("admin.enabled", "false")
-                .withFlag("shutdown.readiness-delay", "0s");
+                .withFlag("shutdown.readiness-delay", "0s")
+                // Sockets a test left open are drained within this, not the production 30 s.
+                .withFlag("shutdown.drain-timeout", "2s");
         for (String flag : flags) {
             int eq = flag.indexOf('=');
             request = request.withFlag(flag.substring(0, eq), flag.substring(eq + 1));

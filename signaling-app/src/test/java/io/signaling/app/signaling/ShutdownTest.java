@@ -1,0 +1,198 @@
+package io.signaling.app.signaling;
+
+import static io.signaling.app.signaling.ErrorContractTest.assertError;
+import static io.signaling.app.signaling.Json.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.signaling.ports.websocket.RawWebSocketClient;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shutdown drain: every socket gets {@code goaway} at its scheduled time, its room-mates still
+ * open get {@code peer-left} with reason {@code shutdown}, it is closed with 1001, all within the
+ * drain timeout; new connections are refused; during the drain a {@code join} is refused with
+ * {@code server-shutting-down} while relays, {@code leave} and {@code ping} keep working.
+ */
+class ShutdownTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<SignalingClient> clients = new ArrayList<>();
+    private SignalingTestNode node;
+
+    @BeforeEach
+    void noNodeYet() {
+        node = null;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        clients.forEach(SignalingClient::close);
+        if (node != null) {
+            node.shutdownAsync().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private SignalingClient connect() throws Exception {
+        SignalingClient client = SignalingClient.connect(http, node.wsUri());
+        clients.add(client);
+        return client;
+    }
+
+    private static boolean refusesNewConnections(SignalingTestNode node) {
+        try (RawWebSocketClient raw = RawWebSocketClient.upgrade(node.wsUri(), Map.of(), 0)) {
+            return raw.response().status() != 101;
+        } catch (IOException refused) {
+            return true;
+        }
+    }
+
+    @Test
+    void everySocketGetsGoawayItsRoomMatesPeerLeftAndA1001CloseWithinTheDrainTimeout() throws Exception {
+        node = SignalingTestNode.start("shutdown.drain-timeout=2s");
+        Map<String, List<SignalingClient>> rooms = new HashMap<>();
+        for (String room : List.of("drain-a", "drain-b", "drain-c")) {
+            List<SignalingClient> members = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                SignalingClient client = connect();
+                client.join(room);
+                members.add(client);
+            }
+            // Read the peer-joined notices so only what the drain causes is left.
+            members.get(0).next("peer-joined");
+            members.get(0).next("peer-joined");
+            members.get(1).next("peer-joined");
+            rooms.put(room, members);
+        }
+        SignalingClient lonely = connect();
+
+        long started = System.nanoTime();
+        node.shutdownAsync();
+
+        for (SignalingClient client : clients) {
+            SignalingClient.Closed closed = client.awaitClosed();
+            long closedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertThat(closed.code()).isEqualTo(1001);
+            assertThat(closedAfterMs).as("closed before the 2 s drain timeout ends").isLessThan(2_000);
+        }
+        assertThat(node.shutdownAsync().get(10, TimeUnit.SECONDS)).as("clean shutdown").isTrue();
+        assertThat(refusesNewConnections(node)).isTrue();
+
+        assertThat(lonely.drainQueued().stream().map(SignalingClient::parse).toList())
+                .containsExactly(json("{'type':'goaway','reason':'shutdown','reconnect':true}"));
+        for (Map.Entry<String, List<SignalingClient>> room : rooms.entrySet()) {
+            List<Integer> noticesPerMember = new ArrayList<>();
+            Map<String, List<String>> heardLeaving = new HashMap<>();
+            for (SignalingClient member : room.getValue()) {
+                List<JsonNode> frames = member.drainQueued().stream().map(SignalingClient::parse).toList();
+                // Last the goaway; before it a peer-left (shutdown) for each room-mate drained earlier.
+                assertThat(frames).isNotEmpty();
+                assertThat(frames.get(frames.size() - 1)).isEqualTo(json("{'type':'goaway','reason':'shutdown','reconnect':true}"));
+                List<String> left = new ArrayList<>();
+                for (JsonNode notice : frames.subList(0, frames.size() - 1)) {
+                    String peer = notice.path("peerId").asText();
+                    assertThat(notice).isEqualTo(json("{'type':'peer-left','room':'%s','peerId':'%s','reason':'shutdown'}",
+                            room.getKey(), peer));
+                    left.add(peer);
+                }
+                noticesPerMember.add(left.size());
+                heardLeaving.put(member.peerId(), left);
+            }
+            // Drained one after another: the first hears of no one, the last of both others.
+            assertThat(noticesPerMember).containsExactlyInAnyOrder(0, 1, 2);
+            heardLeaving.forEach((peer, left) -> {
+                assertThat(left).doesNotHaveDuplicates().doesNotContain(peer);
+                left.forEach(other -> assertThat(heardLeaving.get(other)).as("no mutual notices").doesNotContain(peer));
+            });
+        }
+    }
+
+    /** Signals that a drained socket got its goaway before the scenario finished. */
+    private static final class DrainedEarly extends RuntimeException {
+        DrainedEarly() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static JsonNode nextNotGoaway(SignalingClient client) {
+        JsonNode frame = client.next();
+        if (frame.path("type").asText().equals("goaway")) {
+            throw new DrainedEarly();
+        }
+        return frame;
+    }
+
+    @Test
+    void duringTheDrainJoinIsRefusedWhileRelaysLeaveAndPingKeepWorking() throws Exception {
+        // A long drain, so each socket's random close time is very likely still ahead; the test
+        // ends it early by closing its clients, which completes the drain.
+        node = SignalingTestNode.start("shutdown.drain-timeout=10m");
+        List<SignalingClient[]> pairs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SignalingClient a = connect();
+            SignalingClient b = connect();
+            a.join("during-drain-" + i);
+            b.join("during-drain-" + i);
+            a.next("peer-joined");
+            pairs.add(new SignalingClient[] {a, b});
+        }
+
+        node.shutdownAsync();
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.node().signaling().isDraining());
+        assertThat(refusesNewConnections(node)).as("new connections refused during the drain").isTrue();
+
+        int completed = 0;
+        for (SignalingClient[] pair : pairs) {
+            try {
+                checkDrainScenario(pair[0], pair[1], "during-drain-" + pairs.indexOf(pair));
+                completed++;
+            } catch (DrainedEarly e) {
+                // This pair's close time came up first: its goaway is the contract working.
+            }
+        }
+        assertThat(completed).as("pairs whose sockets outlived the scenario").isPositive();
+
+        clients.forEach(SignalingClient::close);
+        assertThat(node.shutdownAsync().get(20, TimeUnit.SECONDS)).as("drain done once every socket is gone").isTrue();
+    }
+
+    private static void checkDrainScenario(SignalingClient a, SignalingClient b, String room) throws Exception {
+        // The drain is checked before membership: a join is refused even from inside a room.
+        a.send("{\"type\":\"join\",\"room\":\"elsewhere\",\"id\":\"late\"}");
+        assertError(nextNotGoaway(a), "server-shutting-down", "late");
+
+        a.send("{\"type\":\"ping\",\"id\":\"drain-ping\"}");
+        assertThat(nextNotGoaway(a)).isEqualTo(json("{'type':'pong','id':'drain-ping'}"));
+
+        a.relay("offer", b.peerId(), "{\"sdp\":\"during drain\"}");
+        assertThat(nextNotGoaway(b)).isEqualTo(json("{'type':'offer','from':'%s','to':'%s','payload':{'sdp':'during drain'}}",
+                a.peerId(), b.peerId()));
+        b.relay("answer", a.peerId(), "[1]");
+        assertThat(nextNotGoaway(a)).isEqualTo(json("{'type':'answer','from':'%s','to':'%s','payload':[1]}",
+                b.peerId(), a.peerId()));
+
+        a.send("{\"type\":\"leave\",\"id\":\"drain-leave\"}");
+        assertThat(nextNotGoaway(a)).isEqualTo(json("{'type':'left','id':'drain-leave','room':'%s'}", room));
+        assertThat(nextNotGoaway(b)).isEqualTo(json("{'type':'peer-left','room':'%s','peerId':'%s','reason':'leave'}",
+                room, a.peerId()));
+
+        a.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"id\":\"rejoin\"}");
+        assertError(nextNotGoaway(a), "server-shutting-down", "rejoin");
+        // Refused, a stays out of the room and its connection stays open.
+        b.send("{\"type\":\"ping\",\"id\":\"b\"}");
+        assertThat(nextNotGoaway(b)).as("b heard nothing of the refused join").isEqualTo(json("{'type':'pong','id':'b'}"));
+        a.send("{\"type\":\"ping\",\"id\":\"after\"}");
+        assertThat(nextNotGoaway(a)).isEqualTo(json("{'type':'pong','id':'after'}"));
+    }
+}
