@@ -31,8 +31,12 @@ final class SignalingClient implements WebSocket.Listener, AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** The close frame the server sent, or 1006 when the connection ended without one. */
-    record Closed(int code, String reason) {
+    /**
+     * The close frame the server sent, or 1006 when the connection ended without one.
+     *
+     * @param atNanos {@link System#nanoTime()} when the client saw it
+     */
+    record Closed(int code, String reason, long atNanos) {
     }
 
     /** Queued when the connection ends; no JSON text frame can start with NUL. */
@@ -100,14 +104,14 @@ final class SignalingClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-        closed.complete(new Closed(statusCode, reason));
+        closed.complete(new Closed(statusCode, reason, System.nanoTime()));
         frames.add(CLOSED_MARK);
         return null;
     }
 
     @Override
     public void onError(WebSocket ws, Throwable error) {
-        closed.complete(new Closed(1006, String.valueOf(error)));
+        closed.complete(new Closed(1006, String.valueOf(error), System.nanoTime()));
         frames.add(CLOSED_MARK);
     }
 
