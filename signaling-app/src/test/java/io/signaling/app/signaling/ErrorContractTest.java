@@ -96,6 +96,8 @@ class ErrorContractTest {
             '{"type":"answer","to":"x","id":"b10"}'                | b10
             '{"type":"candidate","to":["x"],"payload":1,"id":"b11"}' | b11
             '{"type":"ping","id":12}'                              | NONE
+            '{"type":"ping","type":"join","room":"r","id":"d1"}'   | d1
+            '{"type":"offer","to":"a","to":"b","payload":1,"id":"d2"}' | d2
             """)
     void badMessageForMalformedFramesAndTheConnectionStaysUsable(String frame, String id) throws Exception {
         SignalingClient client = connect();
