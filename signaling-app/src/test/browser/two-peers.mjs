@@ -1,0 +1,246 @@
+// Two headless Chromium pages hold a call through a running signaling node, via its demo page.
+//
+// Run by DemoPageBrowserTest inside a network namespace that holds only `lo`, so every ICE
+// candidate and connectivity check stays on loopback. The node itself runs outside the namespace:
+// this script listens on 127.0.0.1:<port> inside it and pipes every TCP connection to a Unix socket
+// that the Java test relays to the node's real port. Page and WebSocket share that origin.
+//
+//   node two-peers.mjs --port=N --socket=PATH --room=NAME [--chromium=/usr/bin/chromium]
+//                      [--artifacts=DIR] [--timeout-ms=30000]
+//
+// Prints exactly one line `RESULT {json}` on stdout and exits 0 when the call worked, 1 when it
+// did not, 2 on bad usage. Progress and browser console lines go to stderr.
+
+import net from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { chromium } from 'playwright-core';
+
+const args = Object.fromEntries(process.argv.slice(2).map(a => {
+  const m = /^--([^=]+)=(.*)$/.exec(a);
+  if (!m) usage(`unexpected argument ${a}`);
+  return [m[1], m[2]];
+}));
+const port = Number(args.port);
+const socketPath = args.socket;
+const room = args.room;
+const chromiumPath = args.chromium || '/usr/bin/chromium';
+const artifacts = args.artifacts || null;
+const timeoutMs = Number(args['timeout-ms'] || 30000);
+if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`--port must be 1..65535, got ${args.port}`);
+if (!socketPath) usage('--socket is required');
+if (!room || !/^[A-Za-z0-9_-]{1,64}$/.test(room)) usage(`--room must be 1-64 chars of [A-Za-z0-9_-], got ${room}`);
+if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) usage(`--timeout-ms must be a positive integer, got ${args['timeout-ms']}`);
+if (!fs.existsSync(chromiumPath)) usage(`no browser at ${chromiumPath} (apt-get install chromium)`);
+
+function usage(message) {
+  process.stderr.write(`two-peers: ${message}\n`);
+  process.exit(2);
+}
+
+function log(message) {
+  process.stderr.write(`[two-peers +${Date.now() - started}ms] ${message}\n`);
+}
+
+const started = Date.now();
+const deadline = started + timeoutMs;
+const remaining = () => Math.max(1, deadline - Date.now());
+
+// Every Chromium flag is ours (ignoreDefaultArgs: true): Chromium honours only the last
+// --disable-features it sees, so Playwright's own list could not be merged with ours otherwise.
+const disabledFeatures = [
+  // Loopback host candidates must stay visible, not hidden behind mDNS names nothing resolves here.
+  'WebRtcHideLocalIpsWithMdns',
+  // What Playwright disables to keep a fresh profile from calling home.
+  'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'MediaRouter',
+  'DestroyProfileOnBrowserClose', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable', 'LensOverlay',
+  'PaintHolding', 'AvoidUnnecessaryBeforeUnloadCheckSync', 'Translate',
+];
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signaling-chromium-'));
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--disable-breakpad',
+  '--disable-field-trial-config',
+  '--disable-dev-shm-usage',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+  '--metrics-recording-only',
+  '--password-store=basic',
+  '--use-mock-keychain',
+  '--hide-scrollbars',
+  '--mute-audio',
+  '--autoplay-policy=no-user-gesture-required',
+  '--allow-loopback-in-peer-connection',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  `--disable-features=${disabledFeatures.join(',')}`,
+  `--user-data-dir=${userDataDir}`,
+  // Playwright drives the browser over this pipe; it adds it itself only with its default args.
+  '--remote-debugging-pipe',
+  '--no-startup-window',
+];
+
+const result = { ok: false, room, port, peers: [], timingsMs: {}, error: null };
+const relay = net.createServer(client => {
+  const upstream = net.connect(socketPath);
+  // A reset on either side ends both, so neither half lingers.
+  client.on('error', () => upstream.destroy());
+  upstream.on('error', () => client.destroy());
+  client.on('close', () => upstream.destroy());
+  upstream.on('close', () => client.destroy());
+  client.pipe(upstream).pipe(client);
+});
+let browser = null;
+const pages = [];
+let finishing = null;
+
+const watchdog = setTimeout(() => {
+  // Last resort if something ignores its own timeout: report and leave; Playwright kills Chromium on exit.
+  result.error = result.error || `watchdog: no result within ${timeoutMs + 15000} ms`;
+  finish(1);
+}, timeoutMs + 15000);
+watchdog.unref();
+
+try {
+  await new Promise((resolve, reject) => {
+    relay.once('error', reject);
+    relay.listen(port, '127.0.0.1', resolve);
+  });
+  log(`relay 127.0.0.1:${port} -> ${socketPath}`);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    ignoreDefaultArgs: true,
+    args: chromiumArgs,
+    timeout: remaining(),
+  });
+  result.browserVersion = browser.version();
+  result.timingsMs.browserStarted = Date.now() - started;
+  log(`chromium ${browser.version()} started`);
+
+  const url = `http://127.0.0.1:${port}/?room=${encodeURIComponent(room)}`;
+  for (const name of ['alice', 'bob']) {
+    // Separate contexts: two independent "users", no shared storage or session.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    const page = await context.newPage();
+    page.on('console', m => log(`${name} console.${m.type()}: ${m.text()}`));
+    page.on('pageerror', e => log(`${name} page error: ${e.message}`));
+    pages.push({ name, page });
+  }
+  for (const { page } of pages) {
+    await page.goto(url, { timeout: remaining(), waitUntil: 'load' });
+  }
+  log(`both pages opened ${url}`);
+
+  await Promise.all(pages.map(p => until(p, 'joined the room', () => window.signalingDemo.state.room)));
+  result.timingsMs.joined = Date.now() - started;
+
+  // Connected and the chat channel open, with exactly one remote peer (the other page).
+  await Promise.all(pages.map(p => until(p, 'peer connection connected and chat open', () => {
+    const peers = [...window.signalingDemo.state.peers.values()];
+    return peers.length === 1 && peers[0].pc.connectionState === 'connected'
+      && peers[0].channel !== null && peers[0].channel.readyState === 'open'
+      ? peers[0].id : false;
+  })));
+  result.timingsMs.connected = Date.now() - started;
+
+  const [a, b] = pages;
+  for (const [from, to] of [[a, b], [b, a]]) {
+    const text = `hello from ${from.name} ${crypto.randomUUID()}`;
+    const sentTo = await from.page.evaluate(t => window.signalingDemo.sendChat(t), text);
+    if (sentTo !== 1) throw new Error(`${from.name}: sendChat reached ${sentTo} open channels, expected 1`);
+    await until(to, `chat message from ${from.name}`, t => window.signalingDemo.received().includes(t), text);
+    from.sent = text;
+  }
+  result.timingsMs.chatted = Date.now() - started;
+
+  await Promise.all(pages.map(p => until(p, 'remote video frames decoded',
+    async () => (await window.signalingDemo.framesDecoded()) > 0)));
+  result.timingsMs.framesDecoded = Date.now() - started;
+  result.ok = true;
+} catch (e) {
+  result.error = e && e.message ? e.message : String(e);
+  log(`failed: ${e && e.stack ? e.stack : e}`);
+} finally {
+  await finish(result.ok ? 0 : 1);
+}
+
+// Polls fn in the page until it returns something truthy or the overall deadline passes.
+async function until(p, what, fn, arg) {
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await p.page.evaluate(fn, arg);
+      if (last) return last;
+    } catch (e) {
+      last = `evaluate failed: ${e.message}`;
+      if (p.page.isClosed()) break;
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`${p.name}: timed out after ${timeoutMs} ms waiting for: ${what} (last: ${JSON.stringify(last)})`);
+}
+
+async function describe(p) {
+  try {
+    return await p.page.evaluate(async () => {
+      const d = window.signalingDemo;
+      return {
+        peerId: d.state.peerId,
+        room: d.state.room,
+        connectionStates: d.connectionStates(),
+        received: d.received(),
+        framesDecoded: await d.framesDecoded(),
+        media: document.getElementById('mediaState').textContent,
+        status: document.getElementById('status').textContent,
+      };
+    });
+  } catch (e) {
+    return { error: e.message };
+  }
+}
+
+function finish(code) {
+  finishing = finishing || (async () => {
+    if (browser) {
+      for (const p of pages) {
+        const info = await withTimeout(describe(p), 3000, { error: 'describe timed out' });
+        result.peers.push({ name: p.name, sent: p.sent || null, ...info });
+        if (artifacts) {
+          fs.mkdirSync(artifacts, { recursive: true });
+          await withTimeout(p.page.screenshot({ path: path.join(artifacts, `${p.name}.png`) }), 5000, null)
+            .catch(e => log(`screenshot failed: ${e.message}`));
+        }
+      }
+      await withTimeout(browser.close(), 10000, null).catch(e => log(`browser close failed: ${e.message}`));
+    }
+    await new Promise(r => relay.close(() => r()));
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+    result.timingsMs.total = Date.now() - started;
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+    process.exit(code);
+  })();
+  return finishing;
+}
+
+function withTimeout(promise, ms, fallback) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise(resolve => { timer = setTimeout(() => resolve(fallback), ms); }),
+  ]);
+}
