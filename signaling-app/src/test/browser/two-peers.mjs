@@ -6,7 +6,12 @@
 // that the Java test relays to the node's real port. Page and WebSocket share that origin.
 //
 //   node two-peers.mjs --port=N --socket=PATH --room=NAME [--chromium=/usr/bin/chromium]
-//                      [--artifacts=DIR] [--timeout-ms=30000]
+//                      [--join=url|together] [--glare=true] [--artifacts=DIR] [--timeout-ms=30000]
+//
+// --join=url (default): the first page opens /?room=NAME and is in the room before the second
+// opens it. --join=together: both pages open /, then join in the same instant (the server orders
+// them: one is the newcomer). --glare=true: once connected, both pages restart ICE at once, so
+// both offer and the offers cross, which perfect negotiation must resolve.
 //
 // Prints exactly one line `RESULT {json}` on stdout and exits 0 when the call worked, 1 when it
 // did not, 2 on bad usage. Progress and browser console lines go to stderr.
@@ -29,10 +34,13 @@ const room = args.room;
 const chromiumPath = args.chromium || '/usr/bin/chromium';
 const artifacts = args.artifacts || null;
 const timeoutMs = Number(args['timeout-ms'] || 30000);
+const joinMode = args.join || 'url';
+const glare = args.glare === 'true';
 if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`--port must be 1..65535, got ${args.port}`);
 if (!socketPath) usage('--socket is required');
 if (!room || !/^[A-Za-z0-9_-]{1,64}$/.test(room)) usage(`--room must be 1-64 chars of [A-Za-z0-9_-], got ${room}`);
 if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) usage(`--timeout-ms must be a positive integer, got ${args['timeout-ms']}`);
+if (joinMode !== 'url' && joinMode !== 'together') usage(`--join must be url or together, got ${joinMode}`);
 if (!fs.existsSync(chromiumPath)) usage(`no browser at ${chromiumPath} (apt-get install chromium)`);
 
 function usage(message) {
@@ -93,7 +101,7 @@ const chromiumArgs = [
   '--no-startup-window',
 ];
 
-const result = { ok: false, room, port, peers: [], timingsMs: {}, error: null };
+const result = { ok: false, room, join: joinMode, glare: null, port, peers: [], timingsMs: {}, error: null };
 const relay = net.createServer(client => {
   const upstream = net.connect(socketPath);
   // A reset on either side ends both, so neither half lingers.
@@ -132,21 +140,40 @@ try {
   result.timingsMs.browserStarted = Date.now() - started;
   log(`chromium ${browser.version()} started`);
 
-  const url = `http://127.0.0.1:${port}/?room=${encodeURIComponent(room)}`;
+  const base = `http://127.0.0.1:${port}/`;
+  const url = `${base}?room=${encodeURIComponent(room)}`;
   for (const name of ['alice', 'bob']) {
     // Separate contexts: two independent "users", no shared storage or session.
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     const page = await context.newPage();
     page.on('console', m => log(`${name} console.${m.type()}: ${m.text()}`));
     page.on('pageerror', e => log(`${name} page error: ${e.message}`));
+    // The signaling conversation, one line per frame (type and size; SDP would drown the log).
+    page.on('websocket', ws => {
+      log(`${name} websocket open ${ws.url()}`);
+      ws.on('framesent', f => log(`${name} ws -> ${describeFrame(f.payload)}`));
+      ws.on('framereceived', f => log(`${name} ws <- ${describeFrame(f.payload)}`));
+      ws.on('close', () => log(`${name} websocket closed`));
+      ws.on('socketerror', e => log(`${name} websocket error ${e}`));
+    });
     pages.push({ name, page });
   }
-  for (const { page } of pages) {
-    await page.goto(url, { timeout: remaining(), waitUntil: 'load' });
+  if (joinMode === 'url') {
+    // As a person would: one tab is in the room before the second arrives.
+    for (const p of pages) {
+      await p.page.goto(url, { timeout: remaining(), waitUntil: 'load' });
+      await until(p, 'joined the room', () => window.signalingDemo.state.room);
+    }
+  } else {
+    // Both join in the same instant; the server decides who is the newcomer.
+    for (const p of pages) {
+      await p.page.goto(base, { timeout: remaining(), waitUntil: 'load' });
+    }
+    await Promise.all(pages.map(p => until(p, 'welcome', () => window.signalingDemo.state.peerId)));
+    await Promise.all(pages.map(p => p.page.evaluate(r => window.signalingDemo.join(r), room)));
+    await Promise.all(pages.map(p => until(p, 'joined the room', () => window.signalingDemo.state.room)));
   }
-  log(`both pages opened ${url}`);
-
-  await Promise.all(pages.map(p => until(p, 'joined the room', () => window.signalingDemo.state.room)));
+  log(`both pages in room ${room} (join: ${joinMode})`);
   result.timingsMs.joined = Date.now() - started;
 
   // Connected and the chat channel open, with exactly one remote peer (the other page).
@@ -157,6 +184,11 @@ try {
       ? peers[0].id : false;
   })));
   result.timingsMs.connected = Date.now() - started;
+
+  if (glare) {
+    result.glare = await forceGlare();
+    result.timingsMs.glareResolved = Date.now() - started;
+  }
 
   const [a, b] = pages;
   for (const [from, to] of [[a, b], [b, a]]) {
@@ -177,6 +209,36 @@ try {
   log(`failed: ${e && e.stack ? e.stack : e}`);
 } finally {
   await finish(result.ok ? 0 : 1);
+}
+
+// Both pages restart ICE in the same instant, so both renegotiate and their offers cross; the
+// polite side must roll back and answer, the impolite side must ignore the colliding offer. Tried
+// again (bounded) in the rare case the offers did not cross; every round must end connected.
+async function forceGlare() {
+  const ufrags = () => Promise.all(pages.map(p => p.page.evaluate(() => {
+    const peer = [...window.signalingDemo.state.peers.values()][0];
+    return /a=ice-ufrag:(\S+)/.exec(peer.pc.localDescription.sdp)[1];
+  })));
+  const collisions = () => Promise.all(pages.map(p => p.page.evaluate(
+    () => [...window.signalingDemo.state.peers.values()][0].collisions)));
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const before = await ufrags();
+    const collisionsBefore = await collisions();
+    await Promise.all(pages.map(p => p.page.evaluate(() => {
+      for (const peer of window.signalingDemo.state.peers.values()) peer.pc.restartIce();
+    })));
+    await Promise.all(pages.map((p, i) => until(p, 'renegotiated after the glare', ufragBefore => {
+      const peer = [...window.signalingDemo.state.peers.values()][0];
+      const ufrag = /a=ice-ufrag:(\S+)/.exec(peer.pc.localDescription.sdp)[1];
+      return peer.pc.signalingState === 'stable' && !peer.makingOffer && ufrag !== ufragBefore
+        && peer.pc.connectionState === 'connected';
+    }, before[i])));
+    const after = await collisions();
+    const seen = after.map((n, i) => n - collisionsBefore[i]);
+    log(`glare attempt ${attempt}: collisions seen by ${pages.map((p, i) => `${p.name}=${seen[i]}`).join(', ')}`);
+    if (seen.every(n => n > 0)) return { attempts: attempt, collisions: Object.fromEntries(pages.map((p, i) => [p.name, seen[i]])) };
+  }
+  throw new Error('the offers never crossed in 3 simultaneous ICE restarts');
 }
 
 // Polls fn in the page until it returns something truthy or the overall deadline passes.
@@ -203,6 +265,11 @@ async function describe(p) {
         peerId: d.state.peerId,
         room: d.state.room,
         connectionStates: d.connectionStates(),
+        negotiation: [...d.state.peers.values()].map(p => ({
+          peer: p.id, polite: p.polite, signaling: p.pc.signalingState, ice: p.pc.iceConnectionState,
+          gathering: p.pc.iceGatheringState, remoteDescription: p.pc.remoteDescription ? p.pc.remoteDescription.type : null,
+          channel: p.channel ? p.channel.readyState : null,
+        })),
         received: d.received(),
         framesDecoded: await d.framesDecoded(),
         media: document.getElementById('mediaState').textContent,
@@ -235,6 +302,17 @@ function finish(code) {
     process.exit(code);
   })();
   return finishing;
+}
+
+function describeFrame(payload) {
+  const text = String(payload);
+  try {
+    const m = JSON.parse(text);
+    const extra = m.type === 'error' ? ` ${m.code}: ${m.message}` : m.type === 'candidate' && m.payload === null ? ' end-of-candidates' : '';
+    return `${m.type}${extra} (${text.length} chars)`;
+  } catch (e) {
+    return `non-JSON (${text.length} chars)`;
+  }
 }
 
 function withTimeout(promise, ms, fallback) {
