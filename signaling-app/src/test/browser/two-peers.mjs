@@ -101,7 +101,7 @@ const chromiumArgs = [
   '--no-startup-window',
 ];
 
-const result = { ok: false, room, join: joinMode, glare: null, port, peers: [], timingsMs: {}, error: null };
+const result = { ok: false, room, join: joinMode, glare: null, leave: null, port, peers: [], timingsMs: {}, error: null };
 const relay = net.createServer(client => {
   const upstream = net.connect(socketPath);
   // A reset on either side ends both, so neither half lingers.
@@ -203,6 +203,17 @@ try {
   await Promise.all(pages.map(p => until(p, 'remote video frames decoded',
     async () => (await window.signalingDemo.framesDecoded()) > 0)));
   result.timingsMs.framesDecoded = Date.now() - started;
+  result.peers = await Promise.all(pages.map(p => describe(p)));
+  await screenshots('call');
+
+  // Hang up as a person would: bob presses Leave; alice must see him go and drop his video tile.
+  await b.page.click('#leaveBtn', { timeout: remaining() });
+  await until(b, 'bob out of the room', () => window.signalingDemo.state.room === null
+    && window.signalingDemo.state.peers.size === 0);
+  await until(a, 'alice told that bob left', () => window.signalingDemo.state.peers.size === 0
+    && document.querySelector('.videos [id^="tile-"]') === null);
+  result.leave = { leaverOut: true, otherSawPeerLeft: true };
+  result.timingsMs.left = Date.now() - started;
   result.ok = true;
 } catch (e) {
   result.error = e && e.message ? e.message : String(e);
@@ -257,9 +268,10 @@ async function until(p, what, fn, arg) {
   throw new Error(`${p.name}: timed out after ${timeoutMs} ms waiting for: ${what} (last: ${JSON.stringify(last)})`);
 }
 
+// What a page knows of the call, for the result (and, on failure, for the diagnosis).
 async function describe(p) {
   try {
-    return await p.page.evaluate(async () => {
+    const info = await p.page.evaluate(async () => {
       const d = window.signalingDemo;
       return {
         peerId: d.state.peerId,
@@ -276,23 +288,21 @@ async function describe(p) {
         status: document.getElementById('status').textContent,
       };
     });
+    return { name: p.name, sent: p.sent || null, ...info };
   } catch (e) {
-    return { error: e.message };
+    return { name: p.name, sent: p.sent || null, error: e.message };
   }
 }
 
 function finish(code) {
   finishing = finishing || (async () => {
     if (browser) {
-      for (const p of pages) {
-        const info = await withTimeout(describe(p), 3000, { error: 'describe timed out' });
-        result.peers.push({ name: p.name, sent: p.sent || null, ...info });
-        if (artifacts) {
-          fs.mkdirSync(artifacts, { recursive: true });
-          await withTimeout(p.page.screenshot({ path: path.join(artifacts, `${p.name}.png`) }), 5000, null)
-            .catch(e => log(`screenshot failed: ${e.message}`));
+      if (result.peers.length === 0) {
+        for (const p of pages) {
+          result.peers.push(await withTimeout(describe(p), 3000, { name: p.name, error: 'describe timed out' }));
         }
       }
+      await screenshots('end');
       await withTimeout(browser.close(), 10000, null).catch(e => log(`browser close failed: ${e.message}`));
     }
     await new Promise(r => relay.close(() => r()));
@@ -302,6 +312,15 @@ function finish(code) {
     process.exit(code);
   })();
   return finishing;
+}
+
+async function screenshots(label) {
+  if (!artifacts) return;
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const p of pages) {
+    const file = path.join(artifacts, `${p.name}-${label}.png`);
+    await withTimeout(p.page.screenshot({ path: file }), 5000, null).catch(e => log(`screenshot ${file} failed: ${e.message}`));
+  }
 }
 
 function describeFrame(payload) {

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Two real headless Chromium pages open the demo page of a real node, join one room through it,
  * negotiate WebRTC with perfect negotiation, and hold a call: a data-channel message arrives each
- * way and each side decodes remote video frames from Chromium's fake camera.
+ * way and each side decodes remote video frames from Chromium's fake camera; then one hangs up and
+ * the other sees it leave. Screenshots and the browser-side log land in
+ * {@code target/browser-test/<room>/}.
  *
  * <p>Chromium runs inside a fresh network namespace that holds only {@code lo} (ICE would otherwise
  * probe every interface of the machine); the node runs here, on the host's 127.0.0.1. The two meet
@@ -181,6 +183,9 @@ class DemoPageBrowserTest {
                     .as("remote video frames %s decoded", name)
                     .isPositive();
         }
+        // Bob pressed Leave after the call: he is out, and Alice got peer-left and dropped his tile.
+        assertThat(result.path("leave").path("leaverOut").asBoolean()).as("bob left the room").isTrue();
+        assertThat(result.path("leave").path("otherSawPeerLeft").asBoolean()).as("alice saw bob leave").isTrue();
     }
 
     private static JsonNode resultLine(String stdout) throws IOException {
