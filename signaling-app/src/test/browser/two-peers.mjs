@@ -102,8 +102,13 @@ const chromiumArgs = [
 ];
 
 const result = { ok: false, room, join: joinMode, glare: null, leave: null, port, peers: [], timingsMs: {}, error: null };
+const relayed = new Set();
 const relay = net.createServer(client => {
   const upstream = net.connect(socketPath);
+  for (const s of [client, upstream]) {
+    relayed.add(s);
+    s.on('close', () => relayed.delete(s));
+  }
   // A reset on either side ends both, so neither half lingers.
   client.on('error', () => upstream.destroy());
   upstream.on('error', () => client.destroy());
@@ -114,11 +119,17 @@ const relay = net.createServer(client => {
 let browser = null;
 const pages = [];
 let finishing = null;
+let resultWritten = false;
 
 const watchdog = setTimeout(() => {
   // Last resort if something ignores its own timeout: report and leave; Playwright kills Chromium on exit.
   result.error = result.error || `watchdog: no result within ${timeoutMs + 15000} ms`;
+  if (finishing) {
+    writeResult();
+    process.exit(1);
+  }
   finish(1);
+  setTimeout(() => { writeResult(); process.exit(1); }, 15000).unref();
 }, timeoutMs + 15000);
 watchdog.unref();
 
@@ -305,13 +316,21 @@ function finish(code) {
       await screenshots('end');
       await withTimeout(browser.close(), 10000, null).catch(e => log(`browser close failed: ${e.message}`));
     }
-    await new Promise(r => relay.close(() => r()));
+    const closed = new Promise(r => relay.close(() => r()));
+    for (const s of relayed) s.destroy();
+    await withTimeout(closed, 3000, null);
     fs.rmSync(userDataDir, { recursive: true, force: true });
-    result.timingsMs.total = Date.now() - started;
-    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+    writeResult();
     process.exit(code);
   })();
   return finishing;
+}
+
+function writeResult() {
+  if (resultWritten) return;
+  resultWritten = true;
+  result.timingsMs.total = Date.now() - started;
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
 
 async function screenshots(label) {

@@ -50,7 +50,7 @@ class DemoPageBrowserTest {
     /** The script's own deadline for the whole scenario once the browser runs. */
     private static final long SCENARIO_TIMEOUT_MS = 30_000;
     /** Ours on top: browser start, page loads, screenshots, and the script's watchdog. */
-    private static final long PROCESS_TIMEOUT_S = 75;
+    private static final long PROCESS_TIMEOUT_S = 90;
 
     private final Path moduleDir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     private final Path scriptDir = moduleDir.resolve("src/test/browser");
