@@ -1,0 +1,256 @@
+package io.signaling.app.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signaling.app.SignalingNode;
+import io.signaling.app.config.ConfigLoader;
+import io.signaling.app.config.ConfigRequest;
+import io.signaling.app.config.SignalingConfig;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two real headless Chromium pages open the demo page of a real node, join one room through it,
+ * negotiate WebRTC with perfect negotiation, and hold a call: a data-channel message arrives each
+ * way and each side decodes remote video frames from Chromium's fake camera; then one hangs up and
+ * the other sees it leave. Screenshots and the browser-side log land in
+ * {@code target/browser-test/<room>/}.
+ *
+ * <p>Chromium runs inside a fresh network namespace that holds only {@code lo} (ICE would otherwise
+ * probe every interface of the machine); the node runs here, on the host's 127.0.0.1. The two meet
+ * through a Unix socket: {@code two-peers.mjs} listens on 127.0.0.1:&lt;node port&gt; inside the
+ * namespace and pipes each connection to the socket, {@link UnixSocketRelay} pipes it on to the node.
+ * Page and WebSocket thus share one origin, as for a person opening the page.
+ *
+ * <p>Needs root (for {@code unshare --net}), Debian's {@code chromium}, {@code node}, and
+ * {@code npm ci} in {@code signaling-app/src/test/browser}; missing any of them fails the test with
+ * what to install. It is tagged so it can be picked out ({@code -Dgroups=browser}) but is not excluded
+ * from the default build: CI runs it.
+ */
+@Tag("browser")
+class DemoPageBrowserTest {
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("signaling.chromium", "/usr/bin/chromium"));
+    /** The script's own deadline for the whole scenario once the browser runs. */
+    private static final long SCENARIO_TIMEOUT_MS = 30_000;
+    /** Ours on top: browser start, page loads, screenshots, and the script's watchdog. */
+    private static final long PROCESS_TIMEOUT_S = 90;
+
+    private final Path moduleDir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+    private final Path scriptDir = moduleDir.resolve("src/test/browser");
+    private SignalingNode node;
+    private UnixSocketRelay relay;
+    private Path socketDir;
+    private Process browser;
+    private String room;
+
+    @BeforeEach
+    void startNode() throws Exception {
+        requirePrerequisites();
+        SignalingConfig config = new ConfigLoader().load(ConfigRequest.of(Map.of())
+                .withFlag("server.host", "127.0.0.1")
+                .withFlag("server.port", "0")
+                .withFlag("admin.port", "0")
+                .withFlag("shutdown.readiness-delay", "0s")
+                .withFlag("shutdown.drain-timeout", "2s"));
+        node = SignalingNode.builder(config).build();
+        node.start();
+        // /tmp keeps the path well under the 108-byte limit of a Unix socket address.
+        socketDir = Files.createTempDirectory(Path.of("/tmp"), "signaling-browser-");
+        relay = UnixSocketRelay.start(socketDir.resolve("node.sock"), node.publicAddress());
+    }
+
+    @AfterEach
+    void stopAll() throws IOException {
+        if (browser != null && browser.isAlive()) {
+            killTree(browser);
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        if (node != null) {
+            node.shutdown();
+        }
+        if (socketDir != null) {
+            Files.deleteIfExists(socketDir);
+        }
+    }
+
+    @Test
+    void twoTabsOpeningTheRoomLinkHoldACall() throws Exception {
+        JsonNode result = runScenario("--join=url");
+
+        assertCallHeld(result);
+    }
+
+    @Test
+    void simultaneousJoinsAndCrossingOffersStillEndInACall() throws Exception {
+        JsonNode result = runScenario("--join=together", "--glare=true");
+
+        // Each side saw the other's offer arrive while it had one of its own out: a real collision,
+        // which the polite side resolved by rolling back and the impolite side by ignoring the offer.
+        assertThat(result.path("glare").path("collisions").path("alice").asInt()).as("collisions seen by alice").isPositive();
+        assertThat(result.path("glare").path("collisions").path("bob").asInt()).as("collisions seen by bob").isPositive();
+        assertCallHeld(result);
+    }
+
+    /** Runs two-peers.mjs in a fresh network namespace; its RESULT, once it exited 0. */
+    private JsonNode runScenario(String... scenarioArgs) throws Exception {
+        byte[] nonce = new byte[6];
+        new SecureRandom().nextBytes(nonce);
+        room = "browser-" + HexFormat.of().formatHex(nonce);
+        int port = node.publicAddress().getPort();
+        Path artifacts = moduleDir.resolve("target/browser-test").resolve(room);
+        Files.createDirectories(artifacts);
+        Path stdout = artifacts.resolve("node-stdout.log");
+        Path stderr = artifacts.resolve("node-stderr.log");
+
+        List<String> command = new ArrayList<>(List.of(
+                "unshare", "--net", "--", "sh", "-c", "ip link set lo up && exec node two-peers.mjs \"$@\"", "two-peers",
+                "--port=" + port,
+                "--socket=" + relay.socketPath(),
+                "--room=" + room,
+                "--chromium=" + CHROMIUM,
+                "--artifacts=" + artifacts,
+                "--timeout-ms=" + SCENARIO_TIMEOUT_MS));
+        command.addAll(List.of(scenarioArgs));
+        browser = new ProcessBuilder(command)
+                .directory(scriptDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+
+        if (!browser.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS)) {
+            killTree(browser);
+            fail("two-peers.mjs did not finish within %d s; killed it.%n%s", PROCESS_TIMEOUT_S, output(stdout, stderr));
+        }
+        int exit = browser.exitValue();
+        JsonNode result = resultLine(Files.readString(stdout, StandardCharsets.UTF_8));
+        assertThat(result)
+                .withFailMessage("two-peers.mjs exited %d without a RESULT line.%n%s", exit, output(stdout, stderr))
+                .isNotNull();
+        assertThat(exit)
+                .withFailMessage("two-peers.mjs exited %d: %s%nscreenshots in %s%n%s",
+                        exit, result.path("error").asText(), artifacts, output(stdout, stderr))
+                .isZero();
+        return result;
+    }
+
+    private void assertCallHeld(JsonNode result) {
+        assertThat(result.path("ok").asBoolean()).isTrue();
+        assertThat(relay.acceptedConnections())
+                .as("connections that came through the namespace's only way out")
+                .isGreaterThanOrEqualTo(2);
+        JsonNode peers = result.path("peers");
+        assertThat(peers.size()).as("pages reported").isEqualTo(2);
+        JsonNode alice = peers.get(0);
+        JsonNode bob = peers.get(1);
+        assertThat(alice.path("peerId").asText()).isNotBlank().isNotEqualTo(bob.path("peerId").asText());
+        for (JsonNode[] pair : new JsonNode[][] {{alice, bob}, {bob, alice}}) {
+            JsonNode self = pair[0];
+            JsonNode other = pair[1];
+            String name = self.path("name").asText();
+            assertThat(self.path("room").asText()).as("%s's room", name).isEqualTo(room);
+            assertThat(self.path("connectionStates").properties())
+                    .as("%s's peer connections", name)
+                    .singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getKey()).isEqualTo(other.path("peerId").asText());
+                        assertThat(e.getValue().asText()).isEqualTo("connected");
+                    });
+            assertThat(self.path("received"))
+                    .as("chat messages %s received over the data channel", name)
+                    .extracting(JsonNode::asText)
+                    .containsExactly(other.path("sent").asText());
+            assertThat(self.path("framesDecoded").asLong())
+                    .as("remote video frames %s decoded", name)
+                    .isPositive();
+        }
+        // Bob pressed Leave after the call: he is out, and Alice got peer-left and dropped his tile.
+        assertThat(result.path("leave").path("leaverOut").asBoolean()).as("bob left the room").isTrue();
+        assertThat(result.path("leave").path("otherSawPeerLeft").asBoolean()).as("alice saw bob leave").isTrue();
+    }
+
+    private static JsonNode resultLine(String stdout) throws IOException {
+        for (String line : stdout.split("\n")) {
+            if (line.startsWith("RESULT ")) {
+                return new ObjectMapper().readTree(line.substring("RESULT ".length()));
+            }
+        }
+        return null;
+    }
+
+    private static String output(Path stdout, Path stderr) {
+        return "--- stdout (" + stdout + ")\n" + readQuietly(stdout) + "\n--- stderr (" + stderr + ")\n" + readQuietly(stderr);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void requirePrerequisites() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            fail("no Chromium at %s: install Debian's chromium (apt-get install -y chromium)", CHROMIUM);
+        }
+        if (!Files.isDirectory(scriptDir.resolve("node_modules/playwright-core"))) {
+            fail("playwright-core is missing: run npm ci in signaling-app/src/test/browser (looked in %s)", scriptDir);
+        }
+        String node = run("node", "--version");
+        if (node != null) {
+            fail("node does not run (%s): install Node.js 18 or newer (apt-get install -y nodejs)", node);
+        }
+        String netns = run("unshare", "--net", "--", "ip", "link", "set", "lo", "up");
+        if (netns != null) {
+            fail("cannot create a network namespace with `unshare --net` (%s); it needs root, util-linux and"
+                    + " iproute2. Chromium must not send ICE checks beyond loopback, so the test does not run without it", netns);
+        }
+    }
+
+    /** Runs a short command: null when it succeeded, else why not (its output or the start error). */
+    private static String run(String... command) throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                return String.join(" ", command) + " did not finish within 10 s";
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + out;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+}
