@@ -106,6 +106,9 @@ final class NativeWebSocketEndpoint implements WebSocketEndpoint {
         TraceContext connectionContext = support.openSpan(id, handshake.context());
         NativeWebSocketConnection connection = new NativeWebSocketConnection(id, support, channel,
                 handshake.headers(), connectionContext);
+        // Our own idle timeout governs (pings we send must not count as activity), whatever
+        // idle option an embedding server gave its listener.
+        channel.setIdleTimeout(0);
         channel.getReceiveSetter().set(new NativeFrameListener(connection, settings.maxMessageBytes()));
         support.register(connection);
         channel.resumeReceives();
