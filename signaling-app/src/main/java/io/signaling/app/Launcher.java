@@ -1,5 +1,6 @@
 package io.signaling.app;
 
+import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.app.cli.Cli;
 import io.signaling.app.cli.Invocation;
 import io.signaling.app.config.EffectiveConfig;
@@ -35,7 +36,8 @@ import java.util.function.Consumer;
  *
  * <p>Exit codes: 0 after a clean shutdown (or a successful {@code check}, {@code --help},
  * {@code --version}); 1 when the server failed to start or a shutdown overran its deadline;
- * 2 when the configuration is invalid (nothing is started).
+ * 2 when the configuration is invalid, or the build holds no WebSocket adapter module or more
+ * than one (nothing is started).
  */
 public final class Launcher {
 
@@ -49,6 +51,7 @@ public final class Launcher {
     private final PrintStream out;
     private final PrintStream err;
     private final SignalSource signals;
+    private final ClassLoader adapters;
     private final Consumer<SignalingNode.Builder> nodeCustomizer;
 
     /** Where shutdown requests come from; the process installs OS signal handlers. */
@@ -57,18 +60,31 @@ public final class Launcher {
     }
 
     public Launcher(Map<String, String> env, PrintStream out, PrintStream err, SignalSource signals) {
-        this(env, out, err, signals, node -> { });
+        this(env, out, err, signals, Launcher.class.getClassLoader(), node -> { });
     }
 
     /**
      * A launcher whose node gets more wiring than the configuration gives: extra public routes,
      * health checks or components, added by {@code nodeCustomizer} after the launcher's own
      * telemetry and before the node is built. This is how a process test runs the real launcher
-     * (CLI, telemetry set-up, signals, exit codes) with a route the product does not have, and how
-     * an embedding service adds its own endpoints without copying the launcher.
+     * (CLI, telemetry set-up, signals, exit codes) with a route the product does not have.
      */
     public Launcher(Map<String, String> env, PrintStream out, PrintStream err, SignalSource signals,
                     Consumer<SignalingNode.Builder> nodeCustomizer) {
+        this(env, out, err, signals, Launcher.class.getClassLoader(), nodeCustomizer);
+    }
+
+    /**
+     * As {@link #Launcher(Map, PrintStream, PrintStream, SignalSource)}, looking for the WebSocket
+     * adapter module through {@code adapters} instead of this class's loader.
+     */
+    public Launcher(Map<String, String> env, PrintStream out, PrintStream err, SignalSource signals, ClassLoader adapters) {
+        this(env, out, err, signals, adapters, node -> { });
+    }
+
+    public Launcher(Map<String, String> env, PrintStream out, PrintStream err, SignalSource signals,
+                    ClassLoader adapters, Consumer<SignalingNode.Builder> nodeCustomizer) {
+        this.adapters = Objects.requireNonNull(adapters, "adapters");
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
@@ -115,6 +131,13 @@ public final class Launcher {
     }
 
     private int serve(SignalingConfig config) {
+        UndertowWebSocketProvider webSocketProvider;
+        try {
+            webSocketProvider = WebSocketProviders.single(adapters);
+        } catch (WebSocketProviders.SelectionException e) {
+            err.println("signaling: invalid build, nothing was started: " + e.getMessage());
+            return EXIT_CONFIG_ERROR;
+        }
         BuildInfo build = BuildInfo.load();
         LogbackSetup logging;
         try {
@@ -151,7 +174,8 @@ public final class Launcher {
                     .metrics(metrics)
                     .tracer(tracer)
                     .metricsScrape(scrape)
-                    .buildInfo(build);
+                    .buildInfo(build)
+                    .webSocketProvider(webSocketProvider);
             nodeCustomizer.accept(builder);
             node = builder.build();
             node.start();
@@ -169,6 +193,7 @@ public final class Launcher {
         log.info("started", "public", url(node.publicAddress()),
                 "admin", node.adminAddress().map(Launcher::url).orElse("disabled"),
                 "websocket", url(node.publicAddress()).replaceFirst("^http", "ws") + config.websocket().path(),
+                "websocket_adapter", node.webSocketAdapter(),
                 "startup_ms", startupMillis, "version", build.version());
 
         CountDownLatch stopped = new CountDownLatch(1);

@@ -2,7 +2,7 @@ package io.signaling.app;
 
 import io.signaling.adapter.jackson.JacksonCodecs;
 import io.signaling.adapter.undertow.UndertowHttp;
-import io.signaling.adapter.undertow.UndertowWebSockets;
+import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.adapter.undertow.WebSocketEndpoint;
 import io.signaling.app.config.SignalingConfig;
 import io.signaling.application.debug.DebugRoutes;
@@ -53,6 +53,7 @@ public final class SignalingNode {
     private final HealthService health;
     private final HttpServer publicServer;
     private final HttpServer adminServer;
+    private final UndertowWebSocketProvider webSocketProvider;
     private final WebSocketEndpoint webSocket;
     private final SignalingService signaling;
     private final StandardMiddleware middleware;
@@ -80,7 +81,10 @@ public final class SignalingNode {
 
         WebSocketSettings wsSettings = config.websocket().toSettings();
         ForwardingListener listener = new ForwardingListener();
-        this.webSocket = UndertowWebSockets.jsr(wsSettings, listener, loggers, b.metrics, b.tracer);
+        // The adapter module on the classpath (chosen at build time), unless a caller forced one.
+        this.webSocketProvider = b.webSocketProvider != null ? b.webSocketProvider
+                : WebSocketProviders.single(SignalingNode.class.getClassLoader());
+        this.webSocket = webSocketProvider.create(wsSettings, listener, loggers, b.metrics, b.tracer);
         this.signaling = SignalingService.builder(webSocket.hub(), JacksonCodecs.messageCodec())
                 .settings(SignalingSettings.of(wsSettings, config.rooms().maxPeers(),
                         config.rateLimit().messagesPerSecond(), config.rateLimit().burst(),
@@ -208,6 +212,11 @@ public final class SignalingNode {
         return signaling;
     }
 
+    /** The WebSocket adapter this node runs on: {@code "jsr"} or {@code "native"}. */
+    public String webSocketAdapter() {
+        return webSocketProvider.name();
+    }
+
     /** What is wired into a node beyond its configuration. */
     public static final class Builder {
         private final SignalingConfig config;
@@ -219,6 +228,7 @@ public final class SignalingNode {
         private final List<Consumer<Router>> publicRoutes = new ArrayList<>();
         private final List<HealthCheck> healthChecks = new ArrayList<>();
         private final List<io.signaling.ports.lifecycle.Lifecycle> components = new ArrayList<>();
+        private UndertowWebSocketProvider webSocketProvider;
 
         private Builder(SignalingConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -264,6 +274,15 @@ public final class SignalingNode {
         /** A component started after the node's own and stopped before them. */
         public Builder component(io.signaling.ports.lifecycle.Lifecycle component) {
             this.components.add(Objects.requireNonNull(component, "component"));
+            return this;
+        }
+
+        /**
+         * The WebSocket adapter to use instead of the one found on the classpath with
+         * {@link java.util.ServiceLoader} (where exactly one must be, else {@link #build()} throws).
+         */
+        public Builder webSocketProvider(UndertowWebSocketProvider provider) {
+            this.webSocketProvider = Objects.requireNonNull(provider, "provider");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.signaling.app.architecture;
 
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -17,6 +18,12 @@ final class ArchitectureRules {
     static final String APP = "io.signaling.app..";
     static final String ADAPTERS = "io.signaling.adapter..";
     static final String OBSERVABILITY = "io.signaling.observability..";
+    // The three undertow modules are one adapter family (one slice below); within it, the two
+    // WebSocket flavours are alternatives chosen at build time, so neither may need the other.
+    static final String UNDERTOW_SPI = "io.signaling.adapter.undertow";
+    static final String UNDERTOW_SPI_SUPPORT = "io.signaling.adapter.undertow.websocket..";
+    static final String UNDERTOW_JSR = "io.signaling.adapter.undertow.jsr..";
+    static final String UNDERTOW_NATIVE = "io.signaling.adapter.undertow.nativews..";
 
     static final String[] FRAMEWORKS = {
         "io.undertow..", "org.xnio..", "jakarta..", "javax.websocket..", "org.slf4j..", "ch.qos.logback..",
@@ -48,6 +55,19 @@ final class ArchitectureRules {
             .matching("io.signaling.adapter.(*)..")
             .should().notDependOnEachOther()
             .as("an adapter module never imports another adapter module");
+
+    static final ArchRule WEBSOCKET_FLAVOURS_ARE_INDEPENDENT = CompositeArchRule
+            .of(noClasses().that().resideInAPackage(UNDERTOW_JSR)
+                    .should().dependOnClassesThat().resideInAPackage(UNDERTOW_NATIVE))
+            .and(noClasses().that().resideInAPackage(UNDERTOW_NATIVE)
+                    .should().dependOnClassesThat().resideInAPackage(UNDERTOW_JSR))
+            .as("the jsr and native WebSocket adapter modules never import each other");
+
+    static final ArchRule UNDERTOW_SPI_NEEDS_NO_FLAVOUR = noClasses()
+            .that().resideInAnyPackage(UNDERTOW_SPI, UNDERTOW_SPI_SUPPORT)
+            .should().dependOnClassesThat().resideInAnyPackage(UNDERTOW_JSR, UNDERTOW_NATIVE, "jakarta..",
+                    "io.undertow.servlet..", "io.undertow.websockets.jsr..")
+            .as("the undertow base module (HTTP, WebSocket SPI and its support) needs neither flavour nor the servlet stack");
 
     static final ArchRule ADAPTERS_IGNORE_APP_AND_OBSERVABILITY = noClasses()
             .that().resideInAPackage(ADAPTERS)

@@ -7,6 +7,9 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import io.signaling.adapter.archfixturea.AdapterA;
 import io.signaling.adapter.archfixturea.AdapterUsingApp;
 import io.signaling.adapter.archfixtureb.AdapterB;
+import io.signaling.adapter.undertow.websocket.archfixture.SpiUsingNative;
+import io.signaling.adapter.undertow.jsr.archfixture.JsrUsingNative;
+import io.signaling.adapter.undertow.nativews.archfixture.NativeThing;
 import io.signaling.app.archfixture.AppThing;
 import io.signaling.application.archfixture.SomeService;
 import io.signaling.archfixture.cycle.a.CycleA;
@@ -30,7 +33,8 @@ class ArchitectureRulesCanFailTest {
     private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(
             DomainUsingSlf4j.class, PortUsingUndertow.class, PortUsingService.class, PortUsingAdapter.class,
             SomeService.class, AdapterA.class, AdapterB.class, AdapterUsingApp.class, AppThing.class,
-            ObservabilityUsingAdapter.class, Outsider.class, CycleA.class, CycleB.class);
+            ObservabilityUsingAdapter.class, Outsider.class, CycleA.class, CycleB.class,
+            JsrUsingNative.class, NativeThing.class, SpiUsingNative.class);
 
     @Test
     void domainImportingAFrameworkFails() {
@@ -55,6 +59,16 @@ class ArchitectureRulesCanFailTest {
     @Test
     void adapterImportingAnotherAdapterFails() {
         assertViolates(ArchitectureRules.ADAPTERS_ARE_INDEPENDENT, AdapterA.class);
+    }
+
+    @Test
+    void oneWebSocketFlavourImportingTheOtherFails() {
+        assertViolates(ArchitectureRules.WEBSOCKET_FLAVOURS_ARE_INDEPENDENT, JsrUsingNative.class);
+    }
+
+    @Test
+    void undertowSpiImportingAFlavourStackFails() {
+        assertViolates(ArchitectureRules.UNDERTOW_SPI_NEEDS_NO_FLAVOUR, SpiUsingNative.class);
     }
 
     @Test

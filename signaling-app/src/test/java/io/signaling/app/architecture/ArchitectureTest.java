@@ -58,6 +58,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void webSocketFlavoursAreIndependent() {
+        // Only the flavour the build chose is on this classpath: the other side may be empty.
+        check(ArchitectureRules.WEBSOCKET_FLAVOURS_ARE_INDEPENDENT.allowEmptyShould(true));
+    }
+
+    @Test
+    void undertowSpiNeedsNoFlavour() {
+        check(ArchitectureRules.UNDERTOW_SPI_NEEDS_NO_FLAVOUR);
+    }
+
+    @Test
     void adaptersIgnoreAppAndObservability() {
         check(ArchitectureRules.ADAPTERS_IGNORE_APP_AND_OBSERVABILITY.allowEmptyShould(true));
     }

@@ -1,4 +1,4 @@
-package io.signaling.adapter.undertow;
+package io.signaling.adapter.undertow.websocket;
 
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.trace.Scope;
@@ -11,19 +11,14 @@ import io.signaling.ports.websocket.CloseCodes;
 import io.signaling.ports.websocket.SendFailedException;
 import io.signaling.ports.websocket.WebSocketConnection;
 import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.jsr.UndertowSession;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,17 +30,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.xnio.XnioIoThread;
 
 /**
- * One Jakarta WebSocket session as a {@link WebSocketConnection}.
+ * One WebSocket connection as a {@link WebSocketConnection}, whatever Undertow API carries its
+ * frames: SPI support for the WebSocket adapter modules, not an API for applications. A flavour
+ * subclasses it and implements the four transport hooks ({@link #transportSend},
+ * {@link #transportClose}, {@link #transportPing}, {@link #transportAbort}); it feeds inbound
+ * events to the {@code on...} methods from its I/O thread.
  *
  * <p>Outbound: a bounded FIFO (messages and bytes) with exactly one asynchronous write in flight,
- * because the Jakarta API forbids overlapping async sends; the next message is written from the
- * previous one's completion. Inbound: listener events go through a per-connection serial queue
- * drained on the connection's I/O thread, so they never overlap and {@code onClose} comes last,
- * once. Timers (ping, idle, send timeout) are one self-rescheduling task on that I/O thread.
+ * because neither Undertow API allows overlapping async sends; the next message is written from
+ * the previous one's completion ({@link #writeCompleted}). Inbound: listener events go through a
+ * per-connection serial queue drained on the connection's I/O thread, so they never overlap and
+ * {@code onClose} comes last, once. Timers (ping, idle, send timeout) are one self-rescheduling
+ * task on that I/O thread.
+ *
+ * <p>Thread-safety: the {@link WebSocketConnection} methods are safe from any thread; the
+ * {@code on...} event methods are called by the transport on the channel's I/O thread.
  */
-final class JsrWebSocketConnection implements WebSocketConnection {
-
-    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[0]).asReadOnlyBuffer();
+public abstract class ManagedConnection implements WebSocketConnection {
     private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final int MAX_REASON_BYTES = 123;
 
@@ -57,11 +58,9 @@ final class JsrWebSocketConnection implements WebSocketConnection {
     }
 
     private final String id;
-    private final JsrWebSocketEndpoint endpoint;
-    private final UndertowSession session;
+    private final EndpointSupport endpoint;
     private final WebSocketChannel channel;
     private final XnioIoThread ioThread;
-    private final RemoteEndpoint.Async remote;
     private final InetSocketAddress remoteAddress;
     private final Map<String, List<String>> requestHeaders;
     private final TraceContext connectionContext;
@@ -70,6 +69,7 @@ final class JsrWebSocketConnection implements WebSocketConnection {
     private final long pingNanos;
     private final long sendTimeoutNanos;
     private final int maxQueueMessages;
+    private final int maxMessageBytes;
     private final long maxQueueBytes;
 
     // Outbound state, guarded by `queue`.
@@ -81,7 +81,6 @@ final class JsrWebSocketConnection implements WebSocketConnection {
     private boolean completedInline;
     private Outbound nextInline;
     private volatile Thread writer;
-    private final SendHandler sendHandler = this::onSent;
 
     private final AtomicReference<Closing> closing = new AtomicReference<>();
     private final AtomicBoolean closeReported = new AtomicBoolean();
@@ -89,6 +88,11 @@ final class JsrWebSocketConnection implements WebSocketConnection {
     private volatile boolean errorSeen;
     private volatile long lastReceived;
     private volatile Object attachment;
+
+    // Text assembled from parts, touched on the I/O thread only.
+    private StringBuilder partialText;
+    private long partialBytes;
+    private boolean partialDiscarded;
 
     // Timer state, touched on the I/O thread only.
     private long nextPing;
@@ -102,23 +106,29 @@ final class JsrWebSocketConnection implements WebSocketConnection {
     /** Both the socket closing and the listener's onClose returning must happen before the endpoint forgets us. */
     private final AtomicInteger unfinished = new AtomicInteger(2);
 
-    JsrWebSocketConnection(String id, JsrWebSocketEndpoint endpoint, UndertowSession session,
-                           Map<String, List<String>> requestHeaders, TraceContext connectionContext) {
-        this.id = id;
-        this.endpoint = endpoint;
-        this.session = session;
-        this.channel = session.getWebSocketChannel();
+    /**
+     * @param id                the connection id ({@link EndpointSupport#newConnectionId()})
+     * @param endpoint          the endpoint's shared state
+     * @param channel           the Undertow channel carrying the frames (its I/O thread runs the events)
+     * @param requestHeaders    the upgrade request's headers, names in lower case
+     * @param connectionContext the {@code websocket.open} span's context, linked from each message span
+     */
+    protected ManagedConnection(String id, EndpointSupport endpoint, WebSocketChannel channel,
+                                Map<String, List<String>> requestHeaders, TraceContext connectionContext) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.channel = Objects.requireNonNull(channel, "channel");
         this.ioThread = channel.getIoThread();
-        this.remote = session.getAsyncRemote();
         this.remoteAddress = channel.getSourceAddress();
-        this.requestHeaders = requestHeaders;
-        this.connectionContext = connectionContext;
+        this.requestHeaders = Objects.requireNonNull(requestHeaders, "requestHeaders");
+        this.connectionContext = Objects.requireNonNull(connectionContext, "connectionContext");
         this.log = endpoint.logger().with("connection_id", id);
         var settings = endpoint.settings();
         this.idleNanos = settings.idleTimeout().toNanos();
         this.pingNanos = settings.pingInterval().toNanos();
         this.sendTimeoutNanos = settings.sendTimeout().toNanos();
         this.maxQueueMessages = settings.sendQueueMessages();
+        this.maxMessageBytes = settings.maxMessageBytes();
         this.maxQueueBytes = settings.sendQueueBytes();
     }
 
@@ -152,13 +162,33 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         return closing.get() == null && channel.isOpen();
     }
 
-    Logger log() {
+    /** This connection's logger: every line carries {@code connection_id}. */
+    public Logger log() {
         return log;
     }
 
-    WebSocketChannel channel() {
+    /** The Undertow channel under this connection. */
+    public WebSocketChannel channel() {
         return channel;
     }
+
+    // ---------------------------------------------------------------- transport hooks
+
+    /**
+     * Starts the asynchronous write of one text message; the transport must call
+     * {@link #writeCompleted(Throwable)} exactly once when it is written or failed (possibly
+     * inline, from within this call). Never called while another write is in flight.
+     */
+    protected abstract void transportSend(String text);
+
+    /** Sends our close frame; the peer's answer or the grace-period abort ends the socket. */
+    protected abstract void transportClose(int code, String reason) throws IOException;
+
+    /** Sends an empty ping frame. */
+    protected abstract void transportPing() throws IOException;
+
+    /** Drops the socket at once, without a close handshake. */
+    protected abstract void transportAbort();
 
     // ---------------------------------------------------------------- outbound
 
@@ -176,7 +206,7 @@ final class JsrWebSocketConnection implements WebSocketConnection {
      * Queues a message; {@code done} may be null (hub sends that nobody awaits). Returns whether it
      * was queued; when not, {@code done} has been failed already.
      */
-    boolean offer(String text, int bytes, CompletableFuture<Void> done) {
+    public boolean offer(String text, int bytes, CompletableFuture<Void> done) {
         Outbound outbound = new Outbound(text, bytes, done);
         boolean overflow = false;
         boolean startWrite = false;
@@ -220,9 +250,9 @@ final class JsrWebSocketConnection implements WebSocketConnection {
             Thread me = Thread.currentThread();
             writer = me;
             try {
-                remote.sendText(next.text(), sendHandler);
+                transportSend(next.text());
             } catch (RuntimeException e) {
-                sendHandler.onResult(new SendResult(e));
+                writeCompleted(e);
             }
             if (writer == me) {
                 writer = null;
@@ -238,7 +268,9 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         }
     }
 
-    private void onSent(SendResult result) {
+    /** The transport's report that the write in flight is done: {@code failure} is null on success. */
+    protected final void writeCompleted(Throwable failure) {
+        boolean ok = failure == null;
         Outbound done;
         Outbound next = null;
         synchronized (queue) {
@@ -249,7 +281,7 @@ final class JsrWebSocketConnection implements WebSocketConnection {
             inFlight = null;
             queuedMessages--;
             queuedBytes -= done.bytes();
-            if (result.isOK() && closing.get() == null) {
+            if (ok && closing.get() == null) {
                 next = queue.pollFirst();
                 if (next != null) {
                     inFlight = next;
@@ -263,7 +295,7 @@ final class JsrWebSocketConnection implements WebSocketConnection {
                 }
             }
         }
-        if (result.isOK()) {
+        if (ok) {
             endpoint.telemetry().sent(done.bytes());
             if (done.done() != null) {
                 done.done().complete(null);
@@ -272,7 +304,7 @@ final class JsrWebSocketConnection implements WebSocketConnection {
             fail(done.done(), SendFailedException.Reason.IO_ERROR);
             errorSeen = true;
             if (log.isDebugEnabled()) {
-                log.debug("websocket write failed", result.getException());
+                log.debug("websocket write failed", failure);
             }
             abort();
             return;
@@ -321,7 +353,8 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         closeLocally(code, reason == null ? "" : reason, metricReason, SendFailedException.Reason.CLOSED, false);
     }
 
-    static boolean isSendableCloseCode(int code) {
+    /** Whether a close frame may carry {@code code} (RFC 6455 7.4). */
+    public static boolean isSendableCloseCode(int code) {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
@@ -330,7 +363,7 @@ final class JsrWebSocketConnection implements WebSocketConnection {
      * close frame goes out; the socket is aborted at once ({@code abortNow}, for peers that do
      * not read) or after a grace period if the peer does not answer the close frame.
      */
-    void closeLocally(int code, String reason, String metricReason, SendFailedException.Reason pendingFailure,
+    public void closeLocally(int code, String reason, String metricReason, SendFailedException.Reason pendingFailure,
                       boolean abortNow) {
         String safeReason = truncateReason(reason);
         if (!closing.compareAndSet(null, new Closing(code, safeReason, metricReason))) {
@@ -342,8 +375,8 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         endpoint.hub().remove(this);
         failPending(pendingFailure);
         try {
-            // Reports onClose synchronously (see onTransportClosed) with our code.
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), safeReason));
+            // A transport may report onClose synchronously (see onTransportClosed) with our code.
+            transportClose(code, safeReason);
         } catch (IOException | RuntimeException e) {
             log.debug("close frame could not be sent", e);
             abort();
@@ -353,7 +386,7 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         } else {
             scheduleAbort();
         }
-        // A close that did not go through the Jakarta session still has to be reported.
+        // A close the transport did not report still has to be reported.
         onTransportClosed(code, safeReason);
     }
 
@@ -373,12 +406,20 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         }
     }
 
-    void abort() {
-        session.forceClose();
+    /** Drops the socket without a close handshake (a peer that does not read, a drain past its deadline). */
+    public void abort() {
+        try {
+            transportAbort();
+        } catch (RuntimeException e) {
+            log.debug("abort failed", e);
+        }
     }
 
-    /** From the Jakarta onClose (remote close, drop, or our own close), and once more from closeLocally. */
-    void onTransportClosed(int code, String reason) {
+    /**
+     * The transport saw the connection close (the peer's close frame, a drop, or our own close):
+     * the first report sets the cause unless we closed first; the listener hears it once.
+     */
+    public void onTransportClosed(int code, String reason) {
         String metricReason = WebSocketTelemetry.reasonOf(code, errorSeen);
         if (closing.compareAndSet(null, new Closing(code, reason == null ? "" : reason, metricReason))) {
             endpoint.hub().remove(this);
@@ -404,8 +445,8 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         });
     }
 
-    /** The socket is gone (Undertow close task). */
-    void onChannelClosed() {
+    /** The socket is gone (Undertow close task, added by {@link EndpointSupport#register}). */
+    protected void onChannelClosed() {
         finishOne();
     }
 
@@ -433,8 +474,9 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
-    // ---------------------------------------------------------------- inbound (Jakarta callbacks, I/O thread)
+    // ---------------------------------------------------------------- inbound (transport callbacks, I/O thread)
 
+    /** The connection is registered: tells the listener and starts the timers. */
     void opened() {
         long now = System.nanoTime();
         lastReceived = now;
@@ -453,12 +495,18 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         });
     }
 
-    void onText(String text) {
+    /** A complete text message arrived. */
+    public void onText(String text) {
+        onText(text, utf8Length(text));
+    }
+
+    /** A complete text message of {@code utf8Bytes} bytes arrived. */
+    public void onText(String text, int utf8Bytes) {
         lastReceived = System.nanoTime();
         if (closing.get() != null) {
             return;
         }
-        endpoint.telemetry().received(utf8Length(text));
+        endpoint.telemetry().received(utf8Bytes);
         // Fast path: on our I/O thread with nothing queued, run inline and allocate no task.
         if (Thread.currentThread() == ioThread && delivering.compareAndSet(false, true)) {
             if (events.isEmpty()) {
@@ -470,6 +518,49 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         } else {
             deliver(() -> handleText(text));
         }
+    }
+
+    /**
+     * A piece of a text message (a fragment, or what one read decoded), for transports that deliver
+     * text in parts: pieces are counted as they come, and the message closes with 1009 as soon as
+     * its total passes {@code maxMessageBytes}, so an oversized message is never buffered whole,
+     * however it is fragmented or split across reads.
+     */
+    public void onTextPart(String part, boolean last) {
+        lastReceived = System.nanoTime();
+        if (!partialDiscarded) {
+            int bytes = utf8Length(part);
+            long total = partialBytes + bytes;
+            if (total > maxMessageBytes) {
+                partialDiscarded = true;
+                partialText = null;
+                messageTooBig();
+            } else if (last && partialText == null) {
+                onText(part, bytes); // the whole message in one piece: no copy
+            } else {
+                if (partialText == null) {
+                    partialText = new StringBuilder(Math.min(maxMessageBytes, Math.max(64, 2 * part.length())));
+                }
+                partialText.append(part);
+                partialBytes = total;
+                if (last) {
+                    String text = partialText.toString();
+                    partialText = null;
+                    onText(text, (int) total);
+                }
+            }
+        }
+        if (last) {
+            partialText = null;
+            partialBytes = 0;
+            partialDiscarded = false;
+        }
+    }
+
+    /** The message being received passed {@code maxMessageBytes}: close with 1009. */
+    public void messageTooBig() {
+        closeLocally(CloseCodes.MESSAGE_TOO_BIG, "message exceeds " + maxMessageBytes + " bytes",
+                WebSocketTelemetry.TOO_BIG, SendFailedException.Reason.CLOSED, false);
     }
 
     private void runSafely(Runnable task) {
@@ -501,11 +592,13 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         }
     }
 
-    void onPong() {
+    /** A pong (or any other sign of life that is not a message) arrived. */
+    public void onPong() {
         lastReceived = System.nanoTime();
     }
 
-    void onBinary() {
+    /** A binary frame arrived: the protocol is text-only, so the connection closes with 1003. */
+    public void onBinary() {
         lastReceived = System.nanoTime();
         if (binaryRejected.compareAndSet(false, true)) {
             closeLocally(CloseCodes.UNSUPPORTED_DATA, "binary messages are not supported",
@@ -513,9 +606,10 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         }
     }
 
-    void onError(Throwable error) {
+    /** The transport failed; reported to the listener unless the connection is already closing. */
+    public void onError(Throwable error) {
         if (closing.get() != null || channel.isCloseFrameSent()) {
-            // Undertow reports the cause of a close it already started (1009) as an error too.
+            // Undertow reports the cause of a close it already started (1009, 1002) as an error too.
             if (log.isDebugEnabled()) {
                 log.debug("websocket error while closing", error);
             }
@@ -609,7 +703,7 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         }
         if (now - nextPing >= 0) {
             try {
-                remote.sendPing(PING.duplicate());
+                transportPing();
             } catch (IOException | RuntimeException e) {
                 log.debug("ping failed", e);
             }
@@ -623,7 +717,7 @@ final class JsrWebSocketConnection implements WebSocketConnection {
     // ---------------------------------------------------------------- helpers
 
     /** The UTF-8 size of a text without encoding it (queue bounds and byte metrics count wire bytes). */
-    static int utf8Length(CharSequence text) {
+    public static int utf8Length(CharSequence text) {
         int n = text.length();
         int bytes = n;
         for (int i = 0; i < n; i++) {
@@ -642,8 +736,13 @@ final class JsrWebSocketConnection implements WebSocketConnection {
         return bytes;
     }
 
+    /** Whether our close frame has been sent or the close has begun on our side. */
+    public boolean isClosing() {
+        return closing.get() != null;
+    }
+
     @Override
     public String toString() {
-        return "JsrWebSocketConnection[" + id + "]";
+        return getClass().getSimpleName() + "[" + id + "]";
     }
 }

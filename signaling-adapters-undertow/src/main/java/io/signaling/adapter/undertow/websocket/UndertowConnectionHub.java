@@ -1,4 +1,4 @@
-package io.signaling.adapter.undertow;
+package io.signaling.adapter.undertow.websocket;
 
 import io.signaling.ports.websocket.ConnectionHub;
 import io.signaling.ports.websocket.WebSocketConnection;
@@ -8,36 +8,42 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-/** The open connections of one endpoint, by id. A connection leaves it when its close begins. */
-final class JsrConnectionHub implements ConnectionHub {
+/**
+ * The open connections of one endpoint, by id. A connection joins it when it opens and leaves it
+ * when its close begins, so sends to a closing connection report {@code UNKNOWN_CONNECTION} or
+ * {@code CLOSED}, never block.
+ *
+ * <p>Thread-safety: safe from any thread.
+ */
+public final class UndertowConnectionHub implements ConnectionHub {
 
-    private final ConcurrentHashMap<String, JsrWebSocketConnection> connections = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ManagedConnection> connections = new ConcurrentHashMap<>();
 
-    void add(JsrWebSocketConnection connection) {
+    public void add(ManagedConnection connection) {
         connections.put(connection.id(), connection);
     }
 
-    void remove(JsrWebSocketConnection connection) {
+    public void remove(ManagedConnection connection) {
         connections.remove(connection.id(), connection);
     }
 
     @Override
     public Delivery send(String connectionId, String text) {
         Objects.requireNonNull(text, "text");
-        JsrWebSocketConnection connection = connectionId == null ? null : connections.get(connectionId);
+        ManagedConnection connection = connectionId == null ? null : connections.get(connectionId);
         if (connection == null) {
             return Delivery.UNKNOWN_CONNECTION;
         }
-        return connection.offer(text, JsrWebSocketConnection.utf8Length(text), null) ? Delivery.QUEUED : Delivery.CLOSED;
+        return connection.offer(text, ManagedConnection.utf8Length(text), null) ? Delivery.QUEUED : Delivery.CLOSED;
     }
 
     @Override
     public int broadcast(String text) {
         Objects.requireNonNull(text, "text");
         // Sized once for all recipients: a broadcast must not rescan the text per connection.
-        int bytes = JsrWebSocketConnection.utf8Length(text);
+        int bytes = ManagedConnection.utf8Length(text);
         int accepted = 0;
-        for (JsrWebSocketConnection connection : connections.values()) {
+        for (ManagedConnection connection : connections.values()) {
             if (connection.offer(text, bytes, null)) {
                 accepted++;
             }
@@ -49,10 +55,10 @@ final class JsrConnectionHub implements ConnectionHub {
     public int broadcast(Collection<String> connectionIds, String text) {
         Objects.requireNonNull(connectionIds, "connectionIds");
         Objects.requireNonNull(text, "text");
-        int bytes = JsrWebSocketConnection.utf8Length(text);
+        int bytes = ManagedConnection.utf8Length(text);
         int accepted = 0;
         for (String id : connectionIds) {
-            JsrWebSocketConnection connection = id == null ? null : connections.get(id);
+            ManagedConnection connection = id == null ? null : connections.get(id);
             if (connection != null && connection.offer(text, bytes, null)) {
                 accepted++;
             }
@@ -62,7 +68,7 @@ final class JsrConnectionHub implements ConnectionHub {
 
     @Override
     public boolean close(String connectionId, int code, String reason) {
-        JsrWebSocketConnection connection = connectionId == null ? null : connections.get(connectionId);
+        ManagedConnection connection = connectionId == null ? null : connections.get(connectionId);
         if (connection == null) {
             return false;
         }
@@ -86,7 +92,8 @@ final class JsrConnectionHub implements ConnectionHub {
         connections.values().forEach(action);
     }
 
-    Collection<JsrWebSocketConnection> snapshot() {
+    /** A copy of the open connections, for the drain. */
+    public Collection<ManagedConnection> snapshot() {
         return java.util.List.copyOf(connections.values());
     }
 }

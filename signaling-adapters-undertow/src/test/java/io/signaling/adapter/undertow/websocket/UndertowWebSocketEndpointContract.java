@@ -1,15 +1,16 @@
-package io.signaling.adapter.undertow;
+package io.signaling.adapter.undertow.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.signaling.adapter.undertow.JsrWebSocketAdapterTest.JsrTestServer;
-import io.signaling.adapter.undertow.WebSocketTestDoubles.LogEvent;
-import io.signaling.adapter.undertow.WebSocketTestDoubles.RecordedSpan;
-import io.signaling.adapter.undertow.WebSocketTestDoubles.RecordingLoggers;
-import io.signaling.adapter.undertow.WebSocketTestDoubles.RecordingMetrics;
-import io.signaling.adapter.undertow.WebSocketTestDoubles.RecordingTracer;
+import io.signaling.adapter.undertow.UndertowWebSocketProvider;
+import io.signaling.adapter.undertow.WebSocketEndpoint;
+import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.LogEvent;
+import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.RecordedSpan;
+import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.RecordingLoggers;
+import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.RecordingMetrics;
+import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.RecordingTracer;
 import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.trace.SpanKind;
@@ -25,10 +26,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,8 +41,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What the JSR adapter adds beyond the port contract: telemetry, validation, admission details. */
-class JsrWebSocketEndpointTest {
+/**
+ * What every Undertow WebSocket provider adds beyond the port contract, identically: telemetry
+ * (meter names and tags), spans, log context, validation, admission details. Each adapter module's
+ * test subclasses it with its provider.
+ */
+public abstract class UndertowWebSocketEndpointContract {
+
+    /** The provider under test. */
+    protected abstract UndertowWebSocketProvider provider();
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -71,21 +82,21 @@ class JsrWebSocketEndpointTest {
                 queueMessages, d.sendQueueBytes(), maxConnections, origins);
     }
 
-    private JsrTestServer server(WebSocketSettings settings, RecordingWebSocketListener listener, LoggerFactory loggers,
+    private EndpointTestServer server(WebSocketSettings settings, RecordingWebSocketListener listener, LoggerFactory loggers,
                                  Metrics metrics, Tracer tracer) throws Exception {
-        JsrTestServer server = JsrTestServer.start(settings, listener, loggers, metrics, tracer);
+        EndpointTestServer server = EndpointTestServer.start(provider(), settings, listener, loggers, metrics, tracer);
         toClose.add(server);
         return server;
     }
 
-    private TestWebSocketClient client(JsrTestServer server, Map<String, String> headers) throws Exception {
+    private TestWebSocketClient client(EndpointTestServer server, Map<String, String> headers) throws Exception {
         TestWebSocketClient client = TestWebSocketClient.connectAsync(http, server.uri(), headers)
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
         toClose.add(client);
         return client;
     }
 
-    private RawWebSocketClient raw(JsrTestServer server, Map<String, String> headers, int receiveBuffer)
+    private RawWebSocketClient raw(EndpointTestServer server, Map<String, String> headers, int receiveBuffer)
             throws Exception {
         RawWebSocketClient client = RawWebSocketClient.upgrade(server.uri(), headers, receiveBuffer);
         toClose.add(client);
@@ -96,7 +107,7 @@ class JsrWebSocketEndpointTest {
     void reportsConnectionsMessagesAndBytes() throws Exception {
         RecordingMetrics metrics = new RecordingMetrics();
         RecordingWebSocketListener listener = new RecordingWebSocketListener(true);
-        JsrTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), metrics,
+        EndpointTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), metrics,
                 Tracer.noop());
         TestWebSocketClient client = client(server, Map.of());
         await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
@@ -120,7 +131,7 @@ class JsrWebSocketEndpointTest {
     void countsCloseReasonsAndQueueOverflows() throws Exception {
         RecordingMetrics metrics = new RecordingMetrics();
         RecordingWebSocketListener listener = new RecordingWebSocketListener();
-        JsrTestServer server = server(settings(10, List.of(), 2), listener, LoggerFactory.noop(), metrics,
+        EndpointTestServer server = server(settings(10, List.of(), 2), listener, LoggerFactory.noop(), metrics,
                 Tracer.noop());
         TestWebSocketClient tooBig = client(server, Map.of());
         tooBig.send("x".repeat(2000));
@@ -144,7 +155,7 @@ class JsrWebSocketEndpointTest {
     void countsRefusedUpgradesByReason() throws Exception {
         RecordingMetrics metrics = new RecordingMetrics();
         RecordingWebSocketListener listener = new RecordingWebSocketListener();
-        JsrTestServer server = server(settings(1, List.of("https://app.example"), 256), listener,
+        EndpointTestServer server = server(settings(1, List.of("https://app.example"), 256), listener,
                 LoggerFactory.noop(), metrics, Tracer.noop());
 
         assertThat(raw(server, Map.of("Origin", "https://evil.example"), 0).response().status()).isEqualTo(403);
@@ -155,8 +166,8 @@ class JsrWebSocketEndpointTest {
         assertThat(raw(server, Map.of(), 0).response().status()).isEqualTo(503);
         assertThat(metrics.count("websocket.handshake.rejections", "reason", "capacity")).isEqualTo(1.0);
 
-        server.endpoint.stopAccepting();
-        assertThat(server.endpoint.isAccepting()).isFalse();
+        server.endpoint().stopAccepting();
+        assertThat(server.endpoint().isAccepting()).isFalse();
         RawWebSocketClient.Response draining = raw(server, Map.of(), 0).response();
         assertThat(draining.status()).isEqualTo(503);
         assertThat(draining.body()).contains("shutting down");
@@ -175,7 +186,7 @@ class JsrWebSocketEndpointTest {
                 super.onText(connection, text);
             }
         };
-        JsrTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), Metrics.noop(),
+        EndpointTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), Metrics.noop(),
                 tracer);
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         TestWebSocketClient client = client(server, Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
@@ -204,7 +215,7 @@ class JsrWebSocketEndpointTest {
     void logsCarryTheConnectionId() throws Exception {
         RecordingLoggers loggers = new RecordingLoggers();
         RecordingWebSocketListener listener = new RecordingWebSocketListener();
-        JsrTestServer server = server(settings(10, List.of(), 256), listener, loggers, Metrics.noop(), Tracer.noop());
+        EndpointTestServer server = server(settings(10, List.of(), 256), listener, loggers, Metrics.noop(), Tracer.noop());
         TestWebSocketClient client = client(server, Map.of());
         await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
         String id = listener.openedIds().get(0);
@@ -228,7 +239,7 @@ class JsrWebSocketEndpointTest {
                 super.onText(connection, text);
             }
         };
-        JsrTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), Metrics.noop(),
+        EndpointTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), Metrics.noop(),
                 Tracer.noop());
         TestWebSocketClient client = client(server, Map.of());
 
@@ -242,7 +253,7 @@ class JsrWebSocketEndpointTest {
     @Test
     void closeRejectsCodesThatCannotBeSent() throws Exception {
         RecordingWebSocketListener listener = new RecordingWebSocketListener();
-        JsrTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), Metrics.noop(),
+        EndpointTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), Metrics.noop(),
                 Tracer.noop());
         client(server, Map.of());
         await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
@@ -258,7 +269,7 @@ class JsrWebSocketEndpointTest {
 
     @Test
     void plainRequestsOnTheWebSocketPathGet426() throws Exception {
-        JsrTestServer server = server(settings(10, List.of(), 256), new RecordingWebSocketListener(),
+        EndpointTestServer server = server(settings(10, List.of(), 256), new RecordingWebSocketListener(),
                 LoggerFactory.noop(), Metrics.noop(), Tracer.noop());
         URI uri = URI.create(server.uri().toString().replace("ws://", "http://"));
 
@@ -272,7 +283,7 @@ class JsrWebSocketEndpointTest {
 
     @Test
     void refusesUpgradesBeforeStart() throws Exception {
-        WebSocketEndpoint endpoint = UndertowWebSockets.jsr(WebSocketSettings.defaults(),
+        WebSocketEndpoint endpoint = provider().create(WebSocketSettings.defaults(),
                 new RecordingWebSocketListener(), LoggerFactory.noop(), Metrics.noop(), Tracer.noop());
         io.undertow.Undertow undertow = io.undertow.Undertow.builder().addHttpListener(0, "127.0.0.1")
                 .setHandler(io.undertow.Handlers.path().addPrefixPath("/ws", endpoint.handler())).build();
@@ -292,24 +303,103 @@ class JsrWebSocketEndpointTest {
     @Test
     void invalidSettingsAreRefusedWithTheKeyNamed() {
         WebSocketSettings d = WebSocketSettings.defaults();
-        assertThatThrownBy(() -> UndertowWebSockets.jsr(new WebSocketSettings("/ws", 0, d.idleTimeout(),
+        assertThatThrownBy(() -> provider().create(new WebSocketSettings("/ws", 0, d.idleTimeout(),
                 d.pingInterval(), d.sendTimeout(), 1, 1, 1, List.of()), new RecordingWebSocketListener(),
                 LoggerFactory.noop(), Metrics.noop(), Tracer.noop()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("websocket.max-message-size");
-        assertThatThrownBy(() -> UndertowWebSockets.jsr(new WebSocketSettings("ws/", 10, d.idleTimeout(),
+        assertThatThrownBy(() -> provider().create(new WebSocketSettings("ws/", 10, d.idleTimeout(),
                 d.pingInterval(), d.sendTimeout(), 1, 1, 1, List.of()), new RecordingWebSocketListener(),
                 LoggerFactory.noop(), Metrics.noop(), Tracer.noop()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("websocket.path");
-        assertThatThrownBy(() -> UndertowWebSockets.jsr(new WebSocketSettings("/ws", 10, Duration.ZERO,
+        assertThatThrownBy(() -> provider().create(new WebSocketSettings("/ws", 10, Duration.ZERO,
                 d.pingInterval(), d.sendTimeout(), 1, 1, 1, List.of()), new RecordingWebSocketListener(),
                 LoggerFactory.noop(), Metrics.noop(), Tracer.noop()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("websocket.idle-timeout");
-        assertThatThrownBy(() -> UndertowWebSockets.jsr(d, null, LoggerFactory.noop(), Metrics.noop(), Tracer.noop()))
+        assertThatThrownBy(() -> provider().create(d, null, LoggerFactory.noop(), Metrics.noop(), Tracer.noop()))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("listener");
+    }
+
+    // ------------------------------------------------------------------ message size, counted whole
+
+    private WebSocket rawJdkClient(EndpointTestServer server, CompletableFuture<Integer> closeCode) throws Exception {
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(server.uri(), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeCode.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closeCode.completeExceptionally(error);
+            }
+        }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        toClose.add(ws::abort);
+        return ws;
+    }
+
+    private EndpointTestServer serverWithMaxMessage(int maxMessageBytes, RecordingWebSocketListener listener)
+            throws Exception {
+        WebSocketSettings d = WebSocketSettings.defaults();
+        return server(new WebSocketSettings(d.path(), maxMessageBytes, d.idleTimeout(), d.pingInterval(),
+                d.sendTimeout(), d.sendQueueMessages(), d.sendQueueBytes(), 10, List.of()), listener,
+                LoggerFactory.noop(), Metrics.noop(), Tracer.noop());
+    }
+
+    @Test
+    void fragmentsWithinTheLimitArriveAsOneMessage() throws Exception {
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        EndpointTestServer server = serverWithMaxMessage(1024, listener);
+        WebSocket ws = rawJdkClient(server, new CompletableFuture<>());
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
+
+        ws.sendText("a".repeat(400), false).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ws.sendText("b".repeat(400), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        await().atMost(WAIT).until(() -> listener.only().texts.size() == 1);
+        assertThat(listener.only().texts.get(0)).isEqualTo("a".repeat(400) + "b".repeat(400));
+    }
+
+    @Test
+    void fragmentsAddingUpOverTheLimitCloseWith1009() throws Exception {
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        EndpointTestServer server = serverWithMaxMessage(1024, listener);
+        CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        WebSocket ws = rawJdkClient(server, closeCode);
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
+
+        // Each fragment is under the limit; the message is not.
+        ws.sendText("x".repeat(400), false).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ws.sendText("y".repeat(400), false).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ws.sendText("z".repeat(400), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+        await().atMost(WAIT).until(() -> listener.only().isClosed());
+        assertThat(listener.only().closed().code()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+        assertThat(listener.only().texts).isEmpty();
+    }
+
+    @Test
+    void aMessageSpanningManyReadsIsCountedWhole() throws Exception {
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        EndpointTestServer server = serverWithMaxMessage(100_000, listener);
+        CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        WebSocket ws = rawJdkClient(server, closeCode);
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
+
+        // Far larger than one read buffer: the server sees it over many reads.
+        ws.sendText("w".repeat(90_000), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> listener.only().texts.size() == 1);
+        assertThat(listener.only().texts.get(0)).hasSize(90_000);
+
+        ws.sendText("v".repeat(300_000), true);
+        assertThat(closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+        await().atMost(WAIT).until(() -> listener.only().isClosed());
+        assertThat(listener.only().texts).hasSize(1);
     }
 
     @Test
     void queueBoundsCountUtf8Bytes() {
-        assertThat(JsrWebSocketConnection.utf8Length("a\u00e9\u20ac\uD83D\uDE00")).isEqualTo(1 + 2 + 3 + 4);
+        assertThat(ManagedConnection.utf8Length("a\u00e9\u20ac\uD83D\uDE00")).isEqualTo(1 + 2 + 3 + 4);
     }
 }

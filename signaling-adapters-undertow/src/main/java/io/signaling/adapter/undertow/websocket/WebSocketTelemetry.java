@@ -1,4 +1,4 @@
-package io.signaling.adapter.undertow;
+package io.signaling.adapter.undertow.websocket;
 
 import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.metrics.Tags;
@@ -11,24 +11,27 @@ import java.util.function.Supplier;
 /**
  * The WebSocket meters, looked up once: the hot path only increments fields. Close reasons and
  * rejection reasons come from the small fixed sets below, so tag cardinality stays bounded.
+ * Shared by every WebSocket flavour so their metrics are the same names, tags and meanings.
+ *
+ * <p>Thread-safety: safe from any thread.
  */
-final class WebSocketTelemetry {
+public final class WebSocketTelemetry {
 
-    static final String NORMAL = "normal";
-    static final String GOING_AWAY = "going_away";
-    static final String IDLE_TIMEOUT = "idle_timeout";
-    static final String TOO_BIG = "too_big";
-    static final String UNSUPPORTED = "unsupported";
-    static final String SLOW_CONSUMER = "slow_consumer";
-    static final String POLICY = "policy";
-    static final String CAPACITY = "capacity";
-    static final String ABNORMAL = "abnormal";
-    static final String ERROR = "error";
-    static final String OTHER = "other";
+    public static final String NORMAL = "normal";
+    public static final String GOING_AWAY = "going_away";
+    public static final String IDLE_TIMEOUT = "idle_timeout";
+    public static final String TOO_BIG = "too_big";
+    public static final String UNSUPPORTED = "unsupported";
+    public static final String SLOW_CONSUMER = "slow_consumer";
+    public static final String POLICY = "policy";
+    public static final String CAPACITY = "capacity";
+    public static final String ABNORMAL = "abnormal";
+    public static final String ERROR = "error";
+    public static final String OTHER = "other";
 
-    static final String REJECT_ORIGIN = "origin";
-    static final String REJECT_CAPACITY = "capacity";
-    static final String REJECT_DRAINING = "draining";
+    public static final String REJECT_ORIGIN = "origin";
+    public static final String REJECT_CAPACITY = "capacity";
+    public static final String REJECT_DRAINING = "draining";
 
     private final Metrics metrics;
     private final Metrics.Counter opened;
@@ -42,7 +45,7 @@ final class WebSocketTelemetry {
     private final Metrics.Counter rejectedCapacity;
     private final Metrics.Counter rejectedDraining;
 
-    WebSocketTelemetry(Metrics metrics, Supplier<? extends Number> activeConnections) {
+    public WebSocketTelemetry(Metrics metrics, Supplier<? extends Number> activeConnections) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         metrics.gauge("websocket.connections.active", "Open WebSocket connections on this node", Tags.empty(),
                 activeConnections);
@@ -66,30 +69,30 @@ final class WebSocketTelemetry {
                 Tags.of("reason", reason));
     }
 
-    void opened() {
+    public void opened() {
         opened.increment();
     }
 
-    void closed(String reason) {
+    public void closed(String reason) {
         closed.computeIfAbsent(reason, r -> metrics.counter("websocket.connections",
                 "WebSocket connections opened and closed", Tags.of("event", "closed", "reason", r))).increment();
     }
 
-    void received(int bytes) {
+    public void received(int bytes) {
         messagesIn.increment();
         bytesIn.record(bytes);
     }
 
-    void sent(int bytes) {
+    public void sent(int bytes) {
         messagesOut.increment();
         bytesOut.record(bytes);
     }
 
-    void overflow() {
+    public void overflow() {
         overflows.increment();
     }
 
-    void rejected(String reason) {
+    public void rejected(String reason) {
         switch (reason) {
             case REJECT_ORIGIN -> rejectedOrigin.increment();
             case REJECT_CAPACITY -> rejectedCapacity.increment();
@@ -98,7 +101,7 @@ final class WebSocketTelemetry {
     }
 
     /** The metric reason of a close whose cause the adapter did not set itself. */
-    static String reasonOf(int code, boolean errorSeen) {
+    public static String reasonOf(int code, boolean errorSeen) {
         return switch (code) {
             case CloseCodes.NORMAL -> NORMAL;
             case CloseCodes.GOING_AWAY -> GOING_AWAY;

@@ -1,4 +1,4 @@
-package io.signaling.adapter.undertow;
+package io.signaling.adapter.undertow.websocket;
 
 import io.signaling.ports.log.KeyValues;
 import io.signaling.ports.log.Logger;
@@ -24,13 +24,13 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.Supplier;
 
 /** Recording implementations of the telemetry ports, to observe what the adapter reports. */
-final class WebSocketTestDoubles {
+public final class WebSocketTestDoubles {
 
     private WebSocketTestDoubles() {
     }
 
     /** Metrics kept in maps keyed by name and tags. */
-    static final class RecordingMetrics implements Metrics {
+    public static final class RecordingMetrics implements Metrics {
         final Map<String, DoubleAdder> counters = new ConcurrentHashMap<>();
         final Map<String, List<Double>> summaries = new ConcurrentHashMap<>();
         final Map<String, Supplier<? extends Number>> gauges = new ConcurrentHashMap<>();
@@ -88,11 +88,11 @@ final class WebSocketTestDoubles {
     }
 
     /** A log event with every key/value of the logger chain. */
-    record LogEvent(Logger.Level level, String message, Map<String, Object> keyValues) {
+    public record LogEvent(Logger.Level level, String message, Map<String, Object> keyValues) {
     }
 
     /** Loggers that keep every event, at every level. */
-    static final class RecordingLoggers implements LoggerFactory {
+    public static final class RecordingLoggers implements LoggerFactory {
         final List<LogEvent> events = new CopyOnWriteArrayList<>();
 
         @Override
@@ -127,7 +127,7 @@ final class WebSocketTestDoubles {
     }
 
     /** A finished or started span as the tracer saw it. */
-    static final class RecordedSpan implements Span {
+    public static final class RecordedSpan implements Span {
         final String name;
         final SpanKind kind;
         final TraceContext parent;
@@ -211,7 +211,7 @@ final class WebSocketTestDoubles {
         }
     }
 
-    record TestContext(String traceId, String spanId) implements TraceContext {
+    public record TestContext(String traceId, String spanId) implements TraceContext {
         @Override
         public boolean isSampled() {
             return true;
@@ -230,7 +230,7 @@ final class WebSocketTestDoubles {
     }
 
     /** A tracer that keeps every span and honours makeCurrent per thread. */
-    static final class RecordingTracer implements Tracer {
+    public static final class RecordingTracer implements Tracer {
         final List<RecordedSpan> spans = new CopyOnWriteArrayList<>();
         final ThreadLocal<TraceContext> current = ThreadLocal.withInitial(TraceContext::invalid);
 

@@ -1,0 +1,251 @@
+package io.signaling.adapter.undertow.jsr;
+
+import io.signaling.adapter.undertow.WebSocketEndpoint;
+import io.signaling.adapter.undertow.websocket.EndpointSupport;
+import io.signaling.adapter.undertow.websocket.EndpointSupport.Handshake;
+import io.signaling.adapter.undertow.websocket.UndertowConnectionHub;
+import io.signaling.ports.log.Logger;
+import io.signaling.ports.log.LoggerFactory;
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.trace.TraceContext;
+import io.signaling.ports.trace.Tracer;
+import io.signaling.ports.websocket.WebSocketListener;
+import io.signaling.ports.websocket.WebSocketSettings;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.servlet.Servlets;
+import io.undertow.servlet.api.DeploymentInfo;
+import io.undertow.servlet.api.DeploymentManager;
+import io.undertow.servlet.api.ServletContainer;
+import io.undertow.websockets.jsr.UndertowSession;
+import io.undertow.websockets.jsr.WebSocketDeploymentInfo;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+
+/**
+ * The Jakarta WebSocket (undertow-websockets-jsr) endpoint: the shared front handler that
+ * refuses bad upgrades cheaply, in front of a servlet deployment that holds only the WebSocket
+ * endpoint (no HTTP route goes through the servlet stack).
+ */
+final class JsrWebSocketEndpoint implements WebSocketEndpoint {
+
+    private static final String CONNECTION_KEY = JsrWebSocketConnection.class.getName();
+    private static final long STALE_HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int HANDSHAKE_SWEEP_THRESHOLD = 1024;
+
+    private final EndpointSupport support;
+    private final WebSocketSettings settings;
+    private final Logger log;
+    private final XnioWorker providedWorker;
+    private final HttpHandler frontHandler = this::handleRequest;
+    private final Endpoint jsrEndpoint = new JsrEndpointAdapter();
+    // The Jakarta onOpen learns nothing of the HTTP upgrade: the front handler leaves it here by peer address.
+    private final Map<InetSocketAddress, Handshake> handshakes = new ConcurrentHashMap<>();
+
+    private volatile HttpHandler deploymentHandler;
+    private DeploymentManager deploymentManager;
+    private XnioWorker ownedWorker;
+
+    JsrWebSocketEndpoint(WebSocketSettings settings, WebSocketListener listener, LoggerFactory loggerFactory,
+                         Metrics metrics, Tracer tracer, XnioWorker worker) {
+        this.support = new EndpointSupport(settings, listener, loggerFactory, metrics, tracer,
+                JsrWebSocketEndpoint.class);
+        this.settings = support.settings();
+        this.log = support.logger();
+        this.providedWorker = worker;
+    }
+
+    // ---------------------------------------------------------------- WebSocketEndpoint
+
+    @Override
+    public HttpHandler handler() {
+        return frontHandler;
+    }
+
+    @Override
+    public UndertowConnectionHub hub() {
+        return support.hub();
+    }
+
+    @Override
+    public void stopAccepting() {
+        support.stopAccepting();
+    }
+
+    @Override
+    public boolean isAccepting() {
+        return support.isAccepting();
+    }
+
+    @Override
+    public String name() {
+        return "websocket " + settings.path();
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (deploymentHandler != null) {
+            return;
+        }
+        XnioWorker worker = providedWorker;
+        if (worker == null) {
+            // Only the Jakarta container's own client side would use it; kept tiny.
+            ownedWorker = Xnio.getInstance(JsrWebSocketEndpoint.class.getClassLoader()).createWorker(OptionMap.builder()
+                    .set(Options.WORKER_NAME, "signaling-websocket")
+                    .set(Options.WORKER_IO_THREADS, 1)
+                    .set(Options.WORKER_TASK_CORE_THREADS, 1)
+                    .set(Options.WORKER_TASK_MAX_THREADS, 2)
+                    .getMap());
+            worker = ownedWorker;
+        }
+        ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder
+                .create(JsrEndpointAdapter.class, settings.path())
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> endpointClass) {
+                        return endpointClass.cast(jsrEndpoint);
+                    }
+
+                    @Override
+                    public boolean checkOrigin(String originHeaderValue) {
+                        return true; // checked by the front handler, before the servlet stack
+                    }
+                })
+                .build();
+        WebSocketDeploymentInfo webSockets = new WebSocketDeploymentInfo()
+                .setWorker(worker)
+                .setBuffers(new DefaultByteBufferPool(true, 16 * 1024))
+                .addEndpoint(endpointConfig);
+        DeploymentInfo deployment = Servlets.deployment()
+                .setClassLoader(JsrWebSocketEndpoint.class.getClassLoader())
+                .setContextPath("")
+                .setDeploymentName("signaling-websocket")
+                .addServletContextAttribute(WebSocketDeploymentInfo.ATTRIBUTE_NAME, webSockets);
+        // A container of our own: several endpoints (or tests) in one JVM never share deployments.
+        ServletContainer container = Servlets.newContainer();
+        DeploymentManager manager = container.addDeployment(deployment);
+        manager.deploy();
+        HttpHandler handler = manager.start();
+        deploymentManager = manager;
+        deploymentHandler = handler;
+        support.started();
+    }
+
+    @Override
+    public synchronized boolean stop(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        boolean clean = support.drain(deadline);
+        DeploymentManager manager = deploymentManager;
+        deploymentHandler = null;
+        deploymentManager = null;
+        if (manager != null) {
+            manager.stop();
+            manager.undeploy();
+        }
+        if (ownedWorker != null) {
+            ownedWorker.shutdown();
+            long remaining = deadline - System.nanoTime();
+            if (!ownedWorker.awaitTermination(Math.max(remaining, 0), TimeUnit.NANOSECONDS)) {
+                ownedWorker.shutdownNow();
+                clean = false;
+            }
+            ownedWorker = null;
+        }
+        handshakes.clear();
+        log.info("websocket endpoint stopped", "clean", clean);
+        return clean;
+    }
+
+    // ---------------------------------------------------------------- front handler (I/O thread)
+
+    private void handleRequest(HttpServerExchange exchange) throws Exception {
+        // The deployment's context path is "" and its endpoint path is the full path, so undo any
+        // prefix stripping done by a PathHandler we were mounted under.
+        exchange.setRelativePath(exchange.getRequestPath());
+        HttpHandler deployment = deploymentHandler;
+        if (!support.admit(exchange) || deployment == null) {
+            return;
+        }
+        rememberHandshake(exchange);
+        deployment.handleRequest(exchange);
+    }
+
+    private void rememberHandshake(HttpServerExchange exchange) {
+        Handshake handshake = support.handshake(exchange);
+        long now = handshake.createdNanos();
+        if (handshakes.size() > HANDSHAKE_SWEEP_THRESHOLD) {
+            // Upgrades that failed after this point never reach onOpen; forget them eventually.
+            handshakes.values().removeIf(h -> now - h.createdNanos() > STALE_HANDSHAKE_NANOS);
+        }
+        handshakes.put(exchange.getConnection().getPeerAddress(InetSocketAddress.class), handshake);
+    }
+
+    // ---------------------------------------------------------------- Jakarta endpoint
+
+    /** The one programmatic Jakarta endpoint instance; per-connection state lives in the connection. */
+    final class JsrEndpointAdapter extends Endpoint {
+
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            UndertowSession undertowSession = (UndertowSession) session;
+            String id = support.newConnectionId();
+            Handshake handshake = handshakes.remove(undertowSession.getWebSocketChannel().getSourceAddress());
+            if (handshake == null) {
+                handshake = Handshake.unknown();
+            }
+            TraceContext connectionContext = support.openSpan(id, handshake.context());
+
+            // The limit is ours (onTextPart counts every part); Undertow's own check only counts a
+            // message's first read, so it is a loose backstop here.
+            session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE, 2L * settings.maxMessageBytes()));
+            session.setMaxBinaryMessageBufferSize(0);
+            session.setMaxIdleTimeout(0); // our own idle timeout: pings we send must not count as activity
+            JsrWebSocketConnection connection = new JsrWebSocketConnection(id, support, undertowSession,
+                    handshake.headers(), connectionContext);
+            session.getUserProperties().put(CONNECTION_KEY, connection);
+            session.addMessageHandler(String.class, (MessageHandler.Partial<String>) connection::onTextPart);
+            session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.onPong());
+            session.addMessageHandler(ByteBuffer.class,
+                    (MessageHandler.Partial<ByteBuffer>) (data, last) -> connection.onBinary());
+            support.register(connection);
+        }
+
+        @Override
+        public void onClose(Session session, CloseReason closeReason) {
+            JsrWebSocketConnection connection = connectionOf(session);
+            if (connection != null) {
+                connection.onTransportClosed(closeReason.getCloseCode().getCode(), closeReason.getReasonPhrase());
+            }
+        }
+
+        @Override
+        public void onError(Session session, Throwable error) {
+            JsrWebSocketConnection connection = connectionOf(session);
+            if (connection != null) {
+                connection.onError(error);
+            } else {
+                log.debug("websocket error before open", error);
+            }
+        }
+
+        private JsrWebSocketConnection connectionOf(Session session) {
+            return (JsrWebSocketConnection) session.getUserProperties().get(CONNECTION_KEY);
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package io.signaling.adapter.undertow.websocket;
+
+import io.signaling.ports.http.Problem;
+import io.signaling.ports.log.Logger;
+import io.signaling.ports.log.LoggerFactory;
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.trace.Span;
+import io.signaling.ports.trace.SpanKind;
+import io.signaling.ports.trace.TraceContext;
+import io.signaling.ports.trace.Tracer;
+import io.signaling.ports.websocket.CloseCodes;
+import io.signaling.ports.websocket.SendFailedException;
+import io.signaling.ports.websocket.WebSocketListener;
+import io.signaling.ports.websocket.WebSocketSettings;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every Undertow WebSocket flavour shares, so that the JSR and native adapters admit, count,
+ * trace, log and drain connections identically: SPI support for the adapter modules, not an API
+ * for applications.
+ *
+ * <p>An endpoint owns one instance. Its front handler calls {@link #admit} (which answers refused
+ * upgrades itself with {@code application/problem+json}: 426 not an upgrade, 503 not running,
+ * draining or full, 403 origin not allowed) and {@link #handshake} before handing the upgrade to
+ * its Undertow API; once the socket is open it calls {@link #openSpan} and {@link #register}; its
+ * {@code stop} calls {@link #drain}.
+ *
+ * <p>Thread-safety: safe from any thread.
+ */
+public final class EndpointSupport {
+
+    private static final int ID_BYTES = 16; // 128 bits
+
+    /** What the front handler learnt about an upgrade: its headers (lower-case names) and trace parent. */
+    public record Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos) {
+        public Handshake {
+            Objects.requireNonNull(headers, "headers");
+            Objects.requireNonNull(context, "context");
+        }
+
+        /** For an upgrade whose handshake was not captured (it should not happen): no headers, no parent. */
+        public static Handshake unknown() {
+            return new Handshake(Map.of(), TraceContext.invalid(), System.nanoTime());
+        }
+    }
+
+    private final WebSocketSettings settings;
+    private final WebSocketListener listener;
+    private final Logger log;
+    private final Tracer tracer;
+    private final UndertowConnectionHub hub = new UndertowConnectionHub();
+    private final WebSocketTelemetry telemetry;
+    private final Set<String> allowedOrigins;
+    private final SecureRandom random = new SecureRandom();
+    private final Set<ManagedConnection> live = ConcurrentHashMap.newKeySet();
+    private final Object liveMonitor = new Object();
+    private volatile boolean running;
+    private volatile boolean accepting;
+
+    /**
+     * Validates the settings: a non-positive limit or timeout, or a malformed path, throws
+     * {@link IllegalArgumentException} naming the configuration key.
+     *
+     * @param owner the endpoint class, which names the logger
+     */
+    public EndpointSupport(WebSocketSettings settings, WebSocketListener listener, LoggerFactory loggerFactory,
+                           Metrics metrics, Tracer tracer, Class<?> owner) {
+        this.settings = validate(settings);
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.log = Objects.requireNonNull(loggerFactory, "loggerFactory").logger(Objects.requireNonNull(owner, "owner"));
+        this.tracer = Objects.requireNonNull(tracer, "tracer");
+        this.telemetry = new WebSocketTelemetry(Objects.requireNonNull(metrics, "metrics"), hub::count);
+        Set<String> origins = new HashSet<>();
+        for (String origin : settings.allowedOrigins()) {
+            origins.add(normalizeOrigin(origin));
+        }
+        this.allowedOrigins = Set.copyOf(origins);
+    }
+
+    /** Checks the settings, naming the configuration key of the first bad value. */
+    public static WebSocketSettings validate(WebSocketSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        String path = settings.path();
+        if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.contains("{")) {
+            throw new IllegalArgumentException("websocket.path must be an absolute path without a trailing slash or"
+                    + " template, e.g. /ws; got '" + path + "'");
+        }
+        requirePositive("websocket.max-message-size", settings.maxMessageBytes());
+        requirePositive("websocket.send-queue-messages", settings.sendQueueMessages());
+        requirePositive("websocket.send-queue-bytes", settings.sendQueueBytes());
+        requirePositive("websocket.max-connections", settings.maxConnections());
+        requirePositive("websocket.idle-timeout", settings.idleTimeout());
+        requirePositive("websocket.ping-interval", settings.pingInterval());
+        requirePositive("websocket.send-timeout", settings.sendTimeout());
+        for (String origin : settings.allowedOrigins()) {
+            if (origin == null || origin.isBlank()) {
+                throw new IllegalArgumentException("websocket.allowed-origins contains a blank entry");
+            }
+        }
+        return settings;
+    }
+
+    private static void requirePositive(String key, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, got " + value);
+        }
+    }
+
+    private static void requirePositive(String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(key + " must be positive, got " + value);
+        }
+    }
+
+    private static String normalizeOrigin(String origin) {
+        String trimmed = origin.trim();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed.toLowerCase(Locale.ROOT);
+    }
+
+    // ---------------------------------------------------------------- collaborators
+
+    public WebSocketSettings settings() {
+        return settings;
+    }
+
+    public WebSocketListener listener() {
+        return listener;
+    }
+
+    public Logger logger() {
+        return log;
+    }
+
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    public WebSocketTelemetry telemetry() {
+        return telemetry;
+    }
+
+    public UndertowConnectionHub hub() {
+        return hub;
+    }
+
+    // ---------------------------------------------------------------- accepting
+
+    /** The endpoint's transport is ready: upgrades are accepted from now on. */
+    public void started() {
+        running = true;
+        accepting = true;
+        log.info("websocket endpoint started", "path", settings.path(), "max_connections", settings.maxConnections());
+    }
+
+    /** From now on, upgrades get 503; open connections are left alone. Idempotent. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    public boolean isAccepting() {
+        return accepting;
+    }
+
+    // ---------------------------------------------------------------- admission (I/O thread)
+
+    /**
+     * Decides an upgrade request before any WebSocket work is done. When refused, the response
+     * (problem+json) has been sent and the refusal counted; the caller must not touch the exchange.
+     */
+    public boolean admit(HttpServerExchange exchange) {
+        if (!running) {
+            telemetry.rejected(WebSocketTelemetry.REJECT_DRAINING);
+            problem(exchange, 503, "the WebSocket endpoint is not running");
+            return false;
+        }
+        if (!isUpgrade(exchange)) {
+            exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
+            problem(exchange, 426, "this path only accepts WebSocket upgrades (GET with Upgrade: websocket)");
+            return false;
+        }
+        if (!accepting) {
+            telemetry.rejected(WebSocketTelemetry.REJECT_DRAINING);
+            problem(exchange, 503, "the server is shutting down and accepts no new WebSocket connections");
+            return false;
+        }
+        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+        // No Origin header means no browser: the allow-list guards against cross-site browser pages.
+        if (origin != null && !allowedOrigins.isEmpty() && !allowedOrigins.contains(normalizeOrigin(origin))) {
+            telemetry.rejected(WebSocketTelemetry.REJECT_ORIGIN);
+            log.info("websocket upgrade refused: origin not allowed", "origin", origin);
+            problem(exchange, 403, "origin '" + origin + "' is not allowed to open WebSocket connections");
+            return false;
+        }
+        if (hub.count() >= settings.maxConnections()) {
+            telemetry.rejected(WebSocketTelemetry.REJECT_CAPACITY);
+            problem(exchange, 503, "this node holds its maximum of " + settings.maxConnections()
+                    + " WebSocket connections; retry later or elsewhere");
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean isUpgrade(HttpServerExchange exchange) {
+        String upgrade = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
+        return Methods.GET.equals(exchange.getRequestMethod()) && upgrade != null
+                && upgrade.equalsIgnoreCase("websocket");
+    }
+
+    /** The upgrade's headers and trace parent (the current span, else the request's traceparent). */
+    public Handshake handshake(HttpServerExchange exchange) {
+        Map<String, List<String>> headers = new HashMap<>();
+        Map<String, String> carrier = new HashMap<>();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
+            headers.computeIfAbsent(name, n -> new ArrayList<>(values.size())).addAll(values);
+            carrier.putIfAbsent(name, values.getFirst());
+        }
+        headers.replaceAll((name, values) -> List.copyOf(values));
+        TraceContext context = tracer.current();
+        if (!context.isValid()) {
+            context = tracer.extract(carrier);
+        }
+        return new Handshake(Collections.unmodifiableMap(headers), context, System.nanoTime());
+    }
+
+    /** Answers {@code exchange} with an {@code application/problem+json} body (and Retry-After on 503). */
+    public static void problem(HttpServerExchange exchange, int status, String detail) {
+        Problem problem = Problem.of(status, detail, exchange.getRequestPath(), null);
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Problem.CONTENT_TYPE);
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        if (status == 503) {
+            exchange.getResponseHeaders().put(HttpString.tryFromString("Retry-After"), "5");
+        }
+        exchange.getResponseSender().send(ByteBuffer.wrap(problem.toJson().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    // ---------------------------------------------------------------- opening (I/O thread)
+
+    /** 128 random bits in unpadded base64url. */
+    public String newConnectionId() {
+        byte[] bytes = new byte[ID_BYTES];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * Records the one {@code websocket.open} span of a connection, child of the upgrade's context,
+     * and returns the context its message spans link to.
+     */
+    public TraceContext openSpan(String connectionId, TraceContext parent) {
+        Span open = (parent.isValid() ? tracer.spanBuilder("websocket.open").parent(parent)
+                : tracer.spanBuilder("websocket.open"))
+                .kind(SpanKind.SERVER)
+                .attribute("websocket.connection.id", connectionId)
+                .start();
+        open.end();
+        return open.context().isValid() ? open.context() : parent;
+    }
+
+    /**
+     * Makes a new connection live: into the hub, counted, the listener told, timers started. A
+     * connection that opened while draining, or past the limit (concurrent upgrades raced past
+     * {@link #admit}), is closed at once (1001 or 1013), its listener events still paired.
+     * Call from the transport's open callback, on the connection's I/O thread.
+     */
+    public void register(ManagedConnection connection) {
+        live.add(connection);
+        // After live.add: a socket that closes at once must still be seen finishing.
+        connection.channel().addCloseTask(channel -> connection.onChannelClosed());
+        hub.add(connection);
+        telemetry.opened();
+        connection.log().debug("websocket opened", "remote", connection.remoteAddress());
+        connection.opened();
+        if (!accepting) {
+            connection.closeLocally(CloseCodes.GOING_AWAY, "server shutting down", WebSocketTelemetry.GOING_AWAY,
+                    SendFailedException.Reason.CLOSED, false);
+        } else if (hub.count() > settings.maxConnections()) {
+            telemetry.rejected(WebSocketTelemetry.REJECT_CAPACITY);
+            connection.closeLocally(CloseCodes.TRY_AGAIN_LATER, "server at capacity", WebSocketTelemetry.CAPACITY,
+                    SendFailedException.Reason.CLOSED, false);
+        }
+    }
+
+    /** Both the socket and the listener's onClose are done with {@code connection}. */
+    void finished(ManagedConnection connection) {
+        if (live.remove(connection)) {
+            synchronized (liveMonitor) {
+                liveMonitor.notifyAll();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- draining
+
+    /**
+     * Refuses new upgrades, closes every connection with 1001 and waits until each close has
+     * completed and its listener's {@code onClose} has run; at the deadline, aborts what is left.
+     *
+     * @return whether every connection closed cleanly before {@code deadlineNanos} ({@link System#nanoTime()} based)
+     */
+    public boolean drain(long deadlineNanos) throws InterruptedException {
+        running = false;
+        accepting = false;
+        for (ManagedConnection connection : hub.snapshot()) {
+            connection.closeLocally(CloseCodes.GOING_AWAY, "server shutting down", WebSocketTelemetry.GOING_AWAY,
+                    SendFailedException.Reason.CLOSED, false);
+        }
+        boolean clean = awaitLive(deadlineNanos);
+        if (!clean) {
+            log.warn("websockets did not close in time, aborting them", "remaining", live.size());
+            for (ManagedConnection connection : List.copyOf(live)) {
+                connection.abort();
+            }
+        }
+        return clean;
+    }
+
+    private boolean awaitLive(long deadline) throws InterruptedException {
+        synchronized (liveMonitor) {
+            while (!live.isEmpty()) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(liveMonitor, remaining);
+            }
+        }
+        return true;
+    }
+
+    /** How many connections have not finished closing yet. */
+    public int liveCount() {
+        return live.size();
+    }
+}
