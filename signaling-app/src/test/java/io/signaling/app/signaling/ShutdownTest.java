@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -138,21 +137,17 @@ class ShutdownTest {
         assertThat(lonelyFrames).hasSizeLessThanOrEqualTo(1).allSatisfy(f -> assertThat(f).isEqualTo(GOAWAY));
         gotGoaway.put(lonely.peerId(), !lonelyFrames.isEmpty());
         rooms.forEach((room, members) -> checkDrainNotices(room, members, gotGoaway));
-        // Not every one: the adapter can drop a goaway still queued when its close starts (see
-        // the disabled test below); over ten sockets drained 2 s apart, most get theirs.
-        assertThat(gotGoaway.values()).as("sockets that got goaway").contains(true);
+        assertThat(gotGoaway).allSatisfy((peer, goaway) -> assertThat(goaway).as("goaway to %s", peer).isTrue());
     }
 
     @Test
-    @Disabled("Product bug: JsrWebSocketConnection.closeLocally (signaling-adapters-undertow) fails every "
-            + "pending send before writing the close frame, so a goaway (or peer-left) still queued behind "
-            + "a frame in flight is dropped and the socket gets 1001 without goaway; reproduces in most runs")
     void everySocketGetsGoawayAndHearsOfEachRoomMateDrainedBeforeItEvenWhenDrainsComeClose() throws Exception {
-        // 12 sockets drained within 18 ms: notices and goaways are queued back to back.
-        node = SignalingTestNode.start("shutdown.drain-timeout=20ms");
+        // 12 sockets drained within 270 ms, about 20 ms apart: notices and goaways queue back to
+        // back behind frames still being written. (With a drain timeout of a few milliseconds the
+        // deadline itself aborts sockets mid-handshake, which is a different, accepted outcome.)
+        node = SignalingTestNode.start("shutdown.drain-timeout=300ms");
         Map<String, List<SignalingClient>> rooms = rooms(1, 12);
 
-        // Within the 2 s the other tests allow; 20 ms is too short for a clean stop of the listeners.
         shutDownAndAwaitEveryClose(2_000);
 
         Map<String, Boolean> gotGoaway = new HashMap<>();

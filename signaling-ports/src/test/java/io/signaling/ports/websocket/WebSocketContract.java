@@ -378,6 +378,35 @@ public abstract class WebSocketContract {
     }
 
     @Test
+    void anOrderlyCloseDeliversWhatWasSentBeforeIt() throws Exception {
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        ServerUnderTest server = server(settings().sendQueue(1024, 32 * 1024 * 1024).build(), listener);
+        TestWebSocketClient client = client(server);
+        WebSocketConnection connection = server.hub().find(awaitOpened(listener, 0)).orElseThrow();
+        // Far more than the socket buffers hold, so most of it is still queued when close() is called:
+        // a drain sends goaway and closes right after, and the goaway must not be lost.
+        String chunk = "q".repeat(16 * 1024);
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            sends.add(connection.send(i + ":" + chunk).toCompletableFuture());
+        }
+        connection.close(CloseCodes.GOING_AWAY, "drained");
+
+        TestWebSocketClient.Closed closed = client.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(closed).isEqualTo(new TestWebSocketClient.Closed(CloseCodes.GOING_AWAY, "drained"));
+        assertThat(client.messages()).hasSize(400);
+        for (int i = 0; i < 400; i++) {
+            assertThat(client.messages().get(i)).startsWith(i + ":");
+        }
+        await().atMost(WAIT).until(() -> sends.stream().allMatch(CompletableFuture::isDone));
+        assertThat(sends).allSatisfy(send -> assertThat(send).isCompleted());
+        assertThat(connection.send("late").toCompletableFuture())
+                .failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(SendFailedException.class);
+        assertWellBehaved(listener);
+    }
+
+    @Test
     void sendAfterCloseFailsWithClosed() throws Exception {
         RecordingWebSocketListener listener = new RecordingWebSocketListener();
         ServerUnderTest server = server(settings().build(), listener);

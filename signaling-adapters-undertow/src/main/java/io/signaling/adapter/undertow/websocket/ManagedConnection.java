@@ -79,6 +79,8 @@ public abstract class ManagedConnection implements WebSocketConnection {
     private int queuedMessages;
     private long queuedBytes;
     private boolean completedInline;
+    // An orderly close waiting for the queued messages to be written first (guarded by queue).
+    private boolean flushing;
     private Outbound nextInline;
     private volatile Thread writer;
 
@@ -281,7 +283,7 @@ public abstract class ManagedConnection implements WebSocketConnection {
             inFlight = null;
             queuedMessages--;
             queuedBytes -= done.bytes();
-            if (ok && closing.get() == null) {
+            if (ok && (closing.get() == null || flushing)) {
                 next = queue.pollFirst();
                 if (next != null) {
                     inFlight = next;
@@ -311,6 +313,8 @@ public abstract class ManagedConnection implements WebSocketConnection {
         }
         if (next != null) {
             write(next);
+        } else {
+            finishFlushIfDrained();
         }
     }
 
@@ -334,6 +338,7 @@ public abstract class ManagedConnection implements WebSocketConnection {
             queuedBytes = 0;
             nextInline = null;
             completedInline = false;
+            flushing = false;
         }
         for (Outbound outbound : failed) {
             fail(outbound.done(), reason);
@@ -350,7 +355,52 @@ public abstract class ManagedConnection implements WebSocketConnection {
         }
         String metricReason = code == CloseCodes.GOING_AWAY ? WebSocketTelemetry.GOING_AWAY
                 : WebSocketTelemetry.reasonOf(code, false);
-        closeLocally(code, reason == null ? "" : reason, metricReason, SendFailedException.Reason.CLOSED, false);
+        Closing cause = new Closing(code, truncateReason(reason == null ? "" : reason), metricReason);
+        if (!closing.compareAndSet(null, cause)) {
+            return;
+        }
+        endpoint.hub().remove(this);
+        // An orderly close delivers what was sent before it, as TCP would: a drain queues goaway and
+        // then closes, and the goaway must not be lost. New sends are refused from here on; the
+        // close frame follows the last queued message, bounded by the send timeout.
+        boolean flushFirst;
+        synchronized (queue) {
+            flushFirst = inFlight != null;
+            flushing = flushFirst;
+        }
+        if (flushFirst) {
+            scheduleFlushDeadline();
+        } else {
+            finishClose(cause, SendFailedException.Reason.CLOSED, false);
+        }
+    }
+
+    private void finishFlushIfDrained() {
+        synchronized (queue) {
+            if (!flushing || inFlight != null) {
+                return;
+            }
+            flushing = false;
+        }
+        finishClose(closing.get(), SendFailedException.Reason.CLOSED, false);
+    }
+
+    private void scheduleFlushDeadline() {
+        try {
+            ioThread.executeAfter(() -> {
+                boolean stuck;
+                synchronized (queue) {
+                    stuck = flushing;
+                }
+                if (stuck) {
+                    log.warn("queued messages not written before close within the send timeout, aborting",
+                            "send_timeout_ms", TimeUnit.NANOSECONDS.toMillis(sendTimeoutNanos));
+                    abort();
+                }
+            }, sendTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            abort();
+        }
     }
 
     /** Whether a close frame may carry {@code code} (RFC 6455 7.4). */
@@ -373,10 +423,14 @@ public abstract class ManagedConnection implements WebSocketConnection {
             return;
         }
         endpoint.hub().remove(this);
+        finishClose(closing.get(), pendingFailure, abortNow);
+    }
+
+    private void finishClose(Closing cause, SendFailedException.Reason pendingFailure, boolean abortNow) {
         failPending(pendingFailure);
         try {
             // A transport may report onClose synchronously (see onTransportClosed) with our code.
-            transportClose(code, safeReason);
+            transportClose(cause.code(), cause.reason());
         } catch (IOException | RuntimeException e) {
             log.debug("close frame could not be sent", e);
             abort();
@@ -387,7 +441,7 @@ public abstract class ManagedConnection implements WebSocketConnection {
             scheduleAbort();
         }
         // A close the transport did not report still has to be reported.
-        onTransportClosed(code, safeReason);
+        onTransportClosed(cause.code(), cause.reason());
     }
 
     private void scheduleAbort() {
@@ -423,8 +477,9 @@ public abstract class ManagedConnection implements WebSocketConnection {
         String metricReason = WebSocketTelemetry.reasonOf(code, errorSeen);
         if (closing.compareAndSet(null, new Closing(code, reason == null ? "" : reason, metricReason))) {
             endpoint.hub().remove(this);
-            failPending(SendFailedException.Reason.CLOSED);
         }
+        // Also when an orderly close was still flushing: nothing more will be written.
+        failPending(SendFailedException.Reason.CLOSED);
         if (!closeReported.compareAndSet(false, true)) {
             return;
         }
