@@ -98,8 +98,8 @@ record Options(
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         boolean http = mode.equals("http");
-        if (http && !scheme.equals("http") && !scheme.equals("https")) {
-            throw new UsageException("http mode needs an http:// or https:// URL, got '" + rawUrl + "'");
+        if (http && !scheme.equals("http")) {
+            throw new UsageException("http mode needs an http:// URL (no TLS; use wrk for https), got '" + rawUrl + "'");
         }
         if (!http && !scheme.equals("ws") && !scheme.equals("wss")) {
             throw new UsageException(mode + " mode needs a ws:// or wss:// URL, got '" + rawUrl + "'");

@@ -69,7 +69,7 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "http://127.0.0.1/ws"}))
                 .hasMessageContaining("needs a ws:// or wss:// URL");
         assertThatThrownBy(() -> Options.parse(new String[] {"http", "--url", "ws://127.0.0.1/ws"}))
-                .hasMessageContaining("needs an http://");
+                .hasMessageContaining("needs an http:// URL");
         assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--duration", "soon"}))
                 .hasMessageContaining("--duration must be a duration");
         assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--connections", "0"}))
