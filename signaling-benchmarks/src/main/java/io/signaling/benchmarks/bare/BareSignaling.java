@@ -102,6 +102,12 @@ final class BareSignaling implements WebSocketConnectionCallback {
     }
 
     private void handleText(Peer peer, String text) {
+        if (text.length() > MAX_MESSAGE_BYTES / 3 && utf8Length(text) > MAX_MESSAGE_BYTES) {
+            // Undertow 2.3.24 let a 70,000-byte frame through getMaxTextBufferSize in testing, so
+            // the contract's limit is enforced here as well.
+            WebSockets.sendClose(1009, "message larger than " + MAX_MESSAGE_BYTES + " bytes", peer.channel, null);
+            return;
+        }
         if (text.isEmpty() || text.charAt(0) != '{') {
             send(peer, text);
             return;
@@ -231,6 +237,24 @@ final class BareSignaling implements WebSocketConnectionCallback {
 
     private static void send(Peer peer, String text) {
         WebSockets.sendText(text, peer.channel, null);
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     static boolean validRoom(String name) {

@@ -1,7 +1,9 @@
 /**
  * The load tool ({@code signaling-load.jar}): hold, relay, echo and http modes against a signaling
- * deployment, built on the JDK {@code java.net.http} client with one shared client and executor so
- * a single process holds 10,000 WebSockets on two cores. Only {@link io.signaling.benchmarks.load.LoadTool}
- * is public; the modes, session wrapper and accounting are package-private.
+ * deployment. Hold and relay run on the JDK {@code java.net.http} WebSocket client with one shared
+ * client and executor, so a single process holds 10,000 sockets on two cores; the closed-loop
+ * modes (echo, http) use lean blocking clients ({@code BlockingWebSocket}, {@code Http1Connection})
+ * so the client, not the server, is not what gets measured. Only
+ * {@link io.signaling.benchmarks.load.LoadTool} is public.
  */
 package io.signaling.benchmarks.load;

@@ -46,8 +46,11 @@ class LoadToolTest {
     }
 
     private static Run run(String... args) {
+        return runWith(new ByteArrayOutputStream(), args);
+    }
+
+    private static Run runWith(ByteArrayOutputStream err, String... args) {
         var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
         int code = LoadTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String stdout = out.toString(StandardCharsets.UTF_8).trim();
@@ -97,9 +100,12 @@ class LoadToolTest {
 
     @Test
     void holdReportsConnectionsTheServerDropped() throws Exception {
-        var result = CompletableFuture.supplyAsync(() -> run("hold", "--url", ws, "--connections", "10",
-                "--room-size", "2", "--duration", "3s"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 10);
+        var progress = new ByteArrayOutputStream(); // synchronized: safe to read while the run writes
+        var result = CompletableFuture.supplyAsync(() -> runWith(progress, "hold", "--url", ws, "--connections", "10",
+                "--room-size", "2", "--duration", "4s"));
+        // Drop the sockets only once every one is joined and held.
+        await().atMost(Duration.ofSeconds(15)).until(() -> progress.toString(StandardCharsets.UTF_8)
+                .contains("holding: open=10/10"));
         server.close();
         server = null;
 
