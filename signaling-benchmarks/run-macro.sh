@@ -15,8 +15,10 @@
 #   CONNECTIONS [10000]    idle WebSockets held for the RSS-per-connection figure
 #   ROOM_SIZE [2]          room size for hold and relay
 #   ECHO_CONNECTIONS [100] ECHO_PAYLOAD [200]        WebSocket echo / ping round trips
-#   RELAY_CONNECTIONS [1000] RELAY_RATE [40]         relay at a fixed offered load (per-connection
-#                          rate stays under the app's default 50 msg/s limit)
+#   RELAY_CONNECTIONS [1000] RELAY_RATE [20]         relay at a fixed offered load (per-connection
+#                          rate stays under the app's default 50 msg/s limit; 20k msg/s in total is
+#                          within what the JDK client drives from one pinned core: check the run's
+#                          pacerMaxLagMs and clientCpuSeconds in results.jsonl before raising it)
 #   HTTP_CONNECTIONS [64]  wrk -t1 -cN (or the load tool's http mode when wrk is absent)
 #   TARGETS ["app bare"]   which servers to measure
 #   APP_JAR, BARE_JAR, LOAD_JAR   jar paths (default: the module targets)
@@ -40,7 +42,7 @@ ROOM_SIZE="${ROOM_SIZE:-2}"
 ECHO_CONNECTIONS="${ECHO_CONNECTIONS:-100}"
 ECHO_PAYLOAD="${ECHO_PAYLOAD:-200}"
 RELAY_CONNECTIONS="${RELAY_CONNECTIONS:-1000}"
-RELAY_RATE="${RELAY_RATE:-40}"
+RELAY_RATE="${RELAY_RATE:-20}"
 HTTP_CONNECTIONS="${HTTP_CONNECTIONS:-64}"
 TARGETS="${TARGETS:-app bare}"
 APP_JAR="${APP_JAR:-$root/signaling-app/target/signaling-app-0.1.0-SNAPSHOT-all.jar}"

@@ -108,6 +108,8 @@ final class RelayMode {
                         ledger.misrouted(), fleet.errors.total(), latency.tick());
             })) {
                 long nextTick = start;
+                long maxLag = 0;
+                long cpuStart = cpuNanos();
                 while (true) {
                     long now = System.nanoTime();
                     if (now >= end) {
@@ -135,6 +137,7 @@ final class RelayMode {
                     if (wait > 0) {
                         LockSupport.parkNanos(wait);
                     } else {
+                        maxLag = Math.max(maxLag, -wait);
                         nextTick = System.nanoTime();
                     }
                     if (Thread.interrupted()) {
@@ -170,6 +173,10 @@ final class RelayMode {
                 m.put("stillOpen", fleet.openCount());
                 m.put("errors", fleet.errors.snapshot());
                 m.put("latency", latency.summary());
+                // Client health: a late pacer or a busy client CPU means the figures measure the tool.
+                m.put("pacerMaxLagMs", maxLag / 1e6);
+                long cpu = cpuNanos() - cpuStart;
+                m.put("clientCpuSeconds", cpu < 0 ? null : cpu / 1e9);
                 boolean ok = lost == 0 && ledger.misrouted() == 0 && ledger.duplicated() == 0
                         && ledger.reordered() == 0 && malformed.sum() == 0 && ledger.delivered() > 0
                         && fleet.connectFailures.get() == 0 && fleet.joinFailures == 0;
@@ -201,6 +208,10 @@ final class RelayMode {
         if (verdict == RelayLedger.Verdict.DELIVERED || verdict == RelayLedger.Verdict.REORDERED) {
             latency.record(now - ts);
         }
+    }
+
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(Long.MIN_VALUE);
     }
 
     static String padding(int payloadBytes) {
