@@ -229,7 +229,7 @@ measure_traffic() {
   local url="http://127.0.0.1:$srv_port/health/live" ws="ws://127.0.0.1:$srv_port/ws"
   for i in $(seq 1 "$RUNS"); do
     if command -v wrk >/dev/null; then
-      out=$("${load_pin[@]}" wrk -t1 -c"$HTTP_CONNECTIONS" -d"${DURATION}s" --latency "$url")
+      out=$("${load_pin[@]}" wrk -t1 -c"$HTTP_CONNECTIONS" -d"${DURATION}s" --latency "$url" || true)
       echo "$target wrk $(tr '\n' ' ' <<<"$out")" >>"$RESULTS_DIR/results.jsonl"
       http+=("$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")")
       http_p99+=("$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")")
