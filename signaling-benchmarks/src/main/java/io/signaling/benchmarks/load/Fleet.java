@@ -31,6 +31,8 @@ final class Fleet implements AutoCloseable {
     final AtomicInteger opening = new AtomicInteger();
     /** Sessions whose welcome or join failed. */
     int joinFailures;
+    /** Sessions whose join was acknowledged so far (for progress lines). */
+    final AtomicInteger joinedCount = new AtomicInteger();
     private boolean accepting = true;
     final String roomPrefix = "lt-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -115,6 +117,7 @@ final class Fleet implements AutoCloseable {
         for (WsSession s : welcomed) {
             if (await(s.joined, deadlineNanos)) {
                 joined.add(s);
+                joinedCount.incrementAndGet();
             } else {
                 joinFailures++;
                 String why = s.joined.isCompletedExceptionally()
@@ -150,19 +153,13 @@ final class Fleet implements AutoCloseable {
     /** Closes every socket normally, waits briefly for the server's close, then aborts the rest. */
     @Override
     public void close() {
+        var closing = new ArrayList<CompletableFuture<Void>>(sessions.size());
         for (WsSession s : sessions) {
             s.close();
+            closing.add(s.closedFuture);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (System.nanoTime() < deadline && openCount() > 0) {
-            // Closing is asynchronous; poll rather than block on every socket one by one.
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        await(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)),
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
         for (WsSession s : sessions) {
             s.abort();
         }

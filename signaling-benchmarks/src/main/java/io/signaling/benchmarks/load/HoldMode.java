@@ -1,5 +1,6 @@
 package io.signaling.benchmarks.load;
 
+import io.signaling.benchmarks.json.MiniJson;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ final class HoldMode {
         long rssBefore = o.pid() == null ? -1 : Rss.kib(o.pid());
         var pongs = new ConcurrentHashMap<Integer, CompletableFuture<Void>>();
         WsSession.Handler handler = (s, type, msg, raw) -> {
-            if ("pong".equals(type) && msg != null && PING_ID.equals(io.signaling.benchmarks.json.MiniJson.string(msg, "id"))) {
+            if ("pong".equals(type) && PING_ID.equals(MiniJson.string(msg, "id"))) {
                 var f = pongs.get(s.index);
                 if (f != null) {
                     f.complete(null);
@@ -36,7 +37,8 @@ final class HoldMode {
             long connectDeadline = System.nanoTime() + o.connectTimeout().toNanos();
             List<WsSession> held;
             try (var p = new Progress("hold", err, () -> "connecting: open=" + fleet.sessions.size()
-                    + " in-flight=" + fleet.opening.get() + " failed=" + fleet.connectFailures.get())) {
+                    + " in-flight=" + fleet.opening.get() + " failed=" + fleet.connectFailures.get()
+                    + " joined=" + fleet.joinedCount.get())) {
                 fleet.open(o.url(), o.connections(), o.concurrency(), connectDeadline, i -> handler);
                 held = o.join() ? fleet.join(o.roomSize(), connectDeadline) : List.copyOf(fleet.sessions);
             }

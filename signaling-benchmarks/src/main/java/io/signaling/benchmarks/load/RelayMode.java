@@ -60,7 +60,7 @@ final class RelayMode {
             Map<String, Object> connectStats;
             List<WsSession> joined;
             try (var p = new Progress("relay", err, () -> "connecting: open=" + fleet.sessions.size()
-                    + " failed=" + fleet.connectFailures.get())) {
+                    + " failed=" + fleet.connectFailures.get() + " joined=" + fleet.joinedCount.get())) {
                 fleet.open(o.url(), o.connections(), o.concurrency(), connectDeadline, i -> handler);
                 joined = fleet.join(o.roomSize(), connectDeadline);
             }

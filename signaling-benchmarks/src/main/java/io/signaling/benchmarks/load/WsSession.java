@@ -35,6 +35,8 @@ final class WsSession implements WebSocket.Listener {
     final int index;
     final CompletableFuture<String> welcome = new CompletableFuture<>();
     final CompletableFuture<String> joined = new CompletableFuture<>();
+    /** Completes when the socket is closed by either side, fails or is aborted. */
+    final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
     final ErrorCounts errors;
     private volatile Handler handler;
     private volatile WebSocket ws;
@@ -129,6 +131,7 @@ final class WsSession implements WebSocket.Listener {
             w.abort();
         }
         closed = true;
+        closedFuture.complete(null);
     }
 
     @Override
@@ -191,6 +194,7 @@ final class WsSession implements WebSocket.Listener {
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         closeCode = statusCode;
         closed = true;
+        closedFuture.complete(null);
         failPending(new IllegalStateException("closed by server: " + statusCode + " " + reason));
         return null;
     }
@@ -198,6 +202,7 @@ final class WsSession implements WebSocket.Listener {
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         closed = true;
+        closedFuture.complete(null);
         failPending(error);
     }
 
