@@ -257,17 +257,40 @@ public final class MiniJson {
             pos += word.length();
         }
 
+        // RFC 8259 grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? so a relay never forwards
+        // a payload that is not JSON.
         void number() {
-            int start = pos;
             if (peek() == '-') {
                 pos++;
             }
-            while (pos < s.length() && "0123456789.eE+-".indexOf(s.charAt(pos)) >= 0) {
+            if (peek() == '0') {
                 pos++;
-            }
-            if (pos == start || (pos == start + 1 && s.charAt(start) == '-')) {
+            } else if (!digits()) {
                 throw error("expected a JSON value");
             }
+            if (peek() == '.') {
+                pos++;
+                if (!digits()) {
+                    throw error("expected digits after '.'");
+                }
+            }
+            if (peek() == 'e' || peek() == 'E') {
+                pos++;
+                if (peek() == '+' || peek() == '-') {
+                    pos++;
+                }
+                if (!digits()) {
+                    throw error("expected digits in the exponent");
+                }
+            }
+        }
+
+        private boolean digits() {
+            int start = pos;
+            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+                pos++;
+            }
+            return pos > start;
         }
 
         IllegalArgumentException error(String what) {

@@ -30,6 +30,11 @@ class MiniJsonTest {
         assertThatThrownBy(() -> MiniJson.parseObject("[1]")).hasMessageContaining("expected '{'");
         assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1} x")).hasMessageContaining("trailing");
         assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":}")).hasMessageContaining("offset 5");
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1-2}")).hasMessageContaining("expected ','");
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":-}")).hasMessageContaining("expected a JSON value");
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1.}")).hasMessageContaining("after '.'");
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":01}")).hasMessageContaining("expected ','");
+        assertThat(MiniJson.parseObject("{\"a\":-0.5e+3,\"b\":0,\"c\":12E2}").get("a")).isEqualTo("-0.5e+3");
         assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}"))
                 .hasMessageContaining("nesting");
     }
