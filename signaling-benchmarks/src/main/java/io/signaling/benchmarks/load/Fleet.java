@@ -1,0 +1,168 @@
+package io.signaling.benchmarks.load;
+
+import io.signaling.benchmarks.json.MiniJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+
+/**
+ * The set of WebSockets of one run, on one shared {@link HttpClient} and executor: one selector
+ * thread and a small pool serve every socket, which is what lets one process hold 10,000.
+ */
+final class Fleet implements AutoCloseable {
+
+    final HttpClient client;
+    private final ExecutorService executor;
+    final ErrorCounts errors = new ErrorCounts();
+    final List<WsSession> sessions = new ArrayList<>();
+    final AtomicInteger connectFailures = new AtomicInteger();
+    final AtomicReference<String> firstFailure = new AtomicReference<>();
+    final AtomicInteger opening = new AtomicInteger();
+    /** Sessions whose welcome or join failed. */
+    int joinFailures;
+    /** Sessions whose join was acknowledged so far (for progress lines). */
+    final AtomicInteger joinedCount = new AtomicInteger();
+    private boolean accepting = true;
+    final String roomPrefix = "lt-" + UUID.randomUUID().toString().substring(0, 8);
+
+    Fleet() {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(threads, r -> {
+            var t = new Thread(r, "load-client-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        client = HttpClient.newBuilder().executor(executor).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /**
+     * Opens up to {@code n} sockets with at most {@code concurrency} handshakes in flight, giving
+     * up at {@code deadlineNanos}. Failures are counted, not thrown.
+     */
+    void open(URI uri, int n, int concurrency, long deadlineNanos, IntFunction<WsSession.Handler> handlers)
+            throws InterruptedException {
+        var permits = new Semaphore(concurrency);
+        var attempts = new ArrayList<CompletableFuture<?>>(n);
+        for (int i = 0; i < n; i++) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                connectFailures.addAndGet(n - i);
+                firstFailure.compareAndSet(null, "connect phase timed out after " + i + " handshakes started");
+                break;
+            }
+            var session = new WsSession(i, handlers.apply(i), errors);
+            opening.incrementAndGet();
+            attempts.add(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(uri, session)
+                    .whenComplete((ws, ex) -> {
+                        permits.release();
+                        opening.decrementAndGet();
+                        if (ex != null) {
+                            connectFailures.incrementAndGet();
+                            firstFailure.compareAndSet(null, String.valueOf(ex.getCause() != null ? ex.getCause() : ex));
+                        } else {
+                            synchronized (sessions) {
+                                if (accepting) {
+                                    sessions.add(session);
+                                } else {
+                                    // Too late: the run has moved on and must not see it appear.
+                                    ws.abort();
+                                    connectFailures.incrementAndGet();
+                                }
+                            }
+                        }
+                    }));
+        }
+        await(CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).exceptionally(x -> null),
+                deadlineNanos);
+        synchronized (sessions) {
+            accepting = false;
+            sessions.sort((a, b) -> Integer.compare(a.index, b.index));
+        }
+    }
+
+    /**
+     * Waits for every session's welcome, then joins them to rooms of {@code roomSize} in order
+     * and waits for every {@code joined}. Returns the sessions that joined, in room order.
+     */
+    List<WsSession> join(int roomSize, long deadlineNanos) {
+        var welcomed = new ArrayList<WsSession>();
+        for (WsSession s : sessions) {
+            if (await(s.welcome, deadlineNanos) && s.peerId() != null) {
+                welcomed.add(s);
+            } else {
+                joinFailures++;
+                firstFailure.compareAndSet(null, "no welcome with a peerId from the server");
+            }
+        }
+        for (int i = 0; i < welcomed.size(); i++) {
+            String room = roomPrefix + "-" + (i / roomSize);
+            welcomed.get(i).send("{\"type\":\"join\",\"id\":\"" + WsSession.JOIN_ID + "\",\"room\":"
+                    + MiniJson.quote(room) + "}");
+        }
+        var joined = new ArrayList<WsSession>();
+        for (WsSession s : welcomed) {
+            if (await(s.joined, deadlineNanos)) {
+                joined.add(s);
+                joinedCount.incrementAndGet();
+            } else {
+                joinFailures++;
+                String why = s.joined.isCompletedExceptionally()
+                        ? s.joined.handle((r, ex) -> String.valueOf(ex.getMessage())).join() : "no joined reply";
+                firstFailure.compareAndSet(null, why);
+            }
+        }
+        return joined;
+    }
+
+    int openCount() {
+        int open = 0;
+        for (WsSession s : sessions) {
+            if (s.isOpen()) {
+                open++;
+            }
+        }
+        return open;
+    }
+
+    static boolean await(CompletableFuture<?> f, long deadlineNanos) {
+        try {
+            f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Closes every socket normally, waits briefly for the server's close, then aborts the rest. */
+    @Override
+    public void close() {
+        var closing = new ArrayList<CompletableFuture<Void>>(sessions.size());
+        for (WsSession s : sessions) {
+            s.close();
+            closing.add(s.closedFuture);
+        }
+        await(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)),
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+        for (WsSession s : sessions) {
+            s.abort();
+        }
+        executor.shutdownNow();
+    }
+}

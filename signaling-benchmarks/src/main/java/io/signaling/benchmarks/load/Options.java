@@ -1,0 +1,200 @@
+package io.signaling.benchmarks.load;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Parsed and validated command line of the load tool. Immutable. */
+record Options(
+        String mode,
+        URI url,
+        int connections,
+        int roomSize,
+        double rate,
+        Duration duration,
+        int payloadBytes,
+        Long pid,
+        boolean allowRemote,
+        int concurrency,
+        Duration grace,
+        Duration connectTimeout,
+        String style,
+        boolean join) {
+
+    static final Set<String> MODES = Set.of("hold", "relay", "echo", "http");
+    private static final Set<String> FLAGS = Set.of("--allow-remote", "--no-join");
+    private static final Set<String> VALUED = Set.of("--url", "--connections", "--room-size", "--rate",
+            "--duration", "--payload-bytes", "--pid", "--concurrency", "--grace", "--connect-timeout", "--style");
+
+    static final String USAGE = """
+            usage: java -jar signaling-load.jar MODE --url URL [options]
+              hold   --url ws://127.0.0.1:8080/ws --connections N --room-size K --duration T [--pid PID] [--no-join]
+              relay  --url ws://127.0.0.1:8080/ws --connections N --room-size K --rate M --duration T [--payload-bytes B] [--grace T]
+              echo   --url ws://127.0.0.1:8080/ws --connections N --payload-bytes B --duration T [--style echo|ping]
+              http   --url http://127.0.0.1:8080/health/live --connections C --duration T
+            common: --allow-remote (targets other than 127.0.0.0/8, ::1, localhost)
+                    --concurrency H (WebSocket handshakes in flight, default 128)
+                    --connect-timeout T (bound on opening and joining, default 60s)
+            durations: 10 (seconds), 10s, 500ms, 2m. Progress goes to stderr every second,
+            the JSON summary to stdout. Exit 0 ok, 1 a check failed, 2 usage error.""";
+
+    static Options parse(String[] args) throws UsageException {
+        if (args.length == 0) {
+            throw new UsageException("no mode given");
+        }
+        String mode = args[0];
+        if (!MODES.contains(mode)) {
+            throw new UsageException("unknown mode '" + mode + "' (expected one of hold, relay, echo, http)");
+        }
+        Map<String, String> values = new HashMap<>();
+        boolean allowRemote = false;
+        boolean join = true;
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (FLAGS.contains(name)) {
+                if (value != null) {
+                    throw new UsageException(name + " takes no value");
+                }
+                if (name.equals("--allow-remote")) {
+                    allowRemote = true;
+                } else {
+                    join = false;
+                }
+                continue;
+            }
+            if (!VALUED.contains(name)) {
+                throw new UsageException("unknown option '" + arg + "'");
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(name + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (values.put(name, value) != null) {
+                throw new UsageException(name + " given twice");
+            }
+        }
+        String rawUrl = values.get("--url");
+        if (rawUrl == null) {
+            throw new UsageException("--url is required");
+        }
+        URI url;
+        try {
+            url = new URI(rawUrl);
+        } catch (URISyntaxException e) {
+            throw new UsageException("--url is not a URL: " + e.getMessage());
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        boolean http = mode.equals("http");
+        if (http && !scheme.equals("http")) {
+            throw new UsageException("http mode needs an http:// URL (no TLS; use wrk for https), got '" + rawUrl + "'");
+        }
+        if (!http && !scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new UsageException(mode + " mode needs a ws:// or wss:// URL, got '" + rawUrl + "'");
+        }
+        LoopbackGuard.check(url, allowRemote);
+
+        int connections = intValue(values, "--connections", http ? 64 : 100, 1, 1_000_000);
+        int roomSize = intValue(values, "--room-size", 2, 1, 16);
+        double rate = doubleValue(values, "--rate", 10, 0.001, 10_000);
+        Duration duration = duration(values, "--duration", Duration.ofSeconds(10));
+        int payloadBytes = intValue(values, "--payload-bytes", mode.equals("echo") ? 200 : 0, 0, 60_000);
+        Long pid = values.containsKey("--pid") ? (long) intValue(values, "--pid", 0, 1, Integer.MAX_VALUE) : null;
+        int concurrency = intValue(values, "--concurrency", 128, 1, 100_000);
+        Duration grace = duration(values, "--grace", Duration.ofSeconds(3));
+        Duration connectTimeout = duration(values, "--connect-timeout", Duration.ofSeconds(60));
+        String style = values.getOrDefault("--style", "echo");
+        if (!style.equals("echo") && !style.equals("ping")) {
+            throw new UsageException("--style must be 'echo' (raw text echo) or 'ping' (contract ping/pong), got '"
+                    + style + "'");
+        }
+        if (mode.equals("relay") && roomSize < 2) {
+            throw new UsageException("relay mode needs --room-size of at least 2 (someone to relay to)");
+        }
+        if (mode.equals("relay") && connections < roomSize) {
+            throw new UsageException("relay mode needs --connections >= --room-size");
+        }
+        if (mode.equals("relay") && !join) {
+            throw new UsageException("relay mode needs rooms; --no-join does not apply");
+        }
+        if (pid != null && !mode.equals("hold")) {
+            throw new UsageException("--pid applies to hold mode only");
+        }
+        return new Options(mode, url, connections, roomSize, rate, duration, payloadBytes, pid, allowRemote,
+                concurrency, grace, connectTimeout, style, join);
+    }
+
+    private static int intValue(Map<String, String> values, String name, int fallback, int min, int max)
+            throws UsageException {
+        String raw = values.get(name);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(raw.replace("_", ""));
+            if (v < min || v > max) {
+                throw new UsageException(name + " must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    private static double doubleValue(Map<String, String> values, String name, double fallback, double min,
+            double max) throws UsageException {
+        String raw = values.get(name);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            double v = Double.parseDouble(raw);
+            if (!(v >= min && v <= max)) {
+                throw new UsageException(name + " must be between " + min + " and " + max + ", got " + raw);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a number, got '" + raw + "'");
+        }
+    }
+
+    static Duration duration(Map<String, String> values, String name, Duration fallback) throws UsageException {
+        String raw = values.get(name);
+        if (raw == null) {
+            return fallback;
+        }
+        String s = raw.trim().toLowerCase(Locale.ROOT);
+        long unitMillis = 1000;
+        if (s.endsWith("ms")) {
+            unitMillis = 1;
+            s = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("s")) {
+            s = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("m")) {
+            unitMillis = 60_000;
+            s = s.substring(0, s.length() - 1);
+        }
+        try {
+            double v = Double.parseDouble(s);
+            long millis = Math.round(v * unitMillis);
+            if (!(v > 0) || millis <= 0 || millis > Duration.ofDays(1).toMillis()) {
+                throw new UsageException(name + " must be positive and at most a day, got '" + raw + "'");
+            }
+            return Duration.ofMillis(millis);
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a duration like 10, 10s, 500ms or 2m, got '" + raw + "'");
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.signaling.benchmarks.load;
+
+import io.signaling.benchmarks.json.MiniJson;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Relay mode: N sockets in rooms of K, each sending M relays per second (type {@code offer}) to
+ * its room-mates in turn; every payload carries the sender's sequence number and send time
+ * ({@code System.nanoTime}, valid because sender and receiver share this process).
+ *
+ * <p>One pacer thread schedules every send, 100 ticks a second, with each socket at its own phase
+ * so load is spread evenly rather than in bursts. The send timestamp is taken when the message is
+ * queued, so time spent waiting behind a slow socket counts as latency.
+ */
+final class RelayMode {
+
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private RelayMode() {
+    }
+
+    static Outcome run(Options o, PrintStream err) throws InterruptedException {
+        var ledger = new RelayLedger();
+        var latency = new Latency();
+        var peerLeft = new LongAdder();
+        var malformed = new LongAdder();
+        try (var fleet = new Fleet()) {
+            long connectDeadline = System.nanoTime() + o.connectTimeout().toNanos();
+            WsSession.Handler handler = new WsSession.Handler() {
+                @Override
+                public void onMessage(WsSession s, String type, Map<String, String> msg, String raw) {
+                    if (type == null) {
+                        malformed.increment();
+                        return;
+                    }
+                    switch (type) {
+                        case "offer", "answer", "candidate" -> onRelay(s, msg, ledger, latency, malformed);
+                        case "peer-left" -> peerLeft.increment();
+                        default -> {
+                            // welcome, joined, peer-joined and errors are tracked by the session.
+                        }
+                    }
+                }
+
+                @Override
+                public void onSendFailed(WsSession s, Object tag, Throwable error) {
+                    if (tag instanceof String to) {
+                        ledger.sendFailed(s.peerId(), to);
+                    }
+                }
+            };
+            Map<String, Object> connectStats;
+            List<WsSession> joined;
+            try (var p = new Progress("relay", err, () -> "connecting: open=" + fleet.sessions.size()
+                    + " failed=" + fleet.connectFailures.get() + " joined=" + fleet.joinedCount.get())) {
+                fleet.open(o.url(), o.connections(), o.concurrency(), connectDeadline, i -> handler);
+                joined = fleet.join(o.roomSize(), connectDeadline);
+            }
+            connectStats = connectStats(o, fleet, joined.size());
+
+            // Room-mates from the tool's own assignment: every join was acknowledged, so each
+            // room is complete on the server too.
+            int n = joined.size();
+            String[][] mates = new String[n][];
+            String[][] prefixes = new String[n][];
+            for (int i = 0; i < n; i++) {
+                int roomStart = (i / o.roomSize()) * o.roomSize();
+                int roomEnd = Math.min(n, roomStart + o.roomSize());
+                var ids = new ArrayList<String>();
+                for (int j = roomStart; j < roomEnd; j++) {
+                    if (j != i) {
+                        ids.add(joined.get(j).peerId());
+                    }
+                }
+                mates[i] = ids.toArray(String[]::new);
+                prefixes[i] = new String[mates[i].length];
+                for (int m = 0; m < mates[i].length; m++) {
+                    prefixes[i][m] = "{\"type\":\"offer\",\"to\":" + MiniJson.quote(mates[i][m])
+                            + ",\"payload\":{\"seq\":";
+                }
+                ledger.register(joined.get(i).peerId(), new HashSet<>(ids));
+            }
+            String pad = padding(o.payloadBytes());
+
+            long start = System.nanoTime();
+            long end = start + o.duration().toNanos();
+            long[] sentCount = new long[n];
+            double[] phase = new double[n];
+            for (int i = 0; i < n; i++) {
+                phase[i] = (double) i / Math.max(1, n);
+            }
+            double[] lastTotals = {0};
+            try (var p = new Progress("relay", err, () -> {
+                long delivered = ledger.delivered();
+                double perSec = delivered - lastTotals[0];
+                lastTotals[0] = delivered;
+                return String.format(java.util.Locale.ROOT,
+                        "open=%d sent=%d delivered=%d (%.0f/s) dup=%d misrouted=%d errors=%d p99=%.2fms",
+                        fleet.openCount(), ledger.sent(), delivered, perSec, ledger.duplicated(),
+                        ledger.misrouted(), fleet.errors.total(), latency.tick());
+            })) {
+                long nextTick = start;
+                long maxLag = 0;
+                long cpuStart = cpuNanos();
+                while (true) {
+                    long now = System.nanoTime();
+                    if (now >= end) {
+                        break;
+                    }
+                    double elapsedS = (now - start) / 1e9;
+                    for (int i = 0; i < n; i++) {
+                        if (mates[i].length == 0) {
+                            continue;
+                        }
+                        long due = (long) ((elapsedS + phase[i] / o.rate()) * o.rate());
+                        // Cap per tick so a stalled pacer catches up gradually instead of flooding.
+                        int budget = 100;
+                        WsSession s = joined.get(i);
+                        while (sentCount[i] < due && budget-- > 0) {
+                            long seq = sentCount[i]++;
+                            int m = (int) (seq % mates[i].length);
+                            String to = mates[i][m];
+                            ledger.sent(s.peerId(), to);
+                            s.send(prefixes[i][m] + seq + ",\"ts\":" + System.nanoTime() + pad + "}}", to);
+                        }
+                    }
+                    nextTick += TICK_NANOS;
+                    long wait = nextTick - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    } else {
+                        maxLag = Math.max(maxLag, -wait);
+                        nextTick = System.nanoTime();
+                    }
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                }
+                long sendEnd = System.nanoTime();
+                // Grace: stop as soon as every relay arrived, else at the grace bound.
+                long graceEnd = sendEnd + o.grace().toNanos();
+                while (System.nanoTime() < graceEnd && ledger.lost() > 0) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+                double seconds = (sendEnd - start) / 1e9;
+                var m = new LinkedHashMap<String, Object>();
+                m.put("mode", "relay");
+                m.put("url", o.url().toString());
+                m.putAll(connectStats);
+                m.put("roomSize", o.roomSize());
+                m.put("ratePerConnection", o.rate());
+                m.put("payloadBytes", o.payloadBytes());
+                m.put("durationS", seconds);
+                m.put("sent", ledger.sent());
+                m.put("delivered", ledger.delivered());
+                m.put("deliveredPerSec", ledger.delivered() / seconds);
+                long lost = ledger.lost();
+                m.put("lost", lost);
+                m.put("misrouted", ledger.misrouted());
+                m.put("duplicated", ledger.duplicated());
+                m.put("reordered", ledger.reordered());
+                m.put("sendFailed", ledger.sendFailed());
+                m.put("malformed", malformed.sum());
+                m.put("peerLeft", peerLeft.sum());
+                m.put("stillOpen", fleet.openCount());
+                m.put("errors", fleet.errors.snapshot());
+                m.put("latency", latency.summary());
+                // Client health: a late pacer or a busy client CPU means the figures measure the tool.
+                m.put("pacerMaxLagMs", maxLag / 1e6);
+                long cpu = cpuNanos() - cpuStart;
+                m.put("clientCpuSeconds", cpu < 0 ? null : cpu / 1e9);
+                boolean ok = lost == 0 && ledger.misrouted() == 0 && ledger.duplicated() == 0
+                        && ledger.reordered() == 0 && malformed.sum() == 0 && ledger.delivered() > 0
+                        && fleet.connectFailures.get() == 0 && fleet.joinFailures == 0;
+                m.put("ok", ok);
+                return new Outcome(m, ok);
+            }
+        }
+    }
+
+    private static void onRelay(WsSession s, Map<String, String> msg, RelayLedger ledger, Latency latency,
+            LongAdder malformed) {
+        long now = System.nanoTime();
+        String payload = msg.get("payload");
+        long seq;
+        long ts;
+        try {
+            var p = MiniJson.parseObject(payload == null ? "" : payload);
+            seq = MiniJson.number(p, "seq", -1);
+            ts = MiniJson.number(p, "ts", Long.MIN_VALUE);
+        } catch (IllegalArgumentException e) {
+            malformed.increment();
+            return;
+        }
+        if (seq < 0 || ts == Long.MIN_VALUE) {
+            malformed.increment();
+            return;
+        }
+        var verdict = ledger.received(s.peerId(), MiniJson.string(msg, "from"), MiniJson.string(msg, "to"), seq);
+        if (verdict == RelayLedger.Verdict.DELIVERED || verdict == RelayLedger.Verdict.REORDERED) {
+            latency.record(now - ts);
+        }
+    }
+
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(Long.MIN_VALUE);
+    }
+
+    static String padding(int payloadBytes) {
+        // The fixed part of a relay is about 110 bytes; pad the payload up to the requested size.
+        int padLength = Math.max(0, payloadBytes - 110);
+        return padLength == 0 ? "" : ",\"pad\":\"" + "x".repeat(padLength) + "\"";
+    }
+
+    static Map<String, Object> connectStats(Options o, Fleet fleet, int joined) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("connections", o.connections());
+        m.put("opened", fleet.sessions.size());
+        m.put("connectFailures", fleet.connectFailures.get());
+        m.put("joined", joined);
+        m.put("joinFailures", fleet.joinFailures);
+        if (fleet.firstFailure.get() != null) {
+            m.put("firstFailure", fleet.firstFailure.get());
+        }
+        return m;
+    }
+}

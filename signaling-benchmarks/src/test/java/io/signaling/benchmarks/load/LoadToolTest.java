@@ -1,0 +1,146 @@
+package io.signaling.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.signaling.benchmarks.bare.BareUndertow;
+import io.signaling.benchmarks.json.MiniJson;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The load tool's modes end to end against the bare baseline started in-process on a free port. */
+class LoadToolTest {
+
+    private BareUndertow server;
+    private String ws;
+
+    @BeforeEach
+    void start() {
+        server = BareUndertow.start("127.0.0.1", 0);
+        ws = "ws://127.0.0.1:" + server.port() + "/ws";
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private record Run(int code, Map<String, String> summary, String err) {
+        long num(String key) {
+            return Long.parseLong(summary.get(key));
+        }
+
+        Map<String, String> obj(String key) {
+            return MiniJson.parseObject(summary.get(key));
+        }
+    }
+
+    private static Run run(String... args) {
+        return runWith(new ByteArrayOutputStream(), args);
+    }
+
+    private static Run runWith(ByteArrayOutputStream err, String... args) {
+        var out = new ByteArrayOutputStream();
+        int code = LoadTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String stdout = out.toString(StandardCharsets.UTF_8).trim();
+        assertThat(stdout.lines().count()).as("exactly one JSON line on stdout: %s", stdout).isEqualTo(1);
+        return new Run(code, MiniJson.parseObject(stdout), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void relayDeliversEverythingWithoutLossMisroutingOrDuplicates() {
+        var r = run("relay", "--url", ws, "--connections", "20", "--room-size", "2", "--rate", "20",
+                "--duration", "2s", "--payload-bytes", "200");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.num("opened")).isEqualTo(20);
+        assertThat(r.num("joined")).isEqualTo(20);
+        // 20 sockets x 20/s x 2 s, less pacer start-up slack.
+        assertThat(r.num("sent")).isBetween(600L, 820L);
+        assertThat(r.num("delivered")).isEqualTo(r.num("sent"));
+        assertThat(r.num("lost")).isZero();
+        assertThat(r.num("misrouted")).isZero();
+        assertThat(r.num("duplicated")).isZero();
+        assertThat(r.num("reordered")).isZero();
+        assertThat(r.summary().get("ok")).isEqualTo("true");
+        var latency = r.obj("latency");
+        assertThat(Long.parseLong(latency.get("count"))).isEqualTo(r.num("delivered"));
+        assertThat(Double.parseDouble(latency.get("p99Ms"))).isPositive();
+        assertThat(r.err()).contains("[relay 1s]");
+    }
+
+    @Test
+    void holdCountsOpenJoinedResponsiveAndReadsRss() {
+        long pid = ProcessHandle.current().pid();
+        var r = run("hold", "--url", ws, "--connections", "30", "--room-size", "3", "--duration", "1s",
+                "--pid", Long.toString(pid));
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.num("opened")).isEqualTo(30);
+        assertThat(r.num("joined")).isEqualTo(30);
+        assertThat(r.num("stillOpen")).isEqualTo(30);
+        assertThat(r.num("dropped")).isZero();
+        assertThat(r.num("responsive")).isEqualTo(30);
+        var rss = r.obj("rss");
+        assertThat(Long.parseLong(rss.get("beforeKiB"))).isPositive();
+        assertThat(Long.parseLong(rss.get("endKiB"))).isPositive();
+        assertThat(rss.get("growthPerConnectionBytes")).isNotEqualTo("null");
+    }
+
+    @Test
+    void holdReportsConnectionsTheServerDropped() throws Exception {
+        var progress = new ByteArrayOutputStream(); // synchronized: safe to read while the run writes
+        var result = CompletableFuture.supplyAsync(() -> runWith(progress, "hold", "--url", ws, "--connections", "10",
+                "--room-size", "2", "--duration", "4s"));
+        // Drop the sockets only once every one is joined and held.
+        await().atMost(Duration.ofSeconds(15)).until(() -> progress.toString(StandardCharsets.UTF_8)
+                .contains("holding: open=10/10"));
+        server.close();
+        server = null;
+
+        var r = result.get(20, TimeUnit.SECONDS);
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.num("openAtStart")).isEqualTo(10);
+        assertThat(r.num("stillOpen")).isZero();
+        assertThat(r.num("dropped")).isEqualTo(10);
+        assertThat(r.num("responsive")).isZero();
+        assertThat(r.summary().get("ok")).isEqualTo("false");
+    }
+
+    @Test
+    void echoRawAndPingStylesCompleteRoundTrips() {
+        var raw = run("echo", "--url", ws, "--connections", "5", "--payload-bytes", "200", "--duration", "1s");
+        assertThat(raw.code()).as(raw.err()).isZero();
+        assertThat(raw.num("roundTrips")).isPositive();
+        assertThat(raw.num("mismatches")).isZero();
+
+        var ping = run("echo", "--url", ws, "--connections", "5", "--style", "ping", "--duration", "1s");
+        assertThat(ping.code()).as(ping.err()).isZero();
+        assertThat(ping.num("roundTrips")).isPositive();
+        assertThat(Long.parseLong(ping.obj("latency").get("count"))).isEqualTo(ping.num("roundTrips"));
+    }
+
+    @Test
+    void httpModeCountsSuccessesAndNon2xx() {
+        String base = "http://127.0.0.1:" + server.port();
+        var ok = run("http", "--url", base + "/health/live", "--connections", "4", "--duration", "1s");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.num("requests")).isPositive();
+        assertThat(ok.num("non2xx")).isZero();
+
+        var missing = run("http", "--url", base + "/missing", "--connections", "2", "--duration", "500ms");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.num("non2xx")).isEqualTo(missing.num("requests")).isPositive();
+    }
+}

@@ -1,0 +1,88 @@
+package io.signaling.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OptionsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.200.3.4", "localhost", "LOCALHOST", "[::1]"})
+    void loopbackHostsAreAccepted(String host) throws Exception {
+        var o = Options.parse(new String[] {"hold", "--url", "ws://" + host + ":9/ws"});
+        assertThat(o.url().getHost()).isEqualToIgnoringCase(host);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.1", "192.0.2.7", "0.0.0.0", "128.0.0.1", "example.com", "[2001:db8::1]",
+            "localhost.example.com"})
+    void otherHostsAreRefusedWithoutAllowRemote(String host) {
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://" + host + ":9/ws"}))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("refusing non-loopback target")
+                .hasMessageContaining("--allow-remote");
+    }
+
+    @Test
+    void allowRemoteLiftsTheGuard() throws Exception {
+        var o = Options.parse(new String[] {"relay", "--url=ws://192.0.2.7:9/ws", "--allow-remote"});
+        assertThat(o.allowRemote()).isTrue();
+    }
+
+    @Test
+    void refusedTargetExitsWithUsageCodeWithoutConnecting() {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = LoadTool.run(new String[] {"http", "--url", "http://192.0.2.7:9/health/live", "--duration", "1"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("refusing non-loopback target '192.0.2.7'")
+                .contains("usage:");
+    }
+
+    @Test
+    void parsesValuesAndDurations() throws Exception {
+        var o = Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1:8080/ws", "--connections", "10_000",
+                "--room-size=4", "--rate", "2.5", "--duration", "500ms", "--payload-bytes", "300", "--grace", "2m"});
+        assertThat(o.connections()).isEqualTo(10_000);
+        assertThat(o.roomSize()).isEqualTo(4);
+        assertThat(o.rate()).isEqualTo(2.5);
+        assertThat(o.duration()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.grace()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(o.payloadBytes()).isEqualTo(300);
+    }
+
+    @Test
+    void usageErrorsArePrecise() {
+        assertThatThrownBy(() -> Options.parse(new String[] {})).hasMessageContaining("no mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"flood", "--url", "ws://127.0.0.1/ws"}))
+                .hasMessageContaining("unknown mode 'flood'");
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold"})).hasMessageContaining("--url is required");
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "http://127.0.0.1/ws"}))
+                .hasMessageContaining("needs a ws:// or wss:// URL");
+        assertThatThrownBy(() -> Options.parse(new String[] {"http", "--url", "ws://127.0.0.1/ws"}))
+                .hasMessageContaining("needs an http:// URL");
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--duration", "soon"}))
+                .hasMessageContaining("--duration must be a duration");
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--connections", "0"}))
+                .hasMessageContaining("--connections must be between 1");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--room-size", "1"}))
+                .hasMessageContaining("at least 2");
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--bogus", "1"}))
+                .hasMessageContaining("unknown option '--bogus'");
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--connections"}))
+                .hasMessageContaining("--connections needs a value");
+        assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--style", "yell"}))
+                .hasMessageContaining("--style must be");
+        assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--pid", "1"}))
+                .hasMessageContaining("--pid applies to hold mode only");
+    }
+}
