@@ -184,6 +184,13 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
         }
         rememberHandshake(exchange);
         deployment.handleRequest(exchange);
+        if (exchange.isDispatched() && !exchange.isResponseStarted()) {
+            // The servlet stack completes the handshake on a worker once this call stack unwinds,
+            // after the request's middleware has recorded its status. The request passed every
+            // admission check above, so record what it is being handed over for: the upgrade.
+            // (A handshake the servlet stack then refuses still answers the client with its own status.)
+            exchange.setStatusCode(101);
+        }
     }
 
     private void rememberHandshake(HttpServerExchange exchange) {
