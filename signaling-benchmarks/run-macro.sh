@@ -20,7 +20,9 @@
 #                          within what the JDK client drives from one pinned core: check the run's
 #                          pacerMaxLagMs and clientCpuSeconds in results.jsonl before raising it)
 #   HTTP_CONNECTIONS [64]  wrk -t1 -cN (or the load tool's http mode when wrk is absent)
-#   TARGETS ["app bare"]   which servers to measure
+#   TARGETS ["app bare"]   which servers to measure: app (APP_JAR), native (APP_NATIVE_JAR: the app
+#                          built with -Dws.adapter=native), bare
+#   APP_NATIVE_JAR         the native-adapter app jar, needed when TARGETS names native
 #   APP_JAR, BARE_JAR, LOAD_JAR   jar paths (default: the module targets)
 #   APP_ARGS [--rate-limit.messages-per-second=1000000 --rate-limit.burst=1000000]
 #                          extra app flags. The default lifts the per-connection rate limit (the
@@ -29,6 +31,7 @@
 #                          Telemetry stays at the app defaults (JSON logs, health access log off,
 #                          Prometheus, OTel sampling 1.0 exporting to none), as the budget asks.
 #   SERVER_JAVA_OPTS       JVM options for both servers (default: none, i.e. default heap)
+#   APPCDS [1]             also build an AppCDS archive of the app and measure its start with it
 #   LOAD_JAVA_OPTS         JVM options for the load tool
 #   SERVER_CPU [0] LOAD_CPU [1]   taskset pinning, used when taskset exists and there are 2+ CPUs
 #   RESULTS_DIR [signaling-benchmarks/target/macro-<timestamp>]  raw JSON lines and logs
@@ -51,6 +54,7 @@ RELAY_RATE="${RELAY_RATE:-20}"
 HTTP_CONNECTIONS="${HTTP_CONNECTIONS:-64}"
 TARGETS="${TARGETS:-app bare}"
 APP_JAR="${APP_JAR:-$root/signaling-app/target/signaling-app-0.1.0-SNAPSHOT-all.jar}"
+APP_NATIVE_JAR="${APP_NATIVE_JAR:-}"
 BARE_JAR="${BARE_JAR:-$here/target/bare-undertow.jar}"
 LOAD_JAR="${LOAD_JAR:-$here/target/signaling-load.jar}"
 APP_ARGS="${APP_ARGS---rate-limit.messages-per-second=1000000 --rate-limit.burst=1000000}"
@@ -71,8 +75,9 @@ done
 for t in $TARGETS; do
   case "$t" in
     app) [[ -f "$APP_JAR" ]] || die "app jar not found: $APP_JAR (run ./mvnw -B -ntp package -DskipTests, or TARGETS=bare)" ;;
+    native) [[ -n "$APP_NATIVE_JAR" && -f "$APP_NATIVE_JAR" ]] || die "native app jar not found: '$APP_NATIVE_JAR' (build with -Dws.adapter=native, copy the jar, set APP_NATIVE_JAR)" ;;
     bare) [[ -f "$BARE_JAR" ]] || die "bare jar not found: $BARE_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
-    *) die "unknown target '$t' in TARGETS (expected app and/or bare)" ;;
+    *) die "unknown target '$t' in TARGETS (expected app, native and/or bare)" ;;
   esac
 done
 [[ -f "$LOAD_JAR" ]] || die "load tool not found: $LOAD_JAR (run ./mvnw -B -ntp package -DskipTests)"
@@ -142,9 +147,11 @@ start_server() {
   srv_port=$(free_port)
   # shellcheck disable=SC2086
   case "$target" in
-    app)
+    app|native)
+      local jar="$APP_JAR"
+      [[ "$target" == native ]] && jar="$APP_NATIVE_JAR"
       admin_port=$(free_port)
-      "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$APP_JAR" --server.port="$srv_port" \
+      "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$jar" --server.port="$srv_port" \
         --admin.port="$admin_port" $APP_ARGS >"$log_file" 2>&1 &
       ;;
     bare)
@@ -276,7 +283,30 @@ measure_traffic() {
   fig[$target,relay_lost]=$(median "${lost[@]}")
 }
 
+# AppCDS: one training start of the app dumps the classes it loaded into an archive; later starts
+# map it instead of loading and verifying those classes again (JDK 17: -XX:ArchiveClassesAtExit /
+# -XX:SharedArchiveFile). The archive belongs to this jar and this JVM build; regenerate it with both.
+measure_appcds() {
+  local archive="$RESULTS_DIR/app.jsa" opts="$SERVER_JAVA_OPTS" t0 t
+  SERVER_JAVA_OPTS="$opts -XX:ArchiveClassesAtExit=$archive"
+  t0=$(date +%s%N)
+  start_server app "$RESULTS_DIR/appcds-train.log"
+  wait_ready "$t0" /health/ready >/dev/null || die "app did not become ready while training AppCDS"
+  curl -fs -o /dev/null "http://127.0.0.1:$srv_port/" || true
+  stop_server
+  [[ -f "$archive" ]] || die "no AppCDS archive written (see $RESULTS_DIR/appcds-train.log)"
+  SERVER_JAVA_OPTS="$opts -XX:SharedArchiveFile=$archive"
+  measure_startup app
+  fig[appcds,start_ms]=${fig[app,start_ms]}
+  fig[appcds,idle_rss_mib]=${fig[app,idle_rss_mib]}
+  SERVER_JAVA_OPTS="$opts"
+}
+
 for t in $TARGETS; do
+  if [[ "$t" == app && "${APPCDS:-1}" == 1 ]]; then
+    log "== app with AppCDS: training run, then start-up x$STARTUP_RUNS"
+    measure_appcds
+  fi
   log "== $t: start-up x$STARTUP_RUNS"
   measure_startup "$t"
   log "== $t: traffic x$RUNS (${DURATION}s each)"
@@ -286,7 +316,8 @@ for t in $TARGETS; do
 done
 
 ratio() {
-  local a="${fig[app,$1]:-n/a}" b="${fig[bare,$1]:-n/a}"
+  # ratio KEY [TARGET]: TARGET's figure over bare's
+  local a="${fig[${2:-app},$1]:-n/a}" b="${fig[bare,$1]:-n/a}"
   if [[ "$a" =~ ^[0-9.]+$ && "$b" =~ ^[0-9.]+$ ]] && awk "BEGIN {exit !($b > 0)}"; then
     awk "BEGIN {printf \"%.2f\", $a / $b}"
   else
@@ -296,7 +327,8 @@ ratio() {
 
 row() {
   # figure-label key budget
-  printf '%-52s %12s %12s %9s  %s\n' "$1" "${fig[app,$2]:-n/a}" "${fig[bare,$2]:-n/a}" "$(ratio "$2")" "$3"
+  printf '%-52s %12s %12s %12s %9s %9s  %s\n' "$1" "${fig[app,$2]:-n/a}" "${fig[native,$2]:-n/a}" \
+    "${fig[bare,$2]:-n/a}" "$(ratio "$2")" "$(ratio "$2" native)" "$3"
 }
 
 {
@@ -306,7 +338,8 @@ row() {
        "pinned=$([[ ${#server_pin[@]} -gt 0 ]] && echo "server:$SERVER_CPU load:$LOAD_CPU" || echo no)" \
        "http=$(command -v wrk >/dev/null && echo "wrk -t1 -c$HTTP_CONNECTIONS" || echo "load-tool http -c$HTTP_CONNECTIONS")"
   echo
-  printf '%-52s %12s %12s %9s  %s\n' "figure (median)" "app" "bare" "app/bare" "budget"
+  printf '%-52s %12s %12s %12s %9s %9s  %s\n' "figure (median)" "app (jsr)" "app (native)" "bare" \
+    "app/bare" "nat/bare" "budget"
   row "GET /health/live req/s" http ">= 0.85"
   row "GET /health/live p99 ms" http_p99 ""
   row "WS raw echo ${ECHO_CONNECTIONS}c ${ECHO_PAYLOAD}B round trips/s (bare only)" echo ""
@@ -320,6 +353,8 @@ row() {
   row "idle hold: RSS growth per socket KiB" hold_kib "<= 1.6"
   row "start to /health/ready 200 ms" start_ms "<= 1.3"
   row "idle RSS after start MiB" idle_rss_mib "<= 1.5"
+  printf '%-52s %12s %12s %12s %9s %9s  %s\n' "start to ready with AppCDS ms (app)" "${fig[appcds,start_ms]:-n/a}" "" \
+    "${fig[bare,start_ms]:-n/a}" "$(ratio start_ms appcds)" "" "< 1.0 (under bare's plain start)"
   echo
   echo "raw results: $RESULTS_DIR/results.jsonl (progress: load-progress.log, server logs alongside)"
 } | tee "$RESULTS_DIR/summary.txt"
