@@ -1,10 +1,9 @@
 package io.signaling.app;
 
-import io.signaling.adapter.jackson.JacksonCodecs;
 import io.signaling.adapter.undertow.UndertowHttp;
 import io.signaling.adapter.undertow.UndertowWebSocketProvider;
-import io.signaling.adapter.undertow.WebSocketEndpoint;
 import io.signaling.app.config.SignalingConfig;
+import io.signaling.embedded.EmbeddedSignaling;
 import io.signaling.application.debug.DebugRoutes;
 import io.signaling.application.health.HealthRoutes;
 import io.signaling.application.health.HealthService;
@@ -20,7 +19,6 @@ import io.signaling.ports.http.Router;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
-import io.signaling.ports.signaling.SignalingSettings;
 import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.WebSocketSettings;
 
@@ -53,9 +51,7 @@ public final class SignalingNode {
     private final HealthService health;
     private final HttpServer publicServer;
     private final HttpServer adminServer;
-    private final UndertowWebSocketProvider webSocketProvider;
-    private final WebSocketEndpoint webSocket;
-    private final SignalingService signaling;
+    private final EmbeddedSignaling signaling;
     private final StandardMiddleware middleware;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
@@ -80,20 +76,22 @@ public final class SignalingNode {
                 .build();
 
         WebSocketSettings wsSettings = config.websocket().toSettings();
-        ForwardingListener listener = new ForwardingListener();
         // The adapter module on the classpath (chosen at build time), unless a caller forced one.
-        this.webSocketProvider = b.webSocketProvider != null ? b.webSocketProvider
+        UndertowWebSocketProvider provider = b.webSocketProvider != null ? b.webSocketProvider
                 : WebSocketProviders.single(SignalingNode.class.getClassLoader());
-        this.webSocket = webSocketProvider.create(wsSettings, listener, loggers, b.metrics, b.tracer);
-        this.signaling = SignalingService.builder(webSocket.hub(), JacksonCodecs.messageCodec())
-                .settings(SignalingSettings.of(wsSettings, config.rooms().maxPeers(),
-                        config.rateLimit().messagesPerSecond(), config.rateLimit().burst(),
-                        config.shutdown().drainTimeout()))
+        // The same wiring a host gets from signaling-embedded; here its endpoint is mounted behind
+        // this node's own middleware and its health is the node's lifecycle.
+        this.signaling = EmbeddedSignaling.builder()
+                .webSocketSettings(wsSettings)
+                .maxPeersPerRoom(config.rooms().maxPeers())
+                .rateLimit(config.rateLimit().messagesPerSecond(), config.rateLimit().burst())
+                .drainTimeout(config.shutdown().drainTimeout())
                 .loggers(loggers)
                 .metrics(b.metrics)
                 .tracer(b.tracer)
+                .webSocketProvider(provider)
+                .withoutHealthRoutes()
                 .build();
-        listener.target(signaling);
 
         Router publicRouter = UndertowHttp.newRouter();
         middleware.install(publicRouter);
@@ -106,7 +104,7 @@ public final class SignalingNode {
                 .port(config.server().port())
                 .maxRequestBodyBytes(config.server().maxRequestBody())
                 .router(publicRouter)
-                .mount(wsSettings.path(), webSocket.handler());
+                .mount(wsSettings.path(), signaling.webSocketHandler());
         // 0 means "Undertow's default", which the builder applies when the value is left unset.
         if (config.server().ioThreads() > 0) {
             publicBuilder.ioThreads(config.server().ioThreads());
@@ -142,7 +140,6 @@ public final class SignalingNode {
             lifecycle.register(adminServer);
         }
         lifecycle.register(publicServer);
-        lifecycle.register(webSocket);
         lifecycle.register(signaling);
         b.components.forEach(lifecycle::register);
     }
@@ -179,10 +176,10 @@ public final class SignalingNode {
                 // Load balancers need this long to see readiness fail and stop sending new traffic.
                 Thread.sleep(delay.toMillis());
             }
-            webSocket.stopAccepting();
+            signaling.stopAccepting();
             publicServer.stopAccepting();
             log.info("listener stopped accepting; draining", "active_requests", publicServer.activeRequests(),
-                    "websockets", webSocket.hub().count());
+                    "websockets", signaling.connections().count());
             clean = lifecycle.stop(config.shutdown().drainTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -209,12 +206,12 @@ public final class SignalingNode {
     }
 
     public SignalingService signaling() {
-        return signaling;
+        return signaling.signalingService();
     }
 
     /** The WebSocket adapter this node runs on: {@code "jsr"} or {@code "native"}. */
     public String webSocketAdapter() {
-        return webSocketProvider.name();
+        return signaling.webSocketAdapter();
     }
 
     /** What is wired into a node beyond its configuration. */

@@ -32,6 +32,39 @@ public final class UndertowHttp {
         return new UndertowRouter();
     }
 
+    /**
+     * The router, with raw handlers mounted on path prefixes ahead of it, as one Undertow handler
+     * for a server the caller owns (an embedding host): no listener, no drain handling, the
+     * caller's worker threads. Routes match the full request path. Freezes the router.
+     *
+     * @param mounts raw handlers by path prefix, run behind the router's middleware as
+     *               {@link ServerBuilder#mount} describes
+     */
+    public static io.undertow.server.HttpHandler handler(Router router,
+                                                         java.util.Map<String, io.undertow.server.HttpHandler> mounts,
+                                                         long maxRequestBodyBytes) {
+        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(mounts, "mounts");
+        if (!(router instanceof UndertowRouter undertowRouter)) {
+            throw new IllegalArgumentException("UndertowHttp serves routers made by UndertowHttp.newRouter(),"
+                    + " not " + router.getClass().getName());
+        }
+        if (maxRequestBodyBytes < 1) {
+            throw new IllegalArgumentException("maxRequestBodyBytes must be at least 1, was " + maxRequestBodyBytes);
+        }
+        return handler(undertowRouter, mounts, maxRequestBodyBytes);
+    }
+
+    static io.undertow.server.HttpHandler handler(UndertowRouter router,
+                                                  java.util.Map<String, io.undertow.server.HttpHandler> mounts,
+                                                  long maxRequestBodyBytes) {
+        HttpRouteTable table = router.freeze();
+        io.undertow.server.handlers.PathHandler paths =
+                io.undertow.Handlers.path(table.routerHandler(maxRequestBodyBytes));
+        mounts.forEach((path, target) -> paths.addPrefixPath(path, table.mountHandler(path, target, maxRequestBodyBytes)));
+        return paths;
+    }
+
     /** A builder for one HTTP listener. */
     public static ServerBuilder server() {
         return new ServerBuilder();

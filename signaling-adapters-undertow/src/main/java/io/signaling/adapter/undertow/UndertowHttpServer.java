@@ -1,10 +1,8 @@
 package io.signaling.adapter.undertow;
 
 import io.signaling.ports.http.HttpServer;
-import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.DefaultByteBufferPool;
-import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -84,11 +82,8 @@ final class UndertowHttpServer implements HttpServer {
             throw new IllegalStateException(name() + " was already started; a server starts once");
         }
         started = true;
-        HttpRouteTable table = router.freeze();
-        PathHandler paths = Handlers.path(table.routerHandler(settings.maxRequestBodyBytes()));
-        mounts.forEach((path, handler) ->
-                paths.addPrefixPath(path, table.mountHandler(path, handler, settings.maxRequestBodyBytes())));
-        HttpDrainHandler drainHandler = new HttpDrainHandler(paths);
+        HttpDrainHandler drainHandler = new HttpDrainHandler(
+                UndertowHttp.handler(router, mounts, settings.maxRequestBodyBytes()));
 
         XnioWorker xnioWorker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_NAME, name())

@@ -18,6 +18,8 @@ final class ArchitectureRules {
     static final String APP = "io.signaling.app..";
     static final String ADAPTERS = "io.signaling.adapter..";
     static final String OBSERVABILITY = "io.signaling.observability..";
+    /** The second composition root, for hosts that embed signaling: it wires adapters like the app. */
+    static final String EMBEDDED = "io.signaling.embedded..";
     // The three undertow modules are one adapter family (one slice below); within it, the two
     // WebSocket flavours are alternatives chosen at build time, so neither may need the other.
     static final String UNDERTOW_SPI = "io.signaling.adapter.undertow";
@@ -43,7 +45,7 @@ final class ArchitectureRules {
 
     static final ArchRule CORE_IGNORES_ADAPTERS_AND_APP = noClasses()
             .that().resideInAnyPackage(DOMAIN, PORTS, SERVICES)
-            .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS, OBSERVABILITY, APP)
+            .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS, OBSERVABILITY, APP, EMBEDDED)
             .as("domain, ports and services never import an adapter or the app");
 
     static final ArchRule PORTS_NEVER_IMPORT_SERVICES = noClasses()
@@ -71,18 +73,23 @@ final class ArchitectureRules {
 
     static final ArchRule ADAPTERS_IGNORE_APP_AND_OBSERVABILITY = noClasses()
             .that().resideInAPackage(ADAPTERS)
-            .should().dependOnClassesThat().resideInAnyPackage(APP, OBSERVABILITY)
+            .should().dependOnClassesThat().resideInAnyPackage(APP, EMBEDDED, OBSERVABILITY)
             .as("adapters never import the app or the observability adapters");
 
     static final ArchRule OBSERVABILITY_IGNORES_OTHER_ADAPTERS = noClasses()
             .that().resideInAPackage(OBSERVABILITY)
-            .should().dependOnClassesThat().resideInAnyPackage(APP, ADAPTERS)
+            .should().dependOnClassesThat().resideInAnyPackage(APP, EMBEDDED, ADAPTERS)
             .as("the observability adapters never import another adapter or the app");
 
     static final ArchRule ONLY_APP_TOUCHES_ADAPTERS = noClasses()
-            .that().resideOutsideOfPackages(APP, ADAPTERS, OBSERVABILITY)
+            .that().resideOutsideOfPackages(APP, EMBEDDED, ADAPTERS, OBSERVABILITY)
             .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS, OBSERVABILITY)
             .as("only the app touches adapters");
+
+    static final ArchRule EMBEDDED_IGNORES_APP = noClasses()
+            .that().resideInAPackage(EMBEDDED)
+            .should().dependOnClassesThat().resideInAPackage(APP)
+            .as("the embedding API never imports the launcher");
 
     static final ArchRule NO_PACKAGE_CYCLES = slices()
             .matching("io.signaling.(**)")

@@ -16,6 +16,7 @@ import io.signaling.archfixture.cycle.a.CycleA;
 import io.signaling.archfixture.cycle.b.CycleB;
 import io.signaling.archfixture.outsider.Outsider;
 import io.signaling.domain.archfixture.DomainUsingSlf4j;
+import io.signaling.embedded.archfixture.EmbeddedUsingApp;
 import io.signaling.observability.archfixture.ObservabilityUsingAdapter;
 import io.signaling.ports.archfixture.PortUsingAdapter;
 import io.signaling.ports.archfixture.PortUsingService;
@@ -34,7 +35,7 @@ class ArchitectureRulesCanFailTest {
             DomainUsingSlf4j.class, PortUsingUndertow.class, PortUsingService.class, PortUsingAdapter.class,
             SomeService.class, AdapterA.class, AdapterB.class, AdapterUsingApp.class, AppThing.class,
             ObservabilityUsingAdapter.class, Outsider.class, CycleA.class, CycleB.class,
-            JsrUsingNative.class, NativeThing.class, SpiUsingNative.class);
+            JsrUsingNative.class, NativeThing.class, SpiUsingNative.class, EmbeddedUsingApp.class);
 
     @Test
     void domainImportingAFrameworkFails() {
@@ -84,6 +85,11 @@ class ArchitectureRulesCanFailTest {
     @Test
     void nonAppClassTouchingAnAdapterFails() {
         assertViolates(ArchitectureRules.ONLY_APP_TOUCHES_ADAPTERS, Outsider.class);
+    }
+
+    @Test
+    void embeddedImportingTheAppFails() {
+        assertViolates(ArchitectureRules.EMBEDDED_IGNORES_APP, EmbeddedUsingApp.class);
     }
 
     @Test

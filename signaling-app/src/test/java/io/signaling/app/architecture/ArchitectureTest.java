@@ -29,7 +29,8 @@ class ArchitectureTest {
         assertThat(shipped.stream().map(c -> c.getPackageName()))
                 .anyMatch(p -> p.startsWith("io.signaling.domain"))
                 .anyMatch(p -> p.startsWith("io.signaling.ports"))
-                .anyMatch(p -> p.startsWith("io.signaling.app"));
+                .anyMatch(p -> p.startsWith("io.signaling.app"))
+                .anyMatch(p -> p.startsWith("io.signaling.embedded"));
     }
 
     @Test
@@ -81,6 +82,11 @@ class ArchitectureTest {
     @Test
     void onlyAppTouchesAdapters() {
         check(ArchitectureRules.ONLY_APP_TOUCHES_ADAPTERS);
+    }
+
+    @Test
+    void embeddedIgnoresApp() {
+        check(ArchitectureRules.EMBEDDED_IGNORES_APP);
     }
 
     @Test

@@ -1,0 +1,452 @@
+package io.signaling.embedded;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.signaling.adapter.jackson.JacksonCodecs;
+import io.signaling.adapter.undertow.UndertowHttp;
+import io.signaling.adapter.undertow.UndertowWebSocketProvider;
+import io.signaling.adapter.undertow.WebSocketEndpoint;
+import io.signaling.application.health.HealthRoutes;
+import io.signaling.application.health.HealthService;
+import io.signaling.application.http.StandardMiddleware;
+import io.signaling.application.lifecycle.ComponentStartException;
+import io.signaling.application.lifecycle.LifecycleManager;
+import io.signaling.application.signaling.SignalingService;
+import io.signaling.domain.health.CheckResult;
+import io.signaling.domain.health.HealthReport;
+import io.signaling.domain.lifecycle.LifecycleState;
+import io.signaling.observability.Observability;
+import io.signaling.ports.health.HealthCheck;
+import io.signaling.ports.health.HealthQuery;
+import io.signaling.ports.http.Router;
+import io.signaling.ports.lifecycle.Lifecycle;
+import io.signaling.ports.log.LoggerFactory;
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.signaling.SignalingSettings;
+import io.signaling.ports.trace.Tracer;
+import io.signaling.ports.websocket.ConnectionHub;
+import io.signaling.ports.websocket.WebSocketConnection;
+import io.signaling.ports.websocket.WebSocketListener;
+import io.signaling.ports.websocket.WebSocketSettings;
+import io.undertow.server.HttpHandler;
+import org.slf4j.ILoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Signaling v1 mounted into a host's own Undertow server.
+ *
+ * <pre>{@code
+ * EmbeddedSignaling signaling = EmbeddedSignaling.builder()
+ *         .path("/signal")
+ *         .slf4j(org.slf4j.LoggerFactory.getILoggerFactory())
+ *         .meterRegistry(hostRegistry)
+ *         .openTelemetry(hostOpenTelemetry)
+ *         .build();
+ * Undertow server = Undertow.builder()
+ *         .addHttpListener(8080, "0.0.0.0")
+ *         .setHandler(signaling.handler(hostRoutes))   // ours: /signal, /health/*; the rest: the host's
+ *         .build();
+ * signaling.start();
+ * server.start();
+ * ...
+ * signaling.stop(Duration.ofSeconds(30));            // goaway + 1001 to every socket, then
+ * server.stop();
+ * }</pre>
+ *
+ * <p>The handler serves the WebSocket upgrade at {@link #path()}, {@code GET /health/live} and
+ * {@code /health/ready} under the health prefix (unless switched off), and the metrics scrape when
+ * one is given, all behind the standard middleware (request id, recovery, tracing, metrics, access
+ * log); every other request goes to the host's handler untouched. Routes match the full request
+ * path. Exactly one WebSocket adapter module ({@code signaling-adapters-undertow-jsr} or
+ * {@code -native}) must be on the host's classpath, or be given to the builder.
+ *
+ * <p>Thread-safety: build and start from one thread; {@link #stop} from any thread, once.
+ */
+public final class EmbeddedSignaling implements Lifecycle {
+
+    public static final String JSR_MODULE = "signaling-adapters-undertow-jsr";
+    public static final String NATIVE_MODULE = "signaling-adapters-undertow-native";
+
+    private final String path;
+    private final String healthPrefix;
+    private final LifecycleManager lifecycle;
+    private final HealthService health;
+    private final WebSocketEndpoint webSocket;
+    private final SignalingService signaling;
+    private final long maxRequestBodyBytes;
+    private final String adapterName;
+    private final LoggerFactory loggers;
+    private final Metrics metrics;
+    private final Tracer tracer;
+    private final String metricsPath;
+    private final Supplier<String> metricsScrape;
+
+    private EmbeddedSignaling(Builder b) {
+        WebSocketSettings ws = b.webSocketSettings();
+        this.path = ws.path();
+        this.healthPrefix = b.healthPrefix;
+        this.maxRequestBodyBytes = b.maxRequestBodyBytes;
+        LoggerFactory loggers = b.loggers;
+        this.loggers = loggers;
+        this.metrics = b.metrics;
+        this.tracer = b.tracer;
+        this.metricsPath = b.metricsPath;
+        this.metricsScrape = b.metricsScrape;
+        this.lifecycle = new LifecycleManager(loggers.logger(EmbeddedSignaling.class));
+        this.health = HealthService.builder(lifecycle::state)
+                .checkTimeout(b.healthCheckTimeout)
+                .logger(loggers.logger(HealthService.class))
+                .build();
+
+        UndertowWebSocketProvider provider = b.provider != null ? b.provider : singleProvider(b.classLoader);
+        this.adapterName = provider.name();
+        Forwarder forwarder = new Forwarder();
+        this.webSocket = provider.create(ws, forwarder, loggers, b.metrics, b.tracer);
+        this.signaling = SignalingService.builder(webSocket.hub(), JacksonCodecs.messageCodec())
+                .settings(SignalingSettings.of(ws, b.maxPeersPerRoom, b.messagesPerSecond, b.burst, b.drainTimeout))
+                .loggers(loggers)
+                .metrics(b.metrics)
+                .tracer(b.tracer)
+                .build();
+        forwarder.target = signaling;
+
+        // Stopped in reverse: signaling drains (goaway, peer-left, 1001) before the endpoint closes what is left.
+        lifecycle.register(webSocket);
+        lifecycle.register(signaling);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The host's handler with signaling in front of it: the WebSocket path, the health routes and
+     * the metrics path are served here, every other request goes to {@code next} as it came.
+     * Call once; the routes are fixed from then on.
+     */
+    public HttpHandler handler(HttpHandler next) {
+        Objects.requireNonNull(next, "next");
+        // Built here, not in the constructor: a caller that mounts only webSocketHandler() behind
+        // its own middleware (the launcher) registers no second set of HTTP meters.
+        Router router = UndertowHttp.newRouter();
+        StandardMiddleware.builder(loggers, metrics, tracer)
+                .accessLogExcludes(healthPrefix == null ? Set.of() : Set.of(healthPrefix + "/live", healthPrefix + "/ready"))
+                .build()
+                .install(router);
+        if (healthPrefix != null) {
+            HealthRoutes routes = new HealthRoutes(health, lifecycle::state, Duration.ofSeconds(5));
+            router.get(healthPrefix + "/live", routes.liveness());
+            router.get(healthPrefix + "/ready", routes.readiness());
+        }
+        if (metricsPath != null) {
+            Supplier<String> scrape = metricsScrape;
+            router.get(metricsPath, exchange -> {
+                exchange.status(200).responseHeader("Cache-Control", "no-store");
+                exchange.send("text/plain; version=0.0.4; charset=utf-8", scrape.get());
+            });
+        }
+        HttpHandler ours = UndertowHttp.handler(router, Map.of(path, webSocket.handler()), maxRequestBodyBytes);
+        Set<String> exact = new java.util.HashSet<>();
+        exact.add(path);
+        if (healthPrefix != null) {
+            exact.add(healthPrefix + "/live");
+            exact.add(healthPrefix + "/ready");
+        }
+        if (metricsPath != null) {
+            exact.add(metricsPath);
+        }
+        return exchange -> {
+            if (exact.contains(exchange.getRequestPath())) {
+                ours.handleRequest(exchange);
+            } else {
+                next.handleRequest(exchange);
+            }
+        };
+    }
+
+    /**
+     * The bare WebSocket endpoint handler, for a caller that mounts it at {@link #path()} behind
+     * its own middleware (the launcher does, on its public listener).
+     */
+    public HttpHandler webSocketHandler() {
+        return webSocket.handler();
+    }
+
+    /** From now on, upgrades get 503; open sockets are left to {@link #stop}. Idempotent. */
+    public void stopAccepting() {
+        webSocket.stopAccepting();
+    }
+
+    /** The signaling use case itself, for callers that observe it (tests, diagnostics). */
+    public SignalingService signalingService() {
+        return signaling;
+    }
+
+    /** The WebSocket path, e.g. {@code /signal}. */
+    public String path() {
+        return path;
+    }
+
+    /** Which WebSocket adapter serves: {@code jsr} or {@code native}. */
+    public String webSocketAdapter() {
+        return adapterName;
+    }
+
+    /** Signaling's health, for the host to fold into its own readiness. */
+    public HealthQuery health() {
+        return health;
+    }
+
+    /** Whether signaling takes traffic: started and not draining. */
+    public boolean isReady() {
+        return health.readiness().isUp();
+    }
+
+    /** Signaling's readiness as one named check for a host that aggregates checks itself. */
+    public HealthCheck readinessCheck() {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return "signaling";
+            }
+
+            @Override
+            public CheckResult check() {
+                HealthReport report = health.readiness();
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("state", lifecycle.state().name());
+                data.put("connections", webSocket.hub().count());
+                return new CheckResult("signaling", report.status(), data);
+            }
+        };
+    }
+
+    /** The open WebSocket connections. */
+    public ConnectionHub connections() {
+        return webSocket.hub();
+    }
+
+    public LifecycleState state() {
+        return lifecycle.state();
+    }
+
+    @Override
+    public String name() {
+        return "signaling";
+    }
+
+    /** Deploys the endpoint and starts signaling; readiness turns UP. */
+    @Override
+    public void start() throws ComponentStartException {
+        lifecycle.start();
+        lifecycle.markReady();
+    }
+
+    /**
+     * Readiness turns DOWN, new upgrades get 503, and every socket is drained within
+     * {@code timeout}: {@code goaway}, {@code peer-left} to its room-mates, close 1001.
+     */
+    @Override
+    public boolean stop(Duration timeout) {
+        lifecycle.beginDrain();
+        webSocket.stopAccepting();
+        try {
+            return lifecycle.stop(timeout);
+        } finally {
+            health.close();
+        }
+    }
+
+    static UndertowWebSocketProvider singleProvider(ClassLoader loader) {
+        List<UndertowWebSocketProvider> found;
+        try {
+            found = ServiceLoader.load(UndertowWebSocketProvider.class, loader).stream()
+                    .map(ServiceLoader.Provider::get)
+                    .toList();
+        } catch (ServiceConfigurationError e) {
+            throw new IllegalStateException("a WebSocket adapter module on the classpath is broken: " + e.getMessage(), e);
+        }
+        if (found.size() == 1) {
+            return found.get(0);
+        }
+        if (found.isEmpty()) {
+            throw new IllegalStateException("no WebSocket adapter on the classpath: add a dependency on " + JSR_MODULE
+                    + " (portable, the default) or " + NATIVE_MODULE + " (leaner), or pass one to webSocketProvider()");
+        }
+        throw new IllegalStateException(found.size() + " WebSocket adapters on the classpath ("
+                + found.stream().map(UndertowWebSocketProvider::module).collect(Collectors.joining(", "))
+                + "): keep one, or pass the one to use to webSocketProvider()");
+    }
+
+    /** Breaks the cycle endpoint → listener → service → endpoint's hub. */
+    private static final class Forwarder implements WebSocketListener {
+        volatile WebSocketListener target;
+
+        @Override
+        public void onOpen(WebSocketConnection connection) {
+            target.onOpen(connection);
+        }
+
+        @Override
+        public void onText(WebSocketConnection connection, String text) {
+            target.onText(connection, text);
+        }
+
+        @Override
+        public void onClose(WebSocketConnection connection, int code, String reason) {
+            target.onClose(connection, code, reason);
+        }
+
+        @Override
+        public void onError(WebSocketConnection connection, Throwable error) {
+            target.onError(connection, error);
+        }
+    }
+
+    /** What the host passes in; every telemetry part defaults to a no-op. */
+    public static final class Builder {
+        private WebSocketSettings webSocket = WebSocketSettings.defaults();
+        private String path;
+        private String healthPrefix = "/health";
+        private String metricsPath;
+        private Supplier<String> metricsScrape;
+        private int maxPeersPerRoom = 16;
+        private double messagesPerSecond = 50;
+        private int burst = 100;
+        private Duration drainTimeout = Duration.ofSeconds(30);
+        private Duration healthCheckTimeout = Duration.ofSeconds(2);
+        private long maxRequestBodyBytes = 1024 * 1024;
+        private LoggerFactory loggers = LoggerFactory.noop();
+        private Metrics metrics = Metrics.noop();
+        private Tracer tracer = Tracer.noop();
+        private UndertowWebSocketProvider provider;
+        private ClassLoader classLoader = EmbeddedSignaling.class.getClassLoader();
+
+        private Builder() {
+        }
+
+        /** The WebSocket path; default {@code /ws}. */
+        public Builder path(String path) {
+            this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** Every transport limit at once (its path too, unless {@link #path} is set). */
+        public Builder webSocketSettings(WebSocketSettings settings) {
+            this.webSocket = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        public Builder maxPeersPerRoom(int maxPeersPerRoom) {
+            this.maxPeersPerRoom = maxPeersPerRoom;
+            return this;
+        }
+
+        public Builder rateLimit(double messagesPerSecond, int burst) {
+            this.messagesPerSecond = messagesPerSecond;
+            this.burst = burst;
+            return this;
+        }
+
+        /** What {@link EmbeddedSignaling#stop} may take at most when the host gives it no less. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+            return this;
+        }
+
+        /** Where the health routes go ({@code PREFIX/live}, {@code PREFIX/ready}); default {@code /health}. */
+        public Builder healthPrefix(String prefix) {
+            this.healthPrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /** No health routes: the host folds {@link #health()} into its own. */
+        public Builder withoutHealthRoutes() {
+            this.healthPrefix = null;
+            return this;
+        }
+
+        /** Serves a Prometheus text scrape, e.g. {@code prometheusRegistry::scrape}, at {@code path}. */
+        public Builder metricsEndpoint(String path, Supplier<String> scrape) {
+            this.metricsPath = Objects.requireNonNull(path, "path");
+            this.metricsScrape = Objects.requireNonNull(scrape, "scrape");
+            return this;
+        }
+
+        /** The host's SLF4J backend, e.g. {@code org.slf4j.LoggerFactory.getILoggerFactory()}. */
+        public Builder slf4j(ILoggerFactory slf4j) {
+            this.loggers = Observability.slf4jLoggerFactory(Objects.requireNonNull(slf4j, "slf4j"));
+            return this;
+        }
+
+        /** The host's Micrometer registry: signaling, WebSocket and HTTP meters land there. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.metrics = Observability.micrometerMetrics(Objects.requireNonNull(registry, "registry"));
+            return this;
+        }
+
+        /** The host's OpenTelemetry (SDK or API); never the global one unless the host passes it. */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.tracer = Observability.otelTracer(Objects.requireNonNull(openTelemetry, "openTelemetry"));
+            return this;
+        }
+
+        /** Port-level telemetry, for hosts that adapt their own. */
+        public Builder loggers(LoggerFactory loggers) {
+            this.loggers = Objects.requireNonNull(loggers, "loggers");
+            return this;
+        }
+
+        public Builder metrics(Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        public Builder tracer(Tracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /** The WebSocket adapter to use instead of the single one found with {@link ServiceLoader}. */
+        public Builder webSocketProvider(UndertowWebSocketProvider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** Where to look for the WebSocket adapter module; default this module's loader. */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        public Builder maxRequestBodyBytes(long bytes) {
+            this.maxRequestBodyBytes = bytes;
+            return this;
+        }
+
+        WebSocketSettings webSocketSettings() {
+            if (path == null) {
+                return webSocket;
+            }
+            return new WebSocketSettings(path, webSocket.maxMessageBytes(), webSocket.idleTimeout(),
+                    webSocket.pingInterval(), webSocket.sendTimeout(), webSocket.sendQueueMessages(),
+                    webSocket.sendQueueBytes(), webSocket.maxConnections(), webSocket.allowedOrigins());
+        }
+
+        /** Validates (SignalingSettings and the adapter check every limit) and wires. */
+        public EmbeddedSignaling build() {
+            return new EmbeddedSignaling(this);
+        }
+    }
+
+}
