@@ -10,6 +10,7 @@
 #
 # Environment (defaults in brackets):
 #   DURATION [10]          seconds per throughput run (http, echo, relay) and per idle hold
+#   WARMUP [10]            unmeasured seconds of HTTP and WebSocket traffic before the measured runs
 #   RUNS [3]               runs per figure; the median is reported
 #   STARTUP_RUNS [5]       starts per server for start-to-ready and idle RSS
 #   CONNECTIONS [10000]    idle WebSockets held for the RSS-per-connection figure
@@ -43,6 +44,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-10}"
 RUNS="${RUNS:-3}"
 STARTUP_RUNS="${STARTUP_RUNS:-5}"
 CONNECTIONS="${CONNECTIONS:-10000}"
@@ -239,6 +241,17 @@ measure_traffic() {
   start_server "$target" "$RESULTS_DIR/$target-traffic.log"
   wait_ready "$(date +%s%N)" /health/ready >/dev/null || die "$target did not become ready for traffic runs"
   local url="http://127.0.0.1:$srv_port/health/live" ws="ws://127.0.0.1:$srv_port/ws"
+  # Unmeasured warm-up, so the JIT has compiled the hot paths before the first measured run (a
+  # cold first run otherwise sits far below the others and skews the median of three).
+  if (( WARMUP > 0 )); then
+    if command -v wrk >/dev/null; then
+      "${load_pin[@]}" wrk -t1 -c"$HTTP_CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null 2>&1 || true
+    else
+      load http --url "$url" --connections "$HTTP_CONNECTIONS" --duration "${WARMUP}s" >/dev/null 2>&1 || true
+    fi
+    load echo --style ping --url "$ws" --connections "$ECHO_CONNECTIONS" --payload-bytes "$ECHO_PAYLOAD" \
+      --duration "${WARMUP}s" >/dev/null 2>&1 || true
+  fi
   for i in $(seq 1 "$RUNS"); do
     if command -v wrk >/dev/null; then
       out=$("${load_pin[@]}" wrk -t1 -c"$HTTP_CONNECTIONS" -d"${DURATION}s" --latency "$url" || true)

@@ -1,15 +1,15 @@
 package io.signaling.app;
 
 import io.signaling.ports.http.HttpExchange;
-import io.signaling.ports.http.HttpHandler;
+import io.signaling.ports.http.NonBlockingHttpHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 
-/** Serves one classpath resource, read once at start: the demo call page. */
-final class StaticPage implements HttpHandler {
+/** Serves one classpath resource, read once at start: the demo call page (from memory: non-blocking). */
+final class StaticPage implements NonBlockingHttpHandler {
 
     // The page is self-contained: inline script and style, media from the browser, signaling over
     // the same origin. Nothing else may load, so a stray CDN link would fail loudly in the console.

@@ -5,12 +5,14 @@ import io.signaling.ports.http.ExchangeAttributes;
 import io.signaling.ports.http.HttpExchange;
 import io.signaling.ports.http.HttpHandler;
 import io.signaling.ports.http.Middleware;
+import io.signaling.ports.http.NonBlockingHttpHandler;
 import io.signaling.ports.http.Problem;
 import io.signaling.ports.http.Routes;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.PathTemplateMatcher;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +40,12 @@ final class HttpRouteTable {
     private final HttpHandler notFound;
 
     /** One template's chains by method, plus its 405 fallback. */
-    private record Template(String template, Map<String, HttpHandler> chains, HttpHandler methodNotAllowed) {
+    private record Template(String template, Map<String, HttpHandler> chains, Set<String> nonBlocking,
+                            HttpHandler methodNotAllowed) {
     }
 
-    private record Dispatch(String route, Map<String, String> parameters, HttpHandler chain) {
+    /** @param nonBlocking whether the chain may run on the I/O thread */
+    private record Dispatch(String route, Map<String, String> parameters, HttpHandler chain, boolean nonBlocking) {
     }
 
     private HttpRouteTable(Map<String, Map<String, HttpHandler>> routes, List<Middleware> middleware) {
@@ -49,10 +53,16 @@ final class HttpRouteTable {
         this.notFound = wrap(HttpRouteTable::notFound);
         for (Map.Entry<String, Map<String, HttpHandler>> e : routes.entrySet()) {
             Map<String, HttpHandler> chains = new LinkedHashMap<>();
-            e.getValue().forEach((method, handler) -> chains.put(method, wrap(handler)));
+            Set<String> nonBlocking = new HashSet<>();
+            e.getValue().forEach((method, handler) -> {
+                chains.put(method, wrap(handler));
+                if (handler instanceof NonBlockingHttpHandler) {
+                    nonBlocking.add(method);
+                }
+            });
             String allow = allow(chains.keySet());
             HttpHandler notAllowed = wrap(ex -> methodNotAllowed(ex, allow));
-            matcher.add(e.getKey(), new Template(e.getKey(), Map.copyOf(chains), notAllowed));
+            matcher.add(e.getKey(), new Template(e.getKey(), Map.copyOf(chains), Set.copyOf(nonBlocking), notAllowed));
         }
     }
 
@@ -78,39 +88,45 @@ final class HttpRouteTable {
         PathTemplateMatcher.PathMatchResult<Template> match = matcher.match(path);
         // Undertow matches "/rooms/" to "/rooms/{id}" with an empty id; no handler wants that.
         if (match == null || match.getParameters().containsValue("")) {
-            return new Dispatch(Routes.NOT_FOUND, Map.of(), notFound);
+            return new Dispatch(Routes.NOT_FOUND, Map.of(), notFound, true);
         }
         Template t = match.getValue();
+        String routed = method;
         HttpHandler chain = t.chains().get(method);
         if (chain == null && "HEAD".equals(method)) {
+            routed = "GET";
             chain = t.chains().get("GET");
         }
         if (chain == null) {
-            return new Dispatch(Routes.METHOD_NOT_ALLOWED, Map.of(), t.methodNotAllowed());
+            return new Dispatch(Routes.METHOD_NOT_ALLOWED, Map.of(), t.methodNotAllowed(), true);
         }
-        return new Dispatch(t.template(), match.getParameters(), chain);
+        return new Dispatch(t.template(), match.getParameters(), chain, t.nonBlocking().contains(routed));
     }
 
-    /** The Undertow handler that runs the routes on worker threads, where handlers may block. */
+    /**
+     * The Undertow handler that runs the routes: on a worker thread, where handlers may block,
+     * unless the route's handler is a {@link NonBlockingHttpHandler}, which runs with its
+     * middleware on the I/O thread and saves the hand-off.
+     */
     io.undertow.server.HttpHandler routerHandler(long maxRequestBodyBytes) {
+        io.undertow.server.HttpHandler onWorker = new io.undertow.server.HttpHandler() {
+            @Override
+            public void handleRequest(HttpServerExchange raw) throws Exception {
+                raw.startBlocking();
+                run(raw, resolve(raw.getRequestMethod().toString(), raw.getRequestPath()), maxRequestBodyBytes);
+            }
+        };
         return new io.undertow.server.HttpHandler() {
             @Override
             public void handleRequest(HttpServerExchange raw) throws Exception {
-                if (raw.isInIoThread()) {
-                    raw.dispatch(this);
-                    return;
-                }
-                raw.startBlocking();
                 Dispatch d = resolve(raw.getRequestMethod().toString(), raw.getRequestPath());
-                UndertowHttpExchange exchange = new UndertowHttpExchange(raw, d.route(), d.parameters(), maxRequestBodyBytes);
-                try {
-                    d.chain().handle(exchange);
-                } catch (Throwable t) {
-                    failed(exchange, t);
-                    throw t;
-                } finally {
-                    // A handler that returned without sending ends the exchange with its status.
-                    exchange.finish();
+                if (d.nonBlocking()) {
+                    run(raw, d, maxRequestBodyBytes);
+                } else if (raw.isInIoThread()) {
+                    raw.dispatch(onWorker);
+                } else {
+                    raw.startBlocking();
+                    run(raw, d, maxRequestBodyBytes);
                 }
             }
 
@@ -119,6 +135,19 @@ final class HttpRouteTable {
                 return "router(" + matcher.getPathTemplates().size() + " templates)";
             }
         };
+    }
+
+    private void run(HttpServerExchange raw, Dispatch d, long maxRequestBodyBytes) throws Exception {
+        UndertowHttpExchange exchange = new UndertowHttpExchange(raw, d.route(), d.parameters(), maxRequestBodyBytes);
+        try {
+            d.chain().handle(exchange);
+        } catch (Throwable t) {
+            failed(exchange, t);
+            throw t;
+        } finally {
+            // A handler that returned without sending ends the exchange with its status.
+            exchange.finish();
+        }
     }
 
     /**

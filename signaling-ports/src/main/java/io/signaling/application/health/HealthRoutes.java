@@ -5,6 +5,7 @@ import io.signaling.domain.lifecycle.LifecycleState;
 import io.signaling.ports.health.HealthQuery;
 import io.signaling.ports.http.HttpExchange;
 import io.signaling.ports.http.HttpHandler;
+import io.signaling.ports.http.NonBlockingHttpHandler;
 import io.signaling.ports.http.Router;
 
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,13 @@ public final class HealthRoutes {
         return router.get(LIVE_PATH, liveness()).get(READY_PATH, readiness());
     }
 
+    /**
+     * The liveness handler; non-blocking (run on the I/O thread, no hand-off to a worker) when the
+     * health query says liveness never waits, which holds while no liveness check is registered.
+     */
     public HttpHandler liveness() {
-        return exchange -> respond(exchange, health.liveness(), true, false);
+        HttpHandler handler = exchange -> respond(exchange, health.liveness(), true, false);
+        return health.livenessMayBlock() ? handler : NonBlockingHttpHandler.of(handler);
     }
 
     public HttpHandler readiness() {

@@ -127,6 +127,12 @@ public final class HealthService implements HealthQuery, AutoCloseable {
         return lifecycleState.get();
     }
 
+    /** Only liveness checks can make liveness wait; with none it is a state read. */
+    @Override
+    public boolean livenessMayBlock() {
+        return checks.stream().anyMatch(r -> r.probes.contains(Probe.LIVENESS));
+    }
+
     @Override
     public HealthReport liveness() {
         LifecycleState state = lifecycleState.get();

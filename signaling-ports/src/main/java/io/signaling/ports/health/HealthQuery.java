@@ -14,4 +14,12 @@ public interface HealthQuery {
     HealthReport liveness();
 
     HealthReport readiness();
+
+    /**
+     * Whether {@link #liveness()} may wait on a check (so a caller must not run it on an I/O
+     * thread). Conservatively {@code true} unless the implementation knows better.
+     */
+    default boolean livenessMayBlock() {
+        return true;
+    }
 }

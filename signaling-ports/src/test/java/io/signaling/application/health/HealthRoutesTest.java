@@ -3,6 +3,7 @@ package io.signaling.application.health;
 import io.signaling.domain.health.CheckResult;
 import io.signaling.domain.lifecycle.LifecycleState;
 import io.signaling.ports.health.HealthCheck;
+import io.signaling.ports.health.HealthCheck.Probe;
 import io.signaling.ports.testing.FakeHttpExchange;
 import io.signaling.ports.testing.RecordingRouter;
 import io.signaling.ports.testing.StrictJson;
@@ -53,6 +54,32 @@ class HealthRoutesTest {
         FakeHttpExchange exchange = FakeHttpExchange.get(path);
         handler.handle(exchange);
         return exchange;
+    }
+
+    @Test
+    void livenessIsNonBlockingUnlessALivenessCheckCanMakeItWait() {
+        // Readiness checks never take part in liveness, so they do not make it block.
+        assertThat(routes(true).liveness()).isInstanceOf(io.signaling.ports.http.NonBlockingHttpHandler.class);
+        service.close();
+
+        service = HealthService.builder(state::get).check(new HealthCheck() {
+            @Override
+            public String name() {
+                return "deadlock-detector";
+            }
+
+            @Override
+            public CheckResult check() {
+                return CheckResult.up("deadlock-detector");
+            }
+
+            @Override
+            public java.util.Set<Probe> probes() {
+                return java.util.Set.of(Probe.LIVENESS);
+            }
+        }).build();
+        assertThat(new HealthRoutes(service, state::get, Duration.ofSeconds(7)).liveness())
+                .isNotInstanceOf(io.signaling.ports.http.NonBlockingHttpHandler.class);
     }
 
     @Test

@@ -100,6 +100,29 @@ public abstract class RouterContract {
     }
 
     @Test
+    void aNonBlockingHandlerServesLikeAnyOtherBehindTheMiddleware() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        serve(newRouter()
+                .use(next -> ex -> {
+                    seen.add(ex.route());
+                    next.handle(ex);
+                })
+                .get("/live/{probe}", NonBlockingHttpHandler.of(ex -> {
+                    ex.responseHeader("X-Probe", ex.pathParameters().get("probe"));
+                    ex.send("application/json", "{\"status\":\"UP\"}");
+                })));
+
+        HttpResponse<String> get = get("/live/k8s");
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo("{\"status\":\"UP\"}");
+        assertThat(get.headers().firstValue("X-Probe")).contains("k8s");
+        HttpResponse<String> head = request("HEAD", "/live/k8s", null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(seen).containsExactly("/live/{probe}", "/live/{probe}");
+    }
+
+    @Test
     void pathParametersArePercentDecoded() throws Exception {
         serve(newRouter().get("/rooms/{room}", ex -> ex.send("text/plain", ex.pathParameters().get("room"))));
 
