@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.signaling.domain.signaling.PeerId;
 import io.signaling.ports.signaling.SignalingSettings;
 import io.signaling.ports.signaling.TestMessageCodec;
+import io.signaling.ports.testing.RecordingLogger;
+import io.signaling.ports.testing.RecordingTracer;
+import io.signaling.ports.testing.RecordingTracer.RecordedSpan;
 import io.signaling.ports.trace.SpanStatus;
 import io.signaling.ports.websocket.CloseCodes;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +17,7 @@ class SignalingServiceTelemetryTest {
 
     private final FakeHub hub = new FakeHub();
     private final RecordingTracer tracer = new RecordingTracer();
-    private final RecordingLoggers loggers = new RecordingLoggers();
+    private final RecordingLogger loggers = new RecordingLogger();
     private final AtomicInteger ids = new AtomicInteger();
     private final SignalingService service = SignalingService.builder(hub, new TestMessageCodec())
             .settings(SignalingSettings.defaults())
@@ -40,16 +43,16 @@ class SignalingServiceTelemetryTest {
         service.onText(a, "{\"type\":\"leave\"}");
         service.onClose(b, CloseCodes.ABNORMAL, "");
 
-        assertThat(tracer.ended).extracting(RecordingTracer.Ended::name).containsExactly("signaling.join",
+        assertThat(tracer.ended()).extracting(RecordedSpan::name).containsExactly("signaling.join",
                 "signaling.join", "signaling.relay", "signaling.relay", "signaling.leave", "signaling.disconnect");
-        RecordingTracer.Ended offer = tracer.ended.get(2);
+        RecordedSpan offer = tracer.ended().get(2);
         assertThat(offer.attributes()).containsEntry("signaling.type", "offer");
         assertThat(offer.status()).isEqualTo(SpanStatus.UNSET);
-        RecordingTracer.Ended failed = tracer.ended.get(3);
+        RecordedSpan failed = tracer.ended().get(3);
         assertThat(failed.attributes()).containsEntry("signaling.type", "candidate")
                 .containsEntry("signaling.error.code", "peer-not-found");
         assertThat(failed.status()).isEqualTo(SpanStatus.ERROR);
-        assertThat(tracer.ended.get(5).attributes()).containsEntry("signaling.reason", "disconnect");
+        assertThat(tracer.ended().get(5).attributes()).containsEntry("signaling.reason", "disconnect");
     }
 
     @Test
@@ -58,10 +61,10 @@ class SignalingServiceTelemetryTest {
         service.onText(a, "{\"type\":\"join\",\"room\":\"lobby\"}");
         service.onText(a, "{\"type\":\"join\",\"room\":\"other\"}");
 
-        assertThat(loggers.events).filteredOn(e -> e.message().equals("peer connected")).singleElement()
-                .satisfies(e -> assertThat(e.context()).containsEntry("peer_id", "peer1").doesNotContainKey("room"));
-        assertThat(loggers.events).filteredOn(e -> e.message().equals("message refused")).singleElement()
-                .satisfies(e -> assertThat(e.context()).containsEntry("peer_id", "peer1").containsEntry("room", "lobby")
+        assertThat(loggers.events()).filteredOn(e -> e.message().equals("peer connected")).singleElement()
+                .satisfies(e -> assertThat(e.keyValues()).containsEntry("peer_id", "peer1").doesNotContainKey("room"));
+        assertThat(loggers.events()).filteredOn(e -> e.message().equals("message refused")).singleElement()
+                .satisfies(e -> assertThat(e.keyValues()).containsEntry("peer_id", "peer1").containsEntry("room", "lobby")
                         .containsEntry("code", "already-in-room"));
     }
 }

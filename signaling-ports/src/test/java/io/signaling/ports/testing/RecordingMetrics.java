@@ -4,14 +4,18 @@ import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.metrics.Tags;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * A {@link Metrics} that keeps every meter in memory by name and tags, as a real registry would
@@ -64,11 +68,18 @@ public final class RecordingMetrics implements Metrics {
     public static final class RecordedSummary implements Summary {
         private final AtomicLong count = new AtomicLong();
         private final DoubleAdder total = new DoubleAdder();
+        private final List<Double> values = new CopyOnWriteArrayList<>();
 
         @Override
         public void record(double amount) {
+            values.add(amount);
             count.incrementAndGet();
             total.add(amount);
+        }
+
+        /** Every recorded amount, in order. */
+        public List<Double> values() {
+            return List.copyOf(values);
         }
 
         public long count() {
@@ -139,6 +150,44 @@ public final class RecordingMetrics implements Metrics {
     /** The gauge's current value, sampled now. */
     public Optional<Double> gaugeValue(String name, String... keyValues) {
         return find(gauges, name, keyValues).map(s -> s.get().doubleValue());
+    }
+
+    /**
+     * The total of the counter with exactly these tags, in this order (as {@link Tags#equals} compares);
+     * 0 when no such counter was asked for.
+     */
+    public double count(String name, String... keyValues) {
+        RecordedCounter counter = counters.get(new Id(name, Tags.of(keyValues)));
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** How many times the timer with exactly these tags recorded; 0 when no such timer was asked for. */
+    public long timerCount(String name, String... keyValues) {
+        RecordedTimer timer = timers.get(new Id(name, Tags.of(keyValues)));
+        return timer == null ? 0 : timer.count();
+    }
+
+    /** The amounts of the summary with exactly these tags, in order; empty when no such summary was asked for. */
+    public List<Double> summaryValues(String name, String... keyValues) {
+        RecordedSummary summary = summaries.get(new Id(name, Tags.of(keyValues)));
+        return summary == null ? List.of() : summary.values();
+    }
+
+    /** The value, sampled now, of the gauge with exactly these tags; fails when there is no such gauge. */
+    public double gauge(String name, String... keyValues) {
+        Supplier<? extends Number> gauge = gauges.get(new Id(name, Tags.of(keyValues)));
+        if (gauge == null) {
+            throw new AssertionError("no gauge " + name + Tags.of(keyValues) + " among " + gauges.keySet());
+        }
+        return gauge.get().doubleValue();
+    }
+
+    /** Whether the name, a tag key or a tag value of any meter contains this fragment (to prove none leaks). */
+    public boolean anyIdContains(String fragment) {
+        return Stream.of(counters.keySet(), timers.keySet(), summaries.keySet(), gauges.keySet())
+                .flatMap(Set::stream)
+                .anyMatch(id -> id.name().contains(fragment) || id.tags().asList().stream()
+                        .anyMatch(t -> t.key().contains(fragment) || t.value().contains(fragment)));
     }
 
     private static <M> Map<Map<String, String>, M> select(Map<Id, M> meters, String name) {

@@ -48,6 +48,7 @@ public final class RecordingTracer implements Tracer {
     }
 
     private final List<RecordedSpan> spans = new CopyOnWriteArrayList<>();
+    private final List<RecordedSpan> endedSpans = new CopyOnWriteArrayList<>();
     private final ThreadLocal<TraceContext> current = new ThreadLocal<>();
     private volatile boolean sampled = true;
 
@@ -62,6 +63,16 @@ public final class RecordingTracer implements Tracer {
         return List.copyOf(spans);
     }
 
+    /** Every started span with this name, in start order; empty when there is none. */
+    public List<RecordedSpan> spans(String name) {
+        return spans.stream().filter(s -> s.name().equals(name)).toList();
+    }
+
+    /** Every ended span, in the order they ended (which differs from start order when spans nest). */
+    public List<RecordedSpan> ended() {
+        return List.copyOf(endedSpans);
+    }
+
     /** The one span with this name; fails when there is not exactly one. */
     public RecordedSpan span(String name) {
         List<RecordedSpan> found = spans.stream().filter(s -> s.name().equals(name)).toList();
@@ -73,6 +84,7 @@ public final class RecordingTracer implements Tracer {
 
     public void clear() {
         spans.clear();
+        endedSpans.clear();
     }
 
     @Override
@@ -317,7 +329,9 @@ public final class RecordingTracer implements Tracer {
 
         @Override
         public void end() {
-            ended.set(true);
+            if (ended.compareAndSet(false, true)) {
+                endedSpans.add(this);
+            }
         }
 
         @Override

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.adapter.undertow.WebSocketEndpoint;
-import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.LogEvent;
-import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.RecordedSpan;
-import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.RecordingLoggers;
-import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.RecordingMetrics;
-import io.signaling.adapter.undertow.websocket.WebSocketTestDoubles.RecordingTracer;
 import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.testing.RecordingLogger;
+import io.signaling.ports.testing.RecordingLogger.Event;
+import io.signaling.ports.testing.RecordingMetrics;
+import io.signaling.ports.testing.RecordingTracer;
+import io.signaling.ports.testing.RecordingTracer.RecordedSpan;
 import io.signaling.ports.trace.SpanKind;
 import io.signaling.ports.trace.TraceContext;
 import io.signaling.ports.trace.Tracer;
@@ -117,9 +117,9 @@ public abstract class UndertowWebSocketEndpointContract {
         client.send("h\u00e9"); // 3 bytes in UTF-8
         await().atMost(WAIT).until(() -> client.messages().size() == 1);
         assertThat(metrics.count("websocket.messages", "direction", "in")).isEqualTo(1.0);
-        assertThat(metrics.recorded("websocket.message.bytes", "direction", "in")).containsExactly(3.0);
+        assertThat(metrics.summaryValues("websocket.message.bytes", "direction", "in")).containsExactly(3.0);
         await().atMost(WAIT).until(() -> metrics.count("websocket.messages", "direction", "out") == 1.0);
-        assertThat(metrics.recorded("websocket.message.bytes", "direction", "out")).containsExactly(3.0);
+        assertThat(metrics.summaryValues("websocket.message.bytes", "direction", "out")).containsExactly(3.0);
 
         client.sendClose(CloseCodes.NORMAL, "bye");
         await().atMost(WAIT).until(() -> metrics.count("websocket.connections", "event", "closed", "reason", "normal")
@@ -197,23 +197,23 @@ public abstract class UndertowWebSocketEndpointContract {
         client.send("two");
         await().atMost(WAIT).until(() -> listener.only().texts.size() == 2);
 
-        RecordedSpan open = tracer.named("websocket.open").get(0);
-        assertThat(open.context.traceId()).as("the connection joins the upgrade's trace").isEqualTo(traceId);
-        List<RecordedSpan> messages = tracer.named("websocket.message");
+        RecordedSpan open = tracer.spans("websocket.open").get(0);
+        assertThat(open.context().traceId()).as("the connection joins the upgrade's trace").isEqualTo(traceId);
+        List<RecordedSpan> messages = tracer.spans("websocket.message");
         assertThat(messages).hasSize(2);
         for (RecordedSpan span : messages) {
-            assertThat(span.kind).isEqualTo(SpanKind.SERVER);
-            assertThat(span.links).containsExactly(open.context);
-            assertThat(span.attributes).containsEntry("websocket.connection.id", id);
-            assertThat(span.ended).isTrue();
+            assertThat(span.kind()).isEqualTo(SpanKind.SERVER);
+            assertThat(span.links()).containsExactly(open.context());
+            assertThat(span.attributes()).containsEntry("websocket.connection.id", id);
+            assertThat(span.isEnded()).isTrue();
         }
-        assertThat(messages.get(0).context).isNotEqualTo(messages.get(1).context);
-        assertThat(currentInListener).containsExactly(messages.get(0).context, messages.get(1).context);
+        assertThat(messages.get(0).context()).isNotEqualTo(messages.get(1).context());
+        assertThat(currentInListener).containsExactly(messages.get(0).context(), messages.get(1).context());
     }
 
     @Test
     void logsCarryTheConnectionId() throws Exception {
-        RecordingLoggers loggers = new RecordingLoggers();
+        RecordingLogger loggers = new RecordingLogger();
         RecordingWebSocketListener listener = new RecordingWebSocketListener();
         EndpointTestServer server = server(settings(10, List.of(), 256), listener, loggers, Metrics.noop(), Tracer.noop());
         TestWebSocketClient client = client(server, Map.of());
@@ -222,9 +222,8 @@ public abstract class UndertowWebSocketEndpointContract {
 
         client.sendClose(CloseCodes.NORMAL, "bye");
 
-        await().atMost(WAIT).until(() -> loggers.events.stream().anyMatch(e -> e.message().equals("websocket closed")));
-        LogEvent closed = loggers.events.stream().filter(e -> e.message().equals("websocket closed")).findFirst()
-                .orElseThrow();
+        await().atMost(WAIT).until(() -> !loggers.eventsWithMessage("websocket closed").isEmpty());
+        Event closed = loggers.eventsWithMessage("websocket closed").get(0);
         assertThat(closed.keyValues()).containsEntry("connection_id", id).containsEntry("code", CloseCodes.NORMAL);
     }
 
