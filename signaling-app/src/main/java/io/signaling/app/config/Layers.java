@@ -1,12 +1,16 @@
 package io.signaling.app.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,15 +28,17 @@ import java.util.TreeMap;
  */
 final class Layers {
 
-    private final YAMLMapper yaml = new YAMLMapper(YAMLFactory.builder()
+    // The streaming parser and a hand-built tree rather than YAMLMapper.readTree: an ObjectMapper
+    // costs ~250 ms of class loading and introspection at start-up for a few dozen keys.
+    private final YAMLFactory yaml = YAMLFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build());
+            .build();
 
     Map<String, Entry> fromYaml(String text, ConfigSource source, List<ConfigProblem> problems) {
         Map<String, Entry> out = new LinkedHashMap<>();
         JsonNode root;
         try {
-            root = yaml.readTree(text);
+            root = readTree(text);
         } catch (JsonProcessingException e) {
             problems.add(ConfigProblem.ofSource(source, "invalid YAML" + where(e.getLocation()) + ": "
                     + e.getOriginalMessage().lines().findFirst().orElse("syntax error")));
@@ -48,6 +54,61 @@ final class Layers {
         }
         walk(root, "", source, out, problems);
         return out;
+    }
+
+    private JsonNode readTree(String text) throws JsonProcessingException {
+        try (JsonParser parser = yaml.createParser(text)) {
+            return parser.nextToken() == null ? null : value(parser);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // reading a String does no I/O
+        }
+    }
+
+    /** The value at the parser's current token, as readTree would build it. */
+    private static JsonNode value(JsonParser parser) throws java.io.IOException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        JsonToken token = parser.currentToken();
+        switch (token) {
+            case START_OBJECT: {
+                ObjectNode object = nodes.objectNode();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    object.set(name, value(parser));
+                }
+                return object;
+            }
+            case START_ARRAY: {
+                ArrayNode array = nodes.arrayNode();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(value(parser));
+                }
+                return array;
+            }
+            case VALUE_STRING:
+                return nodes.textNode(parser.getText());
+            case VALUE_NUMBER_INT:
+                switch (parser.getNumberType()) {
+                    case INT:
+                        return nodes.numberNode(parser.getIntValue());
+                    case LONG:
+                        return nodes.numberNode(parser.getLongValue());
+                    default:
+                        return nodes.numberNode(parser.getBigIntegerValue());
+                }
+            case VALUE_NUMBER_FLOAT:
+                return nodes.numberNode(parser.getDoubleValue());
+            case VALUE_TRUE:
+                return nodes.booleanNode(true);
+            case VALUE_FALSE:
+                return nodes.booleanNode(false);
+            case VALUE_NULL:
+                return nodes.nullNode();
+            default:
+                return nodes.pojoNode(parser.getEmbeddedObject());
+        }
     }
 
     private void walk(JsonNode mapping, String prefix, ConfigSource source, Map<String, Entry> out,
