@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.signaling.ports.websocket.RawWebSocketClient;
-import java.net.http.HttpClient;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Departures without a {@code leave}: a connection dropped without a close frame, and a silent
@@ -21,38 +16,13 @@ import org.junit.jupiter.api.Test;
  */
 class DisconnectTest {
 
-    private static SignalingTestNode node;
-    private static HttpClient http;
-    private final List<AutoCloseable> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = SignalingTestNode.start("websocket.idle-timeout=1500ms", "websocket.ping-interval=500ms");
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
-    }
-
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable client : clients) {
-            client.close();
-        }
-    }
-
-    private SignalingClient connect() throws Exception {
-        SignalingClient client = SignalingClient.connect(http, node.wsUri());
-        clients.add(client);
-        return client;
-    }
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("websocket.idle-timeout=1500ms", "websocket.ping-interval=500ms");
 
     /** A raw-socket peer that joins {@code room} and then neither reads nor answers pings. */
     private RawWebSocketClient silentPeerIn(String room) throws Exception {
         RawWebSocketClient raw = RawWebSocketClient.upgrade(node.wsUri(), Map.of(), 0);
-        clients.add(raw);
+        node.closeAfterTest(raw);
         assertThat(raw.response().status()).isEqualTo(101);
         raw.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
         return raw;
@@ -60,8 +30,8 @@ class DisconnectTest {
 
     @Test
     void aTcpDropWithoutCloseFrameIsPeerLeftDisconnect() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
         a.join("tcp-drop");
         RawWebSocketClient raw = silentPeerIn("tcp-drop");
         String rawId = a.next("peer-joined").path("peerId").asText();
@@ -77,8 +47,8 @@ class DisconnectTest {
 
     @Test
     void aJdkClientAbortIsPeerLeftDisconnect() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient gone = connect();
+        SignalingClient a = node.connect();
+        SignalingClient gone = node.connect();
         a.join("abort");
         gone.join("abort");
         a.next("peer-joined");
@@ -92,7 +62,7 @@ class DisconnectTest {
 
     @Test
     void aSilentPeerIsClosedByTheIdleTimeoutAndLeavesWithReasonTimeout() throws Exception {
-        SignalingClient a = connect();
+        SignalingClient a = node.connect();
         assertThat(a.welcome().path("limits")).isEqualTo(json("{'maxMessageBytes':65536,'maxPeersPerRoom':16,"
                 + "'messagesPerSecond':50,'burst':100,'pingIntervalMs':500,'idleTimeoutMs':1500}"));
         a.join("idle");

@@ -4,14 +4,11 @@ import static io.signaling.app.signaling.Json.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,32 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ErrorContractTest {
 
-    private static SignalingTestNode node;
-    private static HttpClient http;
-    private final List<SignalingClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = SignalingTestNode.start("rooms.max-peers=3", "websocket.max-message-size=1KiB",
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("rooms.max-peers=3", "websocket.max-message-size=1KiB",
                 "rate-limit.messages-per-second=1000", "rate-limit.burst=1000");
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
-    }
-
-    @AfterEach
-    void closeClients() {
-        clients.forEach(SignalingClient::close);
-    }
-
-    private SignalingClient connect() throws Exception {
-        SignalingClient client = SignalingClient.connect(http, node.wsUri());
-        clients.add(client);
-        return client;
-    }
 
     /** Asserts an error frame: exactly type, code, a human-readable message and the id when one is expected. */
     static JsonNode assertError(JsonNode frame, String code, String id) {
@@ -100,7 +74,7 @@ class ErrorContractTest {
             '{"type":"offer","to":"a","to":"b","payload":1,"id":"d2"}' | d2
             """)
     void badMessageForMalformedFramesAndTheConnectionStaysUsable(String frame, String id) throws Exception {
-        SignalingClient client = connect();
+        SignalingClient client = node.connect();
         client.send(frame);
         assertError(client.next(), "bad-message", id);
         assertStillWorksOutsideARoom(client, "after-bad-message");
@@ -108,7 +82,7 @@ class ErrorContractTest {
 
     @Test
     void badMessageNamesTheMissingOrMistypedField() throws Exception {
-        SignalingClient client = connect();
+        SignalingClient client = node.connect();
         assertThat(client.request("{\"type\":\"join\"}").path("message").asText()).contains("room");
         assertThat(client.request("{\"type\":\"join\",\"room\":1}").path("message").asText()).contains("room");
         assertThat(client.request("{\"type\":\"offer\",\"to\":\"x\"}").path("message").asText()).contains("payload");
@@ -117,7 +91,7 @@ class ErrorContractTest {
     @ParameterizedTest
     @ValueSource(strings = {"hello", "JOIN", "pong", "welcome", "error", ""})
     void unknownTypeEchoesTheIdAndTheConnectionStaysUsable(String type) throws Exception {
-        SignalingClient client = connect();
+        SignalingClient client = node.connect();
         client.send("{\"type\":\"" + type + "\",\"id\":\"u-1\",\"room\":\"r\"}");
         assertError(client.next(), "unknown-type", "u-1");
         assertStillWorksOutsideARoom(client, "after-unknown-type");
@@ -127,7 +101,7 @@ class ErrorContractTest {
     @ValueSource(strings = {"", "a b", "room.1", "a/b", "ümlaut", "café", "x\\u0000",
             "12345678901234567890123456789012345678901234567890123456789012345"})
     void invalidRoomForNamesOutsideThePattern(String room) throws Exception {
-        SignalingClient client = connect();
+        SignalingClient client = node.connect();
         client.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"id\":\"i-1\"}");
         assertError(client.next(), "invalid-room", "i-1");
         assertStillWorksOutsideARoom(client, "after-invalid-room");
@@ -137,14 +111,14 @@ class ErrorContractTest {
     void roomNamesAtTheBoundsOfThePatternAreAccepted() throws Exception {
         String longest = "A".repeat(32) + "z_-9".repeat(8);
         assertThat(longest).hasSize(64);
-        connect().join(longest);
-        connect().join("x");
+        node.connect().join(longest);
+        node.connect().join("x");
     }
 
     @Test
     void alreadyInRoomKeepsTheCurrentMembership() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
         a.join("first-room");
         b.join("first-room");
         a.next("peer-joined");
@@ -158,14 +132,14 @@ class ErrorContractTest {
         b.assertNothingPending();
         a.relay("offer", b.peerId(), "1");
         assertThat(b.next()).isEqualTo(json("{'type':'offer','from':'%s','to':'%s','payload':1}", a.peerId(), b.peerId()));
-        SignalingClient c = connect();
+        SignalingClient c = node.connect();
         assertThat(c.join("second-room").path("peers")).isEmpty();
     }
 
     @Test
     void notInRoomForLeaveAndRelaysOutsideARoom() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
         b.join("somewhere");
 
         a.send("{\"type\":\"leave\",\"id\":\"l-1\"}");
@@ -191,10 +165,10 @@ class ErrorContractTest {
 
     @Test
     void peerNotFoundForUnknownIdsAndPeersOfAnotherRoom() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
-        SignalingClient stranger = connect();
-        SignalingClient outsider = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
+        SignalingClient stranger = node.connect();
+        SignalingClient outsider = node.connect();
         a.join("pnf-room");
         b.join("pnf-room");
         a.next("peer-joined");
@@ -221,7 +195,7 @@ class ErrorContractTest {
         b.assertNothingPending();
 
         // And the connection still relays to a real room-mate.
-        SignalingClient c = connect();
+        SignalingClient c = node.connect();
         c.join("pnf-room");
         a.next("peer-joined");
         a.relay("candidate", c.peerId(), "2");
@@ -230,10 +204,10 @@ class ErrorContractTest {
 
     @Test
     void roomFullRefusesTheFourthPeerUntilOneLeaves() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
-        SignalingClient c = connect();
-        SignalingClient d = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
+        SignalingClient c = node.connect();
+        SignalingClient d = node.connect();
         a.join("full-room");
         b.join("full-room");
         c.join("full-room");
@@ -256,8 +230,8 @@ class ErrorContractTest {
 
     @Test
     void aFrameOverTheSizeLimitClosesWith1009AndTheRoomMatesSeeADisconnect() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient big = connect();
+        SignalingClient a = node.connect();
+        SignalingClient big = node.connect();
         a.join("too-large");
         big.join("too-large");
         a.next("peer-joined");
@@ -279,7 +253,7 @@ class ErrorContractTest {
 
     @Test
     void theSizeLimitCountsUtf8Bytes() throws Exception {
-        SignalingClient client = connect();
+        SignalingClient client = node.connect();
         // 400 characters, 800 bytes: under the limit.
         assertThat(client.request("{\"type\":\"ping\",\"pad\":\"" + "é".repeat(400) + "\"}")).isEqualTo(json("{'type':'pong'}"));
         // 600 characters but 1,200 bytes: over it.
@@ -289,8 +263,8 @@ class ErrorContractTest {
 
     @Test
     void aBinaryFrameClosesWith1003AndTheRoomMatesSeeADisconnect() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient binary = connect();
+        SignalingClient a = node.connect();
+        SignalingClient binary = node.connect();
         a.join("binary");
         binary.join("binary");
         a.next("peer-joined");

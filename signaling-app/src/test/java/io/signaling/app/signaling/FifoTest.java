@@ -4,17 +4,15 @@ import static io.signaling.app.signaling.Json.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Ordering: messages from one peer to another arrive in the order sent across relay types, never
@@ -25,33 +23,15 @@ class FifoTest {
 
     private static final String[] TYPES = {"offer", "answer", "candidate"};
 
-    private static SignalingTestNode node;
-    private static HttpClient http;
-    private final List<SignalingClient> clients = new ArrayList<>();
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = SignalingTestNode.start("rate-limit.messages-per-second=5000", "rate-limit.burst=5000");
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
-    }
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("rate-limit.messages-per-second=5000", "rate-limit.burst=5000");
 
     @AfterEach
     void closeClients() throws Exception {
         executor.shutdownNow();
         assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        clients.forEach(SignalingClient::close);
-    }
-
-    private SignalingClient connect() throws Exception {
-        SignalingClient client = SignalingClient.connect(http, node.wsUri());
-        clients.add(client);
-        return client;
     }
 
     /** Sends 200 relays of rotating types, alternately to {@code first} and {@code second}. */
@@ -66,9 +46,9 @@ class FifoTest {
 
     @Test
     void relaysFromEachSenderArriveInOrderWithoutDuplicatesWhileOthersSendConcurrently() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
-        SignalingClient c = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
+        SignalingClient c = node.connect();
         for (SignalingClient client : List.of(a, b, c)) {
             client.join("fifo");
         }
@@ -115,11 +95,11 @@ class FifoTest {
 
     @Test
     void peerJoinedAlwaysPrecedesTheFirstRelayOfTheNewcomer() throws Exception {
-        SignalingClient resident = connect();
+        SignalingClient resident = node.connect();
         for (int round = 0; round < 30; round++) {
             String room = "newcomer-" + round;
             resident.join(room);
-            SignalingClient newcomer = connect();
+            SignalingClient newcomer = node.connect();
             // Pipelined: the offer goes out right behind the join, before the joined reply is read.
             newcomer.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
             newcomer.relay("offer", resident.peerId(), "{\"round\":" + round + "}");

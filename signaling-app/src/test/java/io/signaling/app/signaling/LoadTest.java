@@ -3,7 +3,6 @@ package io.signaling.app.signaling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,10 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Load-style: 1,000 connections in 100 rooms of 10, each sending 20 relays spread over its nine
@@ -33,27 +31,16 @@ class LoadTest {
     private static final int RELAYS = 20;
     private static final String[] TYPES = {"offer", "answer", "candidate"};
 
-    private static SignalingTestNode node;
-    private static HttpClient http;
     private final List<SignalingClient> clients = new ArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
 
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = SignalingTestNode.start("rate-limit.messages-per-second=10000", "rate-limit.burst=10000");
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
-    }
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("rate-limit.messages-per-second=10000", "rate-limit.burst=10000");
 
     @AfterEach
     void closeAll() throws Exception {
         pool.shutdownNow();
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        clients.forEach(SignalingClient::close);
     }
 
     /** The room-mate that member {@code k} addresses with its {@code seq}-th relay: all nine in turn. */
@@ -75,11 +62,11 @@ class LoadTest {
         for (int batch = 0; batch < ROOMS * PER_ROOM / 100; batch++) {
             List<CompletableFuture<SignalingClient>> connecting = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                connecting.add(SignalingClient.connectAsync(http, node.wsUri()));
+                connecting.add(SignalingClient.connectAsync(node.http(), node.wsUri()));
             }
             CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             for (CompletableFuture<SignalingClient> future : connecting) {
-                clients.add(future.join());
+                clients.add(node.closeAfterTest(future.join()));
             }
         }
         for (SignalingClient client : clients) {

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The per-connection token bucket with a small configured rate (5 per second, burst 5): excess
@@ -27,35 +24,12 @@ class RateLimitTest {
     private static final double RATE = 5;
     private static final int BURST = 5;
 
-    private static SignalingTestNode node;
-    private static HttpClient http;
-    private final List<SignalingClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = SignalingTestNode.start("rate-limit.messages-per-second=5", "rate-limit.burst=5");
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
-    }
-
-    @AfterEach
-    void closeClients() {
-        clients.forEach(SignalingClient::close);
-    }
-
-    private SignalingClient connect() throws Exception {
-        SignalingClient client = SignalingClient.connect(http, node.wsUri());
-        clients.add(client);
-        return client;
-    }
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("rate-limit.messages-per-second=5", "rate-limit.burst=5");
 
     @Test
     void theBurstPassesThenOneRateLimitedErrorWithRetryAfter() throws Exception {
-        SignalingClient client = connect();
+        SignalingClient client = node.connect();
         assertThat(client.welcome().path("limits").path("messagesPerSecond").asDouble()).isEqualTo(RATE);
         assertThat(client.welcome().path("limits").path("burst").asInt()).isEqualTo(BURST);
 
@@ -84,9 +58,9 @@ class RateLimitTest {
 
     @Test
     void aFloodIsDroppedNotQueuedWithAtMostOneErrorPerSecondAndTheConnectionRecovers() throws Exception {
-        SignalingClient sender = connect();
-        SignalingClient receiver = connect();
-        SignalingClient bystander = connect();
+        SignalingClient sender = node.connect();
+        SignalingClient receiver = node.connect();
+        SignalingClient bystander = node.connect();
         sender.join("flood");
         receiver.join("flood");
         sender.next("peer-joined");

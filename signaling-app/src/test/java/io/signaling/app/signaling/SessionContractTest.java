@@ -5,15 +5,11 @@ import static io.signaling.app.signaling.Json.rawMember;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpClient;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,39 +20,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SessionContractTest {
 
-    private static SignalingTestNode node;
-    private static HttpClient http;
-    private final List<SignalingClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void startNode() throws Exception {
-        node = SignalingTestNode.start("rooms.max-peers=3", "websocket.max-message-size=1KiB",
+    @RegisterExtension
+    static final RunningNode node = new RunningNode("rooms.max-peers=3", "websocket.max-message-size=1KiB",
                 "rate-limit.messages-per-second=1000.5", "rate-limit.burst=1000",
                 "websocket.ping-interval=7s", "websocket.idle-timeout=21s");
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        node.close();
-    }
-
-    @AfterEach
-    void closeClients() {
-        clients.forEach(SignalingClient::close);
-    }
-
-    private SignalingClient connect() throws Exception {
-        SignalingClient client = SignalingClient.connect(http, node.wsUri());
-        clients.add(client);
-        return client;
-    }
 
     @Test
     void welcomeCarriesAFreshUrlSafePeerIdAndTheConfiguredLimits() throws Exception {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 20; i++) {
-            SignalingClient client = connect();
+            SignalingClient client = node.connect();
             JsonNode welcome = client.welcome();
             String id = welcome.path("peerId").asText();
             assertThat(id).matches("[A-Za-z0-9_-]{1,64}");
@@ -70,9 +43,9 @@ class SessionContractTest {
 
     @Test
     void joinRepliesJoinedWithEarlierPeersInJoinOrderAndAnnouncesTheNewcomer() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
-        SignalingClient c = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
+        SignalingClient c = node.connect();
 
         assertThat(a.request("{'type':'join','room':'Room_join-1','id':'j-a'}".replace('\'', '"')))
                 .isEqualTo(json("{'type':'joined','id':'j-a','room':'Room_join-1','peerId':'%s','peers':[],"
@@ -98,7 +71,7 @@ class SessionContractTest {
 
     @Test
     void unknownExtraFieldsAreIgnored() throws Exception {
-        SignalingClient a = connect();
+        SignalingClient a = node.connect();
         assertThat(a.request("{\"extra\":{\"deep\":[1,2,{\"x\":null}]},\"type\":\"join\",\"room\":\"extra\","
                 + "\"to\":42,\"payload\":\"ignored\"}"))
                 .isEqualTo(json("{'type':'joined','room':'extra','peerId':'%s','peers':[],'polite':false}", a.peerId()));
@@ -107,9 +80,9 @@ class SessionContractTest {
 
     @Test
     void leaveRepliesLeftTellsTheOthersAndAllowsAnotherJoin() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
-        SignalingClient c = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
+        SignalingClient c = node.connect();
         a.join("leave-room");
         b.join("leave-room");
         a.next("peer-joined");
@@ -140,8 +113,8 @@ class SessionContractTest {
 
     @Test
     void aCleanCloseIsALeaveWithReasonDisconnect() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
         a.join("clean-close");
         b.join("clean-close");
         a.next("peer-joined");
@@ -155,9 +128,9 @@ class SessionContractTest {
     @ParameterizedTest
     @ValueSource(strings = {"offer", "answer", "candidate"})
     void relaysReachTheTargetWithFromToAndTheExactPayload(String type) throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
-        SignalingClient c = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
+        SignalingClient c = node.connect();
         String room = "relay-" + type;
         a.join(room);
         b.join(room);
@@ -190,8 +163,8 @@ class SessionContractTest {
 
     @Test
     void aCandidateWithNullPayloadIsRelayedAsEndOfCandidates() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
         a.join("end-of-candidates");
         b.join("end-of-candidates");
         a.next("peer-joined");
@@ -206,8 +179,8 @@ class SessionContractTest {
 
     @Test
     void identicalMessagesAreEachDelivered() throws Exception {
-        SignalingClient a = connect();
-        SignalingClient b = connect();
+        SignalingClient a = node.connect();
+        SignalingClient b = node.connect();
         a.join("identical");
         b.join("identical");
         a.next("peer-joined");
@@ -224,7 +197,7 @@ class SessionContractTest {
 
     @Test
     void pingRepliesPongInAndOutOfARoomEchoingTheId() throws Exception {
-        SignalingClient a = connect();
+        SignalingClient a = node.connect();
         assertThat(a.request("{\"type\":\"ping\"}")).isEqualTo(json("{'type':'pong'}"));
         assertThat(a.request("{\"type\":\"ping\",\"id\":\"p-1\"}")).isEqualTo(json("{'type':'pong','id':'p-1'}"));
         a.join("ping-room");
