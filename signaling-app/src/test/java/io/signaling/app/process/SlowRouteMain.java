@@ -3,8 +3,12 @@ package io.signaling.app.process;
 import io.signaling.app.Launcher;
 import io.signaling.app.telemetry.LogbackSetup;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +26,28 @@ public final class SlowRouteMain {
     private SlowRouteMain() {
     }
 
+    /**
+     * Blocks until {@code file} exists or {@code maxMs} passed: the file is the only channel from
+     * the test into this process, and a directory watch wakes on its creation rather than polling.
+     */
+    static void awaitFile(Path file, long maxMs) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
+        try (WatchService watch = file.getFileSystem().newWatchService()) {
+            file.toAbsolutePath().getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(file)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        }
+    }
+
     public static void main(String[] args) {
         LogbackSetup.routeJBossLoggingToSlf4j();
         int code = new Launcher(System.getenv(), System.out, System.err, Launcher.osSignals(),
@@ -30,12 +56,7 @@ public final class SlowRouteMain {
                     long maxMs = Math.min(MAX_BLOCK_MS, Long.parseLong(exchange.queryParameter("maxMs").orElse("10000")));
                     System.out.println(MARKER);
                     System.out.flush();
-                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
-                    // Polling a file is the only channel from the test into this process; the poll
-                    // is the simulated slow work, bounded by maxMs.
-                    while (!Files.exists(release) && System.nanoTime() < deadline) {
-                        Thread.sleep(20);
-                    }
+                    awaitFile(release, maxMs);
                     exchange.status(200).send("text/plain; charset=utf-8", BODY);
                 })))
                 .run(args);
