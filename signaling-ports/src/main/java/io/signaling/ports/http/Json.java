@@ -29,12 +29,8 @@ public final class Json {
                 case '\f' -> sb.append("\\f");
                 default -> {
                     if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        sb.append("\\u00").append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-                        if (c >= 0x100) {
-                            sb.setLength(sb.length() - 4);
-                            sb.append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                                    .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-                        }
+                        sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
                     } else {
                         sb.append(c);
                     }
