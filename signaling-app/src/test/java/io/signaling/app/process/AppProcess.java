@@ -272,6 +272,20 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** Whether this JVM was started with SIGINT ignored (Linux: bit 2 of SigIgn in /proc/self/status). */
+    static boolean sigintIgnoredHere() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << (2 - 1))) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: nothing to correct.
+        }
+        return false;
+    }
+
     static final class Builder {
         private final List<String> command;
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -292,7 +306,17 @@ final class AppProcess implements AutoCloseable {
         }
 
         AppProcess start() {
-            ProcessBuilder pb = new ProcessBuilder(command);
+            List<String> launched = new ArrayList<>();
+            if (sigintIgnoredHere()) {
+                // A child inherits ignored signals, and the JVM rightly leaves an ignored SIGINT
+                // ignored (a background job of a non-interactive shell, how a CI script may start
+                // Maven, has SIGINT ignored). perl (perl-base is Essential on Debian) restores the
+                // default disposition and execs the server under the same pid, so the SIGINT
+                // tests test the server, not how the build was launched.
+                launched.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec: $!\\n\";"));
+            }
+            launched.addAll(command);
+            ProcessBuilder pb = new ProcessBuilder(launched);
             Map<String, String> environment = pb.environment();
             environment.keySet().removeIf(k -> SCRUBBED.contains(k) || SCRUBBED_PREFIXES.stream().anyMatch(k::startsWith));
             environment.putAll(env);
