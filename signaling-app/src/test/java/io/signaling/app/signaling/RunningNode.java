@@ -5,15 +5,19 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One signaling node per test class, started with the class's flags, and the clients each test
  * opens, closed after the test (after the class's own {@code @AfterEach} methods, as JUnit runs
- * extension callbacks last). Register with {@code @RegisterExtension static final}.
+ * extension callbacks last), then waits until the server has let go of them, so no test meets the
+ * peers of the one before. Register with {@code @RegisterExtension static final}.
  */
 final class RunningNode implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
@@ -46,6 +50,11 @@ final class RunningNode implements BeforeAllCallback, AfterAllCallback, AfterEac
         for (AutoCloseable client : toClose) {
             client.close();
         }
+        // Closing drops the TCP connections; the server handles each close on its own I/O thread.
+        // Until it has, those peers are still in their rooms and the next test, on the same node,
+        // would meet them (a join into a reused room name listing a stale peer).
+        await("peers of the test gone from every room").atMost(Duration.ofSeconds(10))
+                .until(() -> node.node().signaling().roomRegistry().peerCount() == 0);
     }
 
     /** A connected client, closed after the test. */
