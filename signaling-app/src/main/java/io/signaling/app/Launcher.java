@@ -161,6 +161,7 @@ public final class Launcher {
             HttpHandler scrape = null;
             if (config.metrics().enabled()) {
                 prometheus = PrometheusSetup.create(MetricsSettings.of(config.service().name(), instance));
+                prometheus.bindDroppedLogEvents(logging);
                 metrics = Observability.micrometerMetrics(prometheus.registry(), loggers.logger(Metrics.class));
                 scrape = prometheus.scrape().handler();
             }

@@ -38,7 +38,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  *   <li>when the queue is completely full, every new event, WARN and ERROR included, is
  *       <b>dropped</b> ({@code neverBlock=true}): the logging call returns at once and the
  *       request is not delayed;</li>
- *   <li>dropped events are not counted or reported; lines already queued are kept in order.</li>
+ *   <li>dropped events are counted ({@link #droppedEvents()}, exported as
+ *       {@code signaling_log_events_dropped_total}); lines already queued are kept in order.</li>
  * </ul>
  * (With {@code queueSize = 1} there is no reserve: any event is dropped while the single slot is
  * taken.) On {@link #stop()} the queue is drained to stdout for at most
@@ -68,8 +69,10 @@ public final class LogbackSetup implements AutoCloseable {
     private final LoggerContext context;
     private final boolean julBridged;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CountingAsyncAppender async;
 
-    private LogbackSetup(LoggerContext context, boolean julBridged) {
+    private LogbackSetup(LoggerContext context, boolean julBridged, CountingAsyncAppender async) {
+        this.async = async;
         this.context = context;
         this.julBridged = julBridged;
     }
@@ -157,7 +160,7 @@ public final class LogbackSetup implements AutoCloseable {
         sink.setImmediateFlush(true);
         sink.start();
 
-        AsyncAppender async = asyncAppender(context, settings.queueSize(), settings.includeCallerData(), sink);
+        CountingAsyncAppender async = asyncAppender(context, settings.queueSize(), settings.includeCallerData(), sink);
 
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(LoggingSettings.parseLevel(settings.rootLevel()));
@@ -170,16 +173,16 @@ public final class LogbackSetup implements AutoCloseable {
             // A context stopped by an earlier stop() is brought back rather than left half-dead.
             context.start();
         }
-        return new LogbackSetup(context, bridgeJul);
+        return new LogbackSetup(context, bridgeJul, async);
     }
 
     /**
      * The non-blocking hand-off described in the class comment, started, in front of
      * {@code downstream}.
      */
-    static AsyncAppender asyncAppender(LoggerContext context, int queueSize, boolean includeCallerData,
+    static CountingAsyncAppender asyncAppender(LoggerContext context, int queueSize, boolean includeCallerData,
             Appender<ILoggingEvent> downstream) {
-        AsyncAppender async = new AsyncAppender();
+        CountingAsyncAppender async = new CountingAsyncAppender();
         async.setName(ASYNC_APPENDER_NAME);
         async.setContext(context);
         async.setQueueSize(queueSize);
@@ -199,6 +202,14 @@ public final class LogbackSetup implements AutoCloseable {
     static int discardingThreshold(int queueSize) {
         int reserve = Math.max(1, queueSize / 5);
         return Math.min(queueSize, reserve + 1);
+    }
+
+    /**
+     * Log events dropped since start because the queue was (nearly) full: the writer fell behind.
+     * Never throws; cheap enough to read on every scrape.
+     */
+    public long droppedEvents() {
+        return async.dropped();
     }
 
     /** The context this set-up configured. */

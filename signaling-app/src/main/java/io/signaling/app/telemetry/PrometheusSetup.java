@@ -1,5 +1,6 @@
 package io.signaling.app.telemetry;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -58,6 +59,18 @@ public final class PrometheusSetup implements AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
         new JvmInfoMetrics().bindTo(registry);
         return new PrometheusSetup(registry, gc);
+    }
+
+    /**
+     * Exports {@code signaling_log_events_dropped_total}: log events the async log queue dropped
+     * because stdout fell behind (see {@link LogbackSetup}). Read on each scrape, never on the
+     * logging path.
+     */
+    public void bindDroppedLogEvents(LogbackSetup logging) {
+        Objects.requireNonNull(logging, "logging");
+        FunctionCounter.builder("signaling.log.events.dropped", logging, LogbackSetup::droppedEvents)
+                .description("Log events dropped because the async log queue was full")
+                .register(registry);
     }
 
     /** The registry, for the metrics adapter. */

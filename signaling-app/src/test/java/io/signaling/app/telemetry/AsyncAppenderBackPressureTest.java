@@ -2,7 +2,6 @@ package io.signaling.app.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -58,7 +57,7 @@ class AsyncAppenderBackPressureTest {
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         sink.setContext(context);
         sink.start();
-        AsyncAppender async = LogbackSetup.asyncAppender(context, QUEUE_SIZE, false, sink);
+        CountingAsyncAppender async = LogbackSetup.asyncAppender(context, QUEUE_SIZE, false, sink);
         Logger log = context.getLogger("burst");
         log.setLevel(Level.DEBUG);
         log.addAppender(async);
@@ -78,6 +77,7 @@ class AsyncAppenderBackPressureTest {
         });
         burst.get(10, TimeUnit.SECONDS);
         assertThat(sink.received).hasSize(1);
+        long droppedWhileStuck = async.dropped();
 
         sink.release.countDown();
         async.stop();
@@ -90,6 +90,10 @@ class AsyncAppenderBackPressureTest {
         assertThat(infos).as("INFO stops when only the reserve is free").isEqualTo(QUEUE_SIZE - reserve);
         assertThat(warns).as("WARN fills the reserve, then is dropped too").isEqualTo(reserve);
         assertThat(messages).doesNotContain("debug after full");
+        // Every event not written was counted as dropped, and all of them while the sink was stuck.
+        assertThat(async.dropped()).as("dropped = emitted - written")
+                .isEqualTo(1 + 1000 + 5 + 1 - messages.size())
+                .isEqualTo(droppedWhileStuck);
         // Order of what was kept is preserved.
         assertThat(messages.subList(1, 1 + (int) infos)).isSorted();
     }

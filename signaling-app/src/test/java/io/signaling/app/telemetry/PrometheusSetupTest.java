@@ -3,7 +3,12 @@ package io.signaling.app.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.LoggerContext;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +48,50 @@ class PrometheusSetupTest {
         body.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(sample ->
                 assertThat(sample).contains("service=\"signaling\"").contains("instance=\"node-1\""));
         assertThat(result.bodyBytes()).hasSize(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void droppedLogEventsAreExportedFromTheRealLogQueue() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // stdout that nobody reads: the first write blocks until released.
+        OutputStream stuck = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                writing.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        LogbackSetup logging = LogbackSetup.configure(
+                new LoggingSettings(LoggingSettings.Format.JSON, "INFO", Map.of(), 1, false), new LoggerContext(), stuck);
+        try {
+            setup.bindDroppedLogEvents(logging);
+            assertThat(setup.scrape().scrape(null).body())
+                    .containsPattern("signaling_log_events_dropped_total\\{[^}]*} 0\\.0");
+
+            org.slf4j.Logger log = logging.context().getLogger("burst");
+            log.info("taken by the writer, which then blocks");
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            // One slot: the next event waits in it, the eight after it find no room.
+            for (int i = 0; i < 9; i++) {
+                log.info("event {}", i);
+            }
+            assertThat(logging.droppedEvents()).isEqualTo(8);
+            assertThat(setup.scrape().scrape(null).body())
+                    .containsPattern("signaling_log_events_dropped_total\\{[^}]*service=\"signaling\"[^}]*} 8\\.0");
+        } finally {
+            release.countDown();
+            logging.stop();
+        }
     }
 
     @Test
