@@ -8,7 +8,7 @@ import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, posix } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import YAML from 'yaml';
-import { parseEntrypointCommand } from './entrypoint-command.mjs';
+import { parseEntrypointCommand, refersTo } from './entrypoint-command.mjs';
 
 const root = process.argv[2] ?? process.cwd();
 const problems = [];
@@ -115,6 +115,36 @@ if (contract) {
       if (!existsSync(join(root, repoGlob))) fail(EC, `${repoGlob} does not exist`);
     }
   }
+  // Generated files (the AppCDS archive): the contract's command must be what a RUN of the
+  // runtime stage runs, with the whole environment the entrypoint gets (after every ENV), as
+  // root (before USER), ending read-only; and something must read the file.
+  const line = (ins) => ins.getRange().start.line + 1;
+  const commandsOf = (ins) => (ins.getArgumentsContent() ?? '')
+    .replace(/\\\r?\n/g, ' ').split(/&&|\|\||;/).map((c) => c.trim().replace(/\s+/g, ' '));
+  for (const [imagePath, command] of contract.generated) {
+    const wanted = command.join(' ');
+    const runIdx = runtime.findIndex((ins) => ins.getKeyword() === 'RUN' && commandsOf(ins).includes(wanted));
+    if (runIdx < 0) {
+      fail(DF, `no RUN in the runtime stage runs \`${wanted}\`, which ${EC} says generates ${imagePath}`);
+    } else {
+      const run = runtime[runIdx];
+      const lateEnv = runtime.slice(runIdx + 1).find((ins) => ins.getKeyword() === 'ENV');
+      if (lateEnv) fail(DF, `the RUN generating ${imagePath} (line ${line(run)}) comes before ENV (line ${line(lateEnv)}): it must run with the image's whole environment`);
+      const user = runtime.slice(0, runIdx).find((ins) => ins.getKeyword() === 'USER');
+      if (user) fail(DF, `the RUN generating ${imagePath} (line ${line(run)}) comes after USER (line ${line(user)}): it must run as root so the app cannot rewrite the file`);
+      for (const [filePath] of contract.files) {
+        if (!command.some((v) => refersTo(v, filePath))) continue;
+        const copyIdx = runtime.findIndex((c) => c.getKeyword() === 'COPY' && c.getArguments().at(-1)?.getValue() === filePath);
+        if (copyIdx > runIdx) fail(DF, `the RUN generating ${imagePath} (line ${line(run)}) reads ${filePath}, which is copied later (line ${line(runtime[copyIdx])})`);
+      }
+      if (!commandsOf(run).some((c) => c === `chmod 0444 ${imagePath}` || c === `chmod 444 ${imagePath}`)) {
+        fail(DF, `the RUN generating ${imagePath} (line ${line(run)}) must end it read-only: chmod 0444 ${imagePath}`);
+      }
+    }
+    if (!contract.args.some((a) => refersTo(a, imagePath))) fail(EC, `generated ${imagePath} is read by no arg of the entrypoint`);
+  }
+  if (contract.generated.size && !problems.length) ok(`generated ${[...contract.generated.keys()].join(', ')}: RUN after ENV, before USER, read-only`);
+
   const configPath = contract.env.get('SIGNALING_CONFIG');
   if (!configPath || !contract.files.has(configPath)) fail(EC, `SIGNALING_CONFIG (${configPath}) must name a file the image holds`);
   if (contract.env.get('SIGNALING_ADMIN_HOST') !== '0.0.0.0') fail(EC, 'SIGNALING_ADMIN_HOST must be 0.0.0.0 so Prometheus can scrape the admin port');

@@ -2,11 +2,20 @@
 // a Java test reads the same file, so anything this accepts must be unambiguous.
 
 const SINGLE = new Set(['format', 'user', 'workdir', 'healthcheck', 'stopsignal']);
+// What a shell leaves alone, so a generate command joined by spaces is the RUN's command verbatim.
+const SHELL_SAFE = /^[A-Za-z0-9_./:=+,@%-]+$/;
+export const FORMAT = '2';
+
+// Whether an arg/env/generate value names IMAGE_PATH: equal to it, or an option's value (`-X=PATH`).
+export function refersTo(value, imagePath) {
+  return value === imagePath || value.endsWith(`=${imagePath}`);
+}
 
 export function parseEntrypointCommand(text) {
-  const result = { format: null, args: [], env: new Map(), files: new Map(), expose: [],
+  const result = { format: null, args: [], env: new Map(), files: new Map(), generated: new Map(), expose: [],
     user: null, workdir: null, healthcheck: null, stopsignal: null };
   const problems = [];
+  let generating = null;
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     const at = `line ${i + 1}`;
@@ -38,6 +47,17 @@ export function parseEntrypointCommand(text) {
         result.files.set(parts[0], parts[1]);
         break;
       }
+      case 'generated':
+        if (!value.startsWith('/') || value.includes(' ')) { problems.push(`${at}: generated needs one absolute IMAGE_PATH, got "${value}"`); break; }
+        if (result.generated.has(value)) problems.push(`${at}: generated ${value} given twice`);
+        generating = value;
+        result.generated.set(value, []);
+        break;
+      case 'generate':
+        if (generating === null) { problems.push(`${at}: generate before any generated IMAGE_PATH`); break; }
+        if (!SHELL_SAFE.test(value)) { problems.push(`${at}: generate value "${value}" has characters a shell would interpret`); break; }
+        result.generated.get(generating).push(value);
+        break;
       case 'expose':
         if (!/^[0-9]{1,5}$/.test(value)) problems.push(`${at}: expose needs a port number, got "${value}"`);
         else result.expose.push(value);
@@ -48,8 +68,12 @@ export function parseEntrypointCommand(text) {
         result[keyword] = value;
     }
   });
-  if (result.format !== '1') problems.push(`format must be 1, got ${result.format ?? 'none'}`);
+  if (result.format !== FORMAT) problems.push(`format must be ${FORMAT}, got ${result.format ?? 'none'}`);
   if (result.args.length === 0) problems.push('no arg lines: the command is empty');
+  for (const [path, command] of result.generated) {
+    if (command.length === 0) problems.push(`generated ${path} has no generate lines: nothing writes it`);
+    if (result.files.has(path)) problems.push(`${path} is both a file and generated`);
+  }
   if (problems.length) throw new Error(problems.join('\n'));
   return result;
 }

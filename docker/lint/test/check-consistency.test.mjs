@@ -36,14 +36,29 @@ test('the committed files are consistent', () => {
   assert.equal(r.status, 0, r.stderr);
 });
 
+const ENTRYPOINT = 'ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/signaling.jsa", "-jar", "/app/signaling.jar"]';
+const TRAINING = 'RUN java -Xmx512m -XX:ArchiveClassesAtExit=/app/signaling.jsa -jar /app/signaling.jar warmup';
+
 const breaks = [
   ['entrypoint drifts from the contract file', 'docker/Dockerfile',
-    'ENTRYPOINT ["java", "-jar", "/app/signaling.jar"]', 'ENTRYPOINT ["java", "-Xmx1g", "-jar", "/app/signaling.jar"]', /ENTRYPOINT .* differs/],
+    ENTRYPOINT, 'ENTRYPOINT ["java", "-Xmx1g", "-jar", "/app/signaling.jar"]', /ENTRYPOINT .* differs/],
   ['an ENV missing from the contract file', 'docker/Dockerfile',
     'SIGNALING_PROFILE=prod', 'SIGNALING_PROFILE=prod \\\n    EXTRA=1', /EXTRA="1" in the Dockerfile, missing/],
   ['root user', 'docker/Dockerfile', 'USER 10001:10001', 'USER 0:0', /USER/],
   ['shell-form entrypoint', 'docker/Dockerfile',
-    'ENTRYPOINT ["java", "-jar", "/app/signaling.jar"]', 'ENTRYPOINT java -jar /app/signaling.jar', /exec-form/],
+    ENTRYPOINT, 'ENTRYPOINT java -XX:SharedArchiveFile=/app/signaling.jsa -jar /app/signaling.jar', /exec-form/],
+  ['the training run drifting from the contract file', 'docker/Dockerfile',
+    TRAINING, `${TRAINING} --server.port=1`, /no RUN in the runtime stage runs `java -Xmx512m .* warmup`, which .* generates \/app\/signaling.jsa/],
+  ['the training run without the environment it shares with the entrypoint', 'docker/Dockerfile',
+    'USER 10001:10001', 'ENV LATE=1\nUSER 10001:10001', /the RUN generating \/app\/signaling.jsa \(line \d+\) comes before ENV/],
+  ['the training run as the app user', 'docker/Dockerfile',
+    TRAINING, `USER 10001:10001\n${TRAINING}`, /the RUN generating \/app\/signaling.jsa \(line \d+\) comes after USER/],
+  ['the archive left writable', 'docker/Dockerfile',
+    ' \\\n && chmod 0444 /app/signaling.jsa', '', /must end it read-only: chmod 0444 \/app\/signaling.jsa/],
+  ['the training run before the jar it reads is copied', 'docker/Dockerfile',
+    'WORKDIR /app\n', `WORKDIR /app\n${TRAINING}\n`, /reads \/app\/signaling.jar, which is copied later/],
+  ['an archive the entrypoint never reads', 'docker/entrypoint-command.txt',
+    'generated /app/signaling.jsa', 'generated /app/other.jsa', /generated \/app\/other.jsa is read by no arg/],
   ['unpinned base image', 'docker/Dockerfile', 'eclipse-temurin:17.0.16_8-jre-noble', 'eclipse-temurin', /no pinned tag/],
   ['Prometheus scraping the public port', 'docker/prometheus/prometheus.yml', 'signaling:9090', 'signaling:8080', /must scrape signaling:9090/],
   ['OTLP pointing nowhere', 'docker-compose.yml', 'http://jaeger:4318', 'http://collector:4318', /not a service of the stack/],

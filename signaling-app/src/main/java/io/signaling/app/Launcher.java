@@ -24,9 +24,11 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -34,10 +36,14 @@ import java.util.function.Consumer;
  * Runs the server as a process: parses the command line, sets up the telemetry back-ends, starts
  * a {@link SignalingNode}, waits for SIGTERM or SIGINT and shuts down gracefully.
  *
- * <p>Exit codes: 0 after a clean shutdown (or a successful {@code check}, {@code --help},
- * {@code --version}); 1 when the server failed to start or a shutdown overran its deadline;
- * 2 when the configuration is invalid, or the build holds no WebSocket adapter module or more
- * than one (nothing is started).
+ * <p>{@code warmup} runs the same start, with the listeners the CLI forces onto loopback, then
+ * exercises the node ({@link Warmup}) and runs the same graceful shutdown itself instead of
+ * waiting for a signal: a training run for an AppCDS archive that ends on its own.
+ *
+ * <p>Exit codes: 0 after a clean shutdown (or a successful {@code check}, {@code warmup},
+ * {@code --help}, {@code --version}); 1 when the server failed to start, a shutdown overran its
+ * deadline or a {@code warmup} step failed; 2 when the configuration is invalid, or the build
+ * holds no WebSocket adapter module or more than one (nothing is started).
  */
 public final class Launcher {
 
@@ -124,13 +130,15 @@ public final class Launcher {
                 out.print(EffectiveConfig.render(config));
                 return EXIT_OK;
             case RUN:
-                return serve(config);
+                return serve(config, false);
+            case WARMUP:
+                return serve(config, true);
             default:
                 throw new IllegalStateException("unhandled command " + invocation.command());
         }
     }
 
-    private int serve(SignalingConfig config) {
+    private int serve(SignalingConfig config, boolean warmup) {
         UndertowWebSocketProvider webSocketProvider;
         try {
             webSocketProvider = WebSocketProviders.single(adapters);
@@ -199,10 +207,15 @@ public final class Launcher {
 
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger exitCode = new AtomicInteger(EXIT_OK);
+        AtomicBoolean shutdownBegun = new AtomicBoolean();
         SignalingNode running = node;
         PrometheusSetup prom = prometheus;
         OtelSdkSetup sdk = otel;
-        signals.onShutdownRequest(() -> {
+        Runnable shutdown = () -> {
+            // Once: warmup runs it itself, and a signal may arrive at the same time.
+            if (!shutdownBegun.compareAndSet(false, true)) {
+                return;
+            }
             long begun = System.nanoTime();
             boolean clean = running.shutdown();
             Duration budget = config.shutdown().readinessDelay().plus(config.shutdown().drainTimeout())
@@ -212,7 +225,13 @@ public final class Launcher {
             log.info("stopped", "clean", clean, "spans_flushed", flushed,
                     "shutdown_ms", Duration.ofNanos(System.nanoTime() - begun).toMillis(), "exit_code", exitCode.get());
             stopped.countDown();
-        });
+        };
+        signals.onShutdownRequest(shutdown);
+        boolean warmedUp = true;
+        if (warmup) {
+            warmedUp = warmup(node, config, loggers.logger(Warmup.class), log);
+            shutdown.run();
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -221,7 +240,22 @@ public final class Launcher {
         } finally {
             logging.stop();
         }
-        return exitCode.get();
+        return warmedUp ? exitCode.get() : EXIT_FAILURE;
+    }
+
+    /** Exercises the started node; false, after saying which step failed, if one did. */
+    private boolean warmup(SignalingNode node, SignalingConfig config, Logger stepLog, Logger log) {
+        long begun = System.nanoTime();
+        try {
+            List<String> steps = new Warmup(node.publicAddress(), node.adminAddress(), config, stepLog).run();
+            log.info("warmup done", "steps", steps.size(),
+                    "warmup_ms", Duration.ofNanos(System.nanoTime() - begun).toMillis());
+            return true;
+        } catch (Warmup.StepFailure e) {
+            log.error("warmup failed", "step", e.step(), "reason", e.getMessage());
+            err.println("signaling: warmup failed at step " + e.getMessage());
+            return false;
+        }
     }
 
     private static boolean closeTelemetry(OtelSdkSetup otel, PrometheusSetup prometheus, Duration budget) {

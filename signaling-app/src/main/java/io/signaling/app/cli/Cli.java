@@ -7,7 +7,9 @@ import io.signaling.app.config.ConfigRequest;
 import io.signaling.app.config.ConfigSource;
 import io.signaling.app.config.SignalingConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,19 +17,25 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The command line: {@code [check] [--config PATH] [--profile NAME] [--key=value...] [--help]
- * [--version]}.
+ * The command line: {@code [check | warmup] [--config PATH] [--profile NAME] [--key=value...]
+ * [--help] [--version]}.
  *
  * <p>{@link #parse(String[], Map)} is a pure function: it reads the named config file and the
  * class path, nothing else, and neither prints nor exits. The launcher acts on the
  * {@link Invocation} and owns the exit codes:
  * <ul>
  *   <li>{@code 0}: ran and shut down cleanly; {@code check} found the configuration valid;
- *       {@code --help}; {@code --version};</li>
- *   <li>{@code 1}: a failure at run time (port in use, shutdown past its deadline);</li>
+ *       {@code warmup} exercised the node and stopped it cleanly; {@code --help};
+ *       {@code --version};</li>
+ *   <li>{@code 1}: a failure at run time (port in use, shutdown past its deadline, a
+ *       {@code warmup} step that failed);</li>
  *   <li>{@code 2}: a usage or configuration problem ({@link Invocation#isValid()} is false),
  *       after printing {@link Invocation#problemReport()} to stderr; nothing was started.</li>
  * </ul>
+ *
+ * <p>{@code warmup} loads the configuration exactly as a start does (every layer read, every
+ * problem reported), then forces {@link #WARMUP_OVERRIDES} on top, which are the reasons it can
+ * run anywhere, e.g. in an image build, without the operator's settings for a real start.
  */
 public final class Cli {
 
@@ -35,6 +43,40 @@ public final class Cli {
     public static final int EXIT_CONFIG_ERROR = 2;
 
     private static final List<String> OPTIONS = List.of("--config", "--profile", "--help", "--version");
+    private static final List<String> COMMANDS = List.of("check", "warmup");
+
+    /**
+     * The only {@code Origin} {@code warmup} admits: its own client's. The {@code .invalid} name
+     * (RFC 2606) can never be the origin of a real page, so no browser can connect to a warmup.
+     */
+    public static final String WARMUP_ORIGIN = "http://warmup.invalid";
+
+    /**
+     * What {@code warmup} forces above every configuration layer, and why:
+     * <ul>
+     *   <li>both listeners on 127.0.0.1, port 0: a training run must not collide with a server
+     *       already running on the configured ports, nor open a port to the network (the image
+     *       sets {@code admin.host=0.0.0.0} for Prometheus);</li>
+     *   <li>{@code websocket.allowed-origins}: the prod profile refuses an empty list so that
+     *       browsers connect only from the operator's pages, and an image build does not know
+     *       those. Rather than allowing every origin, the list holds only {@link #WARMUP_ORIGIN},
+     *       which the warmup client sends: the origin check runs as it does in production, and
+     *       it admits nothing else;</li>
+     *   <li>no readiness delay and a short drain: no load balancer watches a training run, and
+     *       its own sockets are closed before it stops, so the drain has nothing to wait for
+     *       (the bound only caps a run that went wrong).</li>
+     * </ul>
+     * Everything else (logging, metrics, tracing, limits) stays as configured, so the run loads
+     * the classes a real start with the same configuration loads.
+     */
+    public static final Map<String, String> WARMUP_OVERRIDES = orderedMap(
+            "server.host", "127.0.0.1",
+            "server.port", "0",
+            "admin.host", "127.0.0.1",
+            "admin.port", "0",
+            "websocket.allowed-origins", WARMUP_ORIGIN,
+            "shutdown.readiness-delay", "0s",
+            "shutdown.drain-timeout", "5s");
 
     private Cli() {
     }
@@ -61,11 +103,14 @@ public final class Cli {
                 help = true;
             } else if (arg.equals("--version") || arg.equals("-V")) {
                 version = true;
-            } else if (arg.equals("check")) {
-                if (command == Command.CHECK) {
-                    problems.add(usage(arg, "'check' given twice"));
+            } else if (COMMANDS.contains(arg)) {
+                Command named = arg.equals("check") ? Command.CHECK : Command.WARMUP;
+                if (command == named) {
+                    problems.add(usage(arg, "'" + arg + "' given twice"));
+                } else if (command != Command.RUN) {
+                    problems.add(usage(arg, "one command at a time: 'check' and 'warmup' cannot be combined"));
                 }
-                command = Command.CHECK;
+                command = named;
             } else if (isValued(arg, "--config") || isValued(arg, "--profile")) {
                 String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 String value;
@@ -103,7 +148,7 @@ public final class Cli {
                 problems.add(usage(arg, "unknown option; options are " + String.join(", ", OPTIONS)
                         + " and --key=value settings"));
             } else {
-                problems.add(usage(arg, "unexpected argument; the only command is 'check'"));
+                problems.add(usage(arg, "unexpected argument; the commands are 'check' and 'warmup'"));
             }
         }
 
@@ -114,6 +159,9 @@ public final class Cli {
         if (version) {
             return new Invocation(Command.VERSION, Optional.empty(), List.of());
         }
+        if (command == Command.WARMUP) {
+            request = request.withOverrides("warmup", WARMUP_OVERRIDES);
+        }
         try {
             SignalingConfig config = loader.load(request);
             if (problems.isEmpty()) {
@@ -123,6 +171,14 @@ public final class Cli {
             problems.addAll(e.problems());
         }
         return new Invocation(command, Optional.empty(), problems);
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
     }
 
     private static boolean isValued(String arg, String option) {
@@ -141,12 +197,17 @@ public final class Cli {
 
     public static String usage() {
         return """
-                Usage: java -jar signaling-app.jar [check] [--config PATH] [--profile NAME] [--key=value...]
+                Usage: java -jar signaling-app.jar [check | warmup] [--config PATH] [--profile NAME] [--key=value...]
                        java -jar signaling-app.jar --help | --version
 
                 Commands:
                   (none)            start the server
                   check             validate the configuration, print it (secrets masked), start nothing
+                  warmup            a training run for an AppCDS archive: start on 127.0.0.1 with free
+                                    ports, exercise HTTP, metrics and a WebSocket session, stop, exit;
+                                    e.g. java -XX:ArchiveClassesAtExit=app.jsa -jar signaling-app.jar warmup
+                                    (the configuration is validated as for a start; allowed origins
+                                    are not needed)
 
                 Options:
                   --config PATH     a YAML config file (or SIGNALING_CONFIG=PATH)

@@ -6,6 +6,12 @@ public enum Command {
     RUN,
     /** {@code check}: validate and print the effective configuration, start nothing. */
     CHECK,
+    /**
+     * {@code warmup}: a training run. Start the node on loopback, exercise its hot paths once,
+     * shut down and exit, so that {@code -XX:ArchiveClassesAtExit} records every class a real
+     * start loads (the container image bakes its AppCDS archive this way).
+     */
+    WARMUP,
     /** {@code --help}: print {@link Cli#usage()}. */
     HELP,
     /** {@code --version}: print {@link Cli#version()}. */

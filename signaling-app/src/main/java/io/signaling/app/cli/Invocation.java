@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The parsed command line: the command, and for {@link Command#RUN} and {@link Command#CHECK}
- * either the validated configuration or the problems that prevent it (never both).
+ * The parsed command line: the command, and for {@link Command#RUN}, {@link Command#CHECK} and
+ * {@link Command#WARMUP} either the validated configuration or the problems that prevent it
+ * (never both); for {@code WARMUP} the configuration already carries {@link Cli#WARMUP_OVERRIDES}.
  * {@link Command#HELP} and {@link Command#VERSION} load no configuration, so they work even when
  * it is broken.
  *

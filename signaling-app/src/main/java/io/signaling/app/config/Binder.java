@@ -36,7 +36,12 @@ final class Binder {
         this.problems = problems;
     }
 
-    SignalingConfig bind(String profile) {
+    /**
+     * @param profile     the profile in use, whose required keys are checked; null for none
+     * @param providedFor keys a command sets itself above every layer, so a profile does not
+     *                    require them of the operator
+     */
+    SignalingConfig bind(String profile, Set<String> providedFor) {
         var service = new ServiceConfig(nonEmpty("service.name"), text("service.instance-id"),
                 nonEmpty("service.environment"));
         var server = new ServerConfig(host("server.host"), port("server.port"),
@@ -82,14 +87,17 @@ final class Binder {
         var config = new SignalingConfig(service, server, admin, shutdown, health, logging, metrics, tracing,
                 websocket, rooms, rateLimit, redis);
         if (profile != null) {
-            requiredByProfile(profile);
+            requiredByProfile(profile, providedFor);
         }
         return config;
     }
 
-    private void requiredByProfile(String profile) {
+    private void requiredByProfile(String profile, Set<String> providedFor) {
         REQUIRED_BY_PROFILE.getOrDefault(profile, Map.of()).forEach((key, hint) -> {
             Entry e = values.get(key);
+            if (providedFor.contains(key)) {
+                return;
+            }
             if (e == null || isBlank(e.value())) {
                 problem(key, hint);
             }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -120,7 +121,25 @@ public final class ConfigLoader {
         merged.putAll(layers.fromEnv(request.env(), problems));
         merged.putAll(layers.fromFlags(request.flags(), problems));
 
-        SignalingConfig config = new Binder(merged, problems).bind(profile);
+        if (request.overrides().isEmpty()) {
+            SignalingConfig config = new Binder(merged, problems).bind(profile, Set.of());
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return config;
+        }
+        // Bound twice: first what the operator gave, exactly as a plain start checks it (so a
+        // bad server.port is reported even though the command replaces it), then with the
+        // command's values on top. Only a profile's required keys that the command sets itself
+        // are not demanded of the operator.
+        ConfigRequest.Overrides overrides = request.overrides().get();
+        new Binder(merged, problems).bind(profile, overrides.settings().keySet());
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        merged.putAll(layers.fromSettings(overrides.settings(), key -> new ConfigSource.Command(overrides.command()),
+                problems));
+        SignalingConfig config = new Binder(merged, problems).bind(profile, overrides.settings().keySet());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Where a configuration value came from. {@link #toString()} is the operator-facing description
  * used in problem messages: {@code default.yaml}, {@code profile dev}, {@code file /etc/x.yaml},
- * {@code env SIGNALING_SERVER_PORT}, {@code flag --server.port}.
+ * {@code env SIGNALING_SERVER_PORT}, {@code flag --server.port}, {@code command warmup}.
  */
 public sealed interface ConfigSource {
 
@@ -62,6 +62,18 @@ public sealed interface ConfigSource {
         @Override
         public String toString() {
             return "flag " + option;
+        }
+    }
+
+    /** A value a command forces above every other source (see {@link ConfigRequest.Overrides}). */
+    record Command(String name) implements ConfigSource {
+        public Command {
+            Objects.requireNonNull(name, "name");
+        }
+
+        @Override
+        public String toString() {
+            return "command " + name;
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Turns each source into a flat layer {@code key → Entry}, reporting unknown keys and structural
@@ -178,10 +179,16 @@ final class Layers {
 
     /** {@code --key=value} options, keys in their canonical file spelling. */
     Map<String, Entry> fromFlags(Map<String, String> flags, List<ConfigProblem> problems) {
+        return fromSettings(flags, key -> new ConfigSource.Flag("--" + key), problems);
+    }
+
+    /** Settings given as key to text, like flags, each from the source {@code sourceOf} names. */
+    Map<String, Entry> fromSettings(Map<String, String> settings, Function<String, ConfigSource> sourceOf,
+                                    List<ConfigProblem> problems) {
         Map<String, Entry> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String> flag : flags.entrySet()) {
+        for (Map.Entry<String, String> flag : settings.entrySet()) {
             String key = flag.getKey();
-            ConfigSource source = new ConfigSource.Flag("--" + key);
+            ConfigSource source = sourceOf.apply(key);
             TextNode value = TextNode.valueOf(flag.getValue());
             if (Schema.isLeaf(key) || Schema.isLevelEntry(key)) {
                 out.put(key, new Entry(value, source));

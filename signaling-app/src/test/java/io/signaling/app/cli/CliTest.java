@@ -70,7 +70,7 @@ class CliTest {
         assertThat(Cli.parse(new String[] {"--server.port=-1", "--help"}, Map.of("SIGNALING_NOPE", "x")))
                 .isEqualTo(new Invocation(Command.HELP, java.util.Optional.empty(), java.util.List.of()));
         assertThat(parse("-V").command()).isEqualTo(Command.VERSION);
-        assertThat(Cli.usage()).contains("--config PATH", "--profile NAME", "check", "Exit codes");
+        assertThat(Cli.usage()).contains("--config PATH", "--profile NAME", "check", "warmup", "Exit codes");
         assertThat(Cli.version()).startsWith("signaling ");
     }
 
@@ -85,7 +85,7 @@ class CliTest {
                 "flag --verbose: unknown option; settings are written --key=value (e.g. --server.port=9000), "
                         + "options are --config, --profile, --help, --version",
                 "flag -x: unknown option; options are --config, --profile, --help, --version and --key=value settings",
-                "flag start: unexpected argument; the only command is 'check'",
+                "flag start: unexpected argument; the commands are 'check' and 'warmup'",
                 "SIGNALING_SERVR_PORT = 1 (env SIGNALING_SERVR_PORT): unknown variable; "
                         + "did you mean `SIGNALING_SERVER_PORT` (server.port)?",
                 "server.port = 70000 (flag --server.port): must be between 0 and 65535 (0 picks a free port)");
@@ -120,5 +120,58 @@ class CliTest {
         Invocation inv = Cli.parse(new String[0], Map.of("SIGNALING_PROFILE", "dev"));
 
         assertThat(inv.config().orElseThrow().logging().format().name()).isEqualTo("TEXT");
+    }
+
+    @Test
+    void warmupForcesLoopbackFreePortsItsOwnOriginAndAShortShutdownOverEveryLayer() {
+        // The image's environment: prod profile without origins, admin on every interface.
+        Invocation inv = Cli.parse(new String[] {"warmup", "--profile", "prod", "--server.port=9000"},
+                Map.of("SIGNALING_ADMIN_HOST", "0.0.0.0", "SIGNALING_ADMIN_PORT", "9090"));
+
+        assertThat(inv.command()).isEqualTo(Command.WARMUP);
+        assertThat(inv.problems()).isEmpty();
+        var c = inv.config().orElseThrow();
+        assertThat(c.server().host()).isEqualTo("127.0.0.1");
+        assertThat(c.server().port()).isZero();
+        assertThat(c.admin().enabled()).isTrue();
+        assertThat(c.admin().host()).isEqualTo("127.0.0.1");
+        assertThat(c.admin().port()).isZero();
+        assertThat(c.websocket().allowedOrigins()).containsExactly(Cli.WARMUP_ORIGIN);
+        assertThat(c.shutdown().readinessDelay()).isZero();
+        assertThat(c.shutdown().drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(c.logging().format().name()).as("everything else as configured (prod)").isEqualTo("JSON");
+    }
+
+    @Test
+    void warmupValidatesTheConfigurationAsAStartDoesAndListsEveryProblem() throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "server:\n  prot: 1\n");
+
+        Invocation inv = Cli.parse(new String[] {"warmup", "--config", file.toString(), "--server.port=70000",
+                "--websocket.idle-timeout=abc"}, Map.of("SIGNALING_PROFILE", "prod"));
+
+        assertThat(inv.command()).isEqualTo(Command.WARMUP);
+        assertThat(inv.config()).isEmpty();
+        assertThat(inv.problems()).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
+                "server.prot", "server.port", "websocket.idle-timeout");
+    }
+
+    @Test
+    void checkAndWarmupAreOneCommandAtATime() {
+        assertThat(parse("warmup", "check").problemReport())
+                .isEqualTo("flag check: one command at a time: 'check' and 'warmup' cannot be combined");
+        assertThat(parse("check", "warmup").problemReport())
+                .isEqualTo("flag warmup: one command at a time: 'check' and 'warmup' cannot be combined");
+        assertThat(parse("warmup", "warmup").problemReport()).isEqualTo("flag warmup: 'warmup' given twice");
+        assertThat(parse("check", "check").problemReport()).isEqualTo("flag check: 'check' given twice");
+    }
+
+    @Test
+    void aPlainStartIsNotOverriddenByWhatWarmupForces() {
+        var c = parse("--admin.port=9191").config().orElseThrow();
+
+        assertThat(c.server().host()).isEqualTo("0.0.0.0");
+        assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(c.admin().port()).isEqualTo(9191);
+        assertThat(c.websocket().allowedOrigins()).isEmpty();
     }
 }

@@ -254,4 +254,46 @@ class ConfigLoaderTest {
         assertThat(c.server().port()).isZero();
         assertThat(c.admin().port()).isZero();
     }
+
+    @Test
+    void commandOverridesWinOverEveryLayerAndNameTheCommandAsTheirSource() {
+        SignalingConfig c = loader.load(ConfigRequest.of(Map.of("SIGNALING_SERVER_PORT", "9100"))
+                .withFlag("server.port", "9200")
+                .withOverrides("warmup", Map.of("server.port", "0")));
+
+        assertThat(c.server().port()).isZero();
+
+        ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
+                () -> loader.load(ConfigRequest.of(Map.of()).withOverrides("warmup", Map.of("server.port", "x"))));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("server.port");
+            assertThat(p.source()).hasToString("command warmup");
+        });
+    }
+
+    @Test
+    void valuesUnderAnOverrideAreStillValidatedAsAStartValidatesThem() {
+        // A plain start would refuse this port; so must a command that replaces it, or a
+        // configuration that only works under the command would look valid.
+        ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
+                () -> loader.load(ConfigRequest.of(Map.of("SIGNALING_SERVER_PORT", "70000"))
+                        .withOverrides("warmup", Map.of("server.port", "0"))));
+
+        assertThat(e.problems()).extracting(ConfigProblem::toString)
+                .containsExactly("server.port = 70000 (env SIGNALING_SERVER_PORT): must be between 0 and 65535 (0 picks a free port)");
+    }
+
+    @Test
+    void aKeyAProfileRequiresCountsAsGivenWhenACommandOverridesIt() {
+        ConfigRequest prod = ConfigRequest.of(Map.of()).withProfile("prod");
+        ConfigException withoutOverride = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
+                () -> loader.load(prod));
+        assertThat(withoutOverride.problems()).extracting(ConfigProblem::key).containsExactly("websocket.allowed-origins");
+
+        SignalingConfig c = loader.load(prod.withOverrides("warmup",
+                Map.of("websocket.allowed-origins", "http://warmup.invalid")));
+
+        assertThat(c.websocket().allowedOrigins()).containsExactly("http://warmup.invalid");
+        assertThat(c.shutdown().readinessDelay()).as("the rest of the profile applies").isEqualTo(Duration.ofSeconds(5));
+    }
 }

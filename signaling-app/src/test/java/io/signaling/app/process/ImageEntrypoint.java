@@ -13,17 +13,26 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code docker/entrypoint-command.txt} read by its documented format (version 1): what the
- * image's runtime stage runs. Strict, so that a directive this reader does not understand fails
- * the test instead of being silently dropped from what it runs.
+ * {@code docker/entrypoint-command.txt} read by its documented format (version 2): what the
+ * image's runtime stage runs, and the commands its build runs to write generated files (the
+ * AppCDS archive). Strict, so that a directive this reader does not understand fails the test
+ * instead of being silently dropped from what it runs.
+ *
+ * @param generated image path of each generated file to the command that writes it
  */
-record ImageEntrypoint(List<String> args, Map<String, String> env, Map<String, String> files, String user,
-                       String workdir, List<Integer> exposed, String healthcheck, String stopSignal) {
+record ImageEntrypoint(List<String> args, Map<String, String> env, Map<String, String> files,
+                       Map<String, List<String>> generated, String user, String workdir, List<Integer> exposed,
+                       String healthcheck, String stopSignal) {
+
+    /** What a shell leaves alone: the Dockerfile's RUN spells a generate command as these values joined by spaces. */
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=+,@%-]+");
 
     static ImageEntrypoint parse(Path file) throws IOException {
         List<String> args = new ArrayList<>();
         Map<String, String> env = new LinkedHashMap<>();
         Map<String, String> files = new LinkedHashMap<>();
+        Map<String, List<String>> generated = new LinkedHashMap<>();
+        String generating = null;
         List<Integer> exposed = new ArrayList<>();
         String user = null;
         String workdir = null;
@@ -47,8 +56,8 @@ record ImageEntrypoint(List<String> args, Map<String, String> env, Map<String, S
             }
             switch (keyword) {
                 case "format" -> {
-                    if (!value.equals("1")) {
-                        throw bad(file, number, line, "unknown format version (this reader knows 1)");
+                    if (!value.equals("2")) {
+                        throw bad(file, number, line, "unknown format version (this reader knows 2)");
                     }
                     formatSeen = true;
                 }
@@ -67,6 +76,25 @@ record ImageEntrypoint(List<String> args, Map<String, String> env, Map<String, S
                     }
                     files.put(parts[0], parts[1]);
                 }
+                case "generated" -> {
+                    if (!value.startsWith("/") || value.contains(" ")) {
+                        throw bad(file, number, line, "expected one absolute IMAGE_PATH");
+                    }
+                    if (generated.containsKey(value)) {
+                        throw bad(file, number, line, "generated " + value + " given twice");
+                    }
+                    generating = value;
+                    generated.put(value, new ArrayList<>());
+                }
+                case "generate" -> {
+                    if (generating == null) {
+                        throw bad(file, number, line, "generate before any generated IMAGE_PATH");
+                    }
+                    if (!SHELL_SAFE.matcher(value).matches()) {
+                        throw bad(file, number, line, "a generate value holds characters a shell would interpret");
+                    }
+                    generated.get(generating).add(value);
+                }
                 case "user" -> user = value;
                 case "workdir" -> workdir = value;
                 case "expose" -> exposed.add(Integer.parseInt(value));
@@ -78,8 +106,23 @@ record ImageEntrypoint(List<String> args, Map<String, String> env, Map<String, S
         if (!formatSeen || args.isEmpty() || healthcheck == null || stopSignal == null) {
             throw new IOException(file + ": needs format, arg, healthcheck and stopsignal directives");
         }
-        return new ImageEntrypoint(List.copyOf(args), Map.copyOf(env), Map.copyOf(files), user, workdir,
-                List.copyOf(exposed), healthcheck, stopSignal);
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> g : generated.entrySet()) {
+            if (g.getValue().isEmpty()) {
+                throw new IOException(file + ": generated " + g.getKey() + " has no generate lines");
+            }
+            if (files.containsKey(g.getKey())) {
+                throw new IOException(file + ": " + g.getKey() + " is both a file and generated");
+            }
+            commands.put(g.getKey(), List.copyOf(g.getValue()));
+        }
+        return new ImageEntrypoint(List.copyOf(args), Map.copyOf(env), Map.copyOf(files), Map.copyOf(commands),
+                user, workdir, List.copyOf(exposed), healthcheck, stopSignal);
+    }
+
+    /** Whether a value names {@code imagePath}: equal to it, or an option's value ({@code -X=PATH}). */
+    static boolean refersTo(String value, String imagePath) {
+        return value.equals(imagePath) || value.endsWith("=" + imagePath);
     }
 
     /** The local file for an image path, from its {@code file} glob relative to {@code repoRoot}. */
@@ -111,10 +154,17 @@ record ImageEntrypoint(List<String> args, Map<String, String> env, Map<String, S
         return matches.get(0);
     }
 
-    /** Every value equal to an image path of a {@code file} directive, replaced by the local file. */
+    /**
+     * A value naming an image path of a {@code file} or {@code generated} directive (equal to it,
+     * or as an option's value) with that path replaced by the local file.
+     */
     String substitute(String value, Map<String, Path> localFiles) {
-        Path local = localFiles.get(value);
-        return local == null ? value : local.toString();
+        for (Map.Entry<String, Path> local : localFiles.entrySet()) {
+            if (refersTo(value, local.getKey())) {
+                return value.substring(0, value.length() - local.getKey().length()) + local.getValue();
+            }
+        }
+        return value;
     }
 
     private static IOException bad(Path file, int number, String line, String why) {
