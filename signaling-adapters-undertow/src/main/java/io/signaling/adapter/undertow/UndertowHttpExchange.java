@@ -48,6 +48,7 @@ final class UndertowHttpExchange implements HttpExchange {
     private final String route;
     private final Map<String, String> pathParameters;
     private final long maxRequestBodyBytes;
+    private final HeaderNames headerNames;
     private final Map<AttributeKey<?>, Object> attributes = new HashMap<>(8);
 
     private Map<String, List<String>> queryParameters;
@@ -58,8 +59,9 @@ final class UndertowHttpExchange implements HttpExchange {
     private long responseBytes;
 
     UndertowHttpExchange(HttpServerExchange exchange, String route, Map<String, String> pathParameters,
-                         long maxRequestBodyBytes) {
+                         long maxRequestBodyBytes, HeaderNames headerNames) {
         this.exchange = Objects.requireNonNull(exchange, "exchange");
+        this.headerNames = Objects.requireNonNull(headerNames, "headerNames");
         this.route = Objects.requireNonNull(route, "route");
         this.pathParameters = Map.copyOf(Objects.requireNonNull(pathParameters, "pathParameters"));
         if (maxRequestBodyBytes < 0) {
@@ -230,14 +232,12 @@ final class UndertowHttpExchange implements HttpExchange {
     public HttpExchange responseHeader(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        if (name.isEmpty() || !isToken(name)) {
-            throw new IllegalArgumentException("invalid HTTP header name: '" + name + "'");
-        }
+        HttpString header = headerNames.of(name);
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("HTTP header value of '" + name + "' must not contain CR or LF");
         }
         requireNotStarted("header " + name);
-        exchange.getResponseHeaders().put(HttpString.tryFromString(name), value);
+        exchange.getResponseHeaders().put(header, value);
         return this;
     }
 
@@ -308,17 +308,6 @@ final class UndertowHttpExchange implements HttpExchange {
         }
     }
 
-    static boolean isToken(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     @Override
     public String toString() {
