@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,7 +50,11 @@ final class UndertowHttpExchange implements HttpExchange {
     private final Map<String, String> pathParameters;
     private final long maxRequestBodyBytes;
     private final HeaderNames headerNames;
-    private final Map<AttributeKey<?>, Object> attributes = new HashMap<>(8);
+    // A request carries a handful of attributes under identity-compared keys: a linear scan of two
+    // small arrays beats a HashMap (allocation, hashing, entry objects) on the per-request path.
+    private AttributeKey<?>[] attributeKeys = new AttributeKey<?>[4];
+    private Object[] attributeValues = new Object[4];
+    private int attributeCount;
 
     private Map<String, List<String>> queryParameters;
     private Map<String, List<String>> requestHeaders;
@@ -282,16 +287,42 @@ final class UndertowHttpExchange implements HttpExchange {
     @Override
     public <T> Optional<T> attribute(AttributeKey<T> key) {
         Objects.requireNonNull(key, "key");
-        return Optional.ofNullable(key.cast(attributes.get(key)));
+        for (int i = 0; i < attributeCount; i++) {
+            if (attributeKeys[i] == key) {
+                return Optional.of(key.cast(attributeValues[i]));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
     public <T> HttpExchange attribute(AttributeKey<T> key, T value) {
         Objects.requireNonNull(key, "key");
+        int at = -1;
+        for (int i = 0; i < attributeCount; i++) {
+            if (attributeKeys[i] == key) {
+                at = i;
+                break;
+            }
+        }
         if (value == null) {
-            attributes.remove(key);
+            if (at >= 0) {
+                attributeCount--;
+                attributeKeys[at] = attributeKeys[attributeCount];
+                attributeValues[at] = attributeValues[attributeCount];
+                attributeKeys[attributeCount] = null;
+                attributeValues[attributeCount] = null;
+            }
+        } else if (at >= 0) {
+            attributeValues[at] = key.cast(value);
         } else {
-            attributes.put(key, key.cast(value));
+            if (attributeCount == attributeKeys.length) {
+                attributeKeys = Arrays.copyOf(attributeKeys, attributeCount * 2);
+                attributeValues = Arrays.copyOf(attributeValues, attributeCount * 2);
+            }
+            attributeKeys[attributeCount] = key;
+            attributeValues[attributeCount] = key.cast(value);
+            attributeCount++;
         }
         return this;
     }
