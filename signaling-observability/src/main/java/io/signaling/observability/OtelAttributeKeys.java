@@ -8,8 +8,9 @@ import java.util.function.Function;
  * The {@link AttributeKey}s for the port's string attribute names, made once per name.
  *
  * <p>The ports name attributes with strings, and OpenTelemetry's {@code setAttribute(String, ...)}
- * builds a new key (and hashes its type and name) on every call: on a traced request that was ~5%
- * of the I/O thread's profile. Keys are the small fixed set the code uses, but the port does not
+ * builds a new key (and hashes its type and name) on every call: with the cache the traced
+ * middleware chain allocates 344 B less per request (JMH {@code MiddlewareChainBenchmark}, 2,529 →
+ * 2,185 B/op; its time did not change measurably), which is less for the GC to do. Keys are the small fixed set the code uses, but the port does not
  * forbid computed names, so each cache stops growing at {@link #MAX_CACHED} names and further
  * names get a fresh key, as before. Thread-safe; one instance per tracer (no static state).
  */

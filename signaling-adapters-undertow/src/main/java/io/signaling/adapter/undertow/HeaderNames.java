@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Validated response header names as Undertow {@link HttpString}s, made once per name.
  *
  * <p>Every response sets a few headers by string name ({@code traceresponse}, {@code X-Request-Id},
- * {@code Cache-Control}); checking the name and converting it to an {@code HttpString} (bytes
- * copied, scanned for newlines) on every call was ~9% of the I/O thread's profile on
- * {@code /health/live}. The names come from code, so the set is small; to stay bounded even if a
+ * {@code Cache-Control}); checking the name and converting it to an {@code HttpString} (a byte
+ * copy, scanned for newlines) showed up in a JFR profile of {@code /health/live} at a few percent
+ * of the I/O thread's samples, and allocated on every call. The names come from code, so the set is small; to stay bounded even if a
  * handler computes names, at most {@link #MAX_CACHED} are kept and later ones are converted per
  * call, as before. Thread-safe; one instance per router.
  */
