@@ -26,8 +26,10 @@ final class OtelSpan implements Span {
     /** The parent context plus this span: what {@link #makeCurrent} installs and {@link #context} returns. */
     private final Context context;
     private final OtelTraceContext traceContext;
+    private final OtelAttributeKeys keys;
 
-    OtelSpan(io.opentelemetry.api.trace.Span span, Context context) {
+    OtelSpan(io.opentelemetry.api.trace.Span span, Context context, OtelAttributeKeys keys) {
+        this.keys = Objects.requireNonNull(keys, "keys");
         this.span = Objects.requireNonNull(span, "span");
         this.context = Objects.requireNonNull(context, "context");
         this.traceContext = new OtelTraceContext(context);
@@ -36,7 +38,7 @@ final class OtelSpan implements Span {
     @Override
     public Span attribute(String key, String value) {
         if (key != null && value != null) {
-            span.setAttribute(key, value);
+            span.setAttribute(keys.string(key), value);
         }
         return this;
     }
@@ -44,7 +46,7 @@ final class OtelSpan implements Span {
     @Override
     public Span attribute(String key, long value) {
         if (key != null) {
-            span.setAttribute(key, value);
+            span.setAttribute(keys.longKey(key), value);
         }
         return this;
     }
@@ -52,7 +54,7 @@ final class OtelSpan implements Span {
     @Override
     public Span attribute(String key, double value) {
         if (key != null) {
-            span.setAttribute(key, value);
+            span.setAttribute(keys.doubleKey(key), value);
         }
         return this;
     }
@@ -60,7 +62,7 @@ final class OtelSpan implements Span {
     @Override
     public Span attribute(String key, boolean value) {
         if (key != null) {
-            span.setAttribute(key, value);
+            span.setAttribute(keys.booleanKey(key), value);
         }
         return this;
     }

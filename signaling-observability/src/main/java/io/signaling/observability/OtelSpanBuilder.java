@@ -12,11 +12,13 @@ import java.util.Objects;
 final class OtelSpanBuilder implements SpanBuilder {
 
     private final io.opentelemetry.api.trace.SpanBuilder builder;
+    private final OtelAttributeKeys keys;
     /** The context the span starts in; null means "current at start()". */
     private Context parent;
 
-    OtelSpanBuilder(io.opentelemetry.api.trace.SpanBuilder builder) {
+    OtelSpanBuilder(io.opentelemetry.api.trace.SpanBuilder builder, OtelAttributeKeys keys) {
         this.builder = Objects.requireNonNull(builder, "builder");
+        this.keys = Objects.requireNonNull(keys, "keys");
     }
 
     @Override
@@ -55,7 +57,7 @@ final class OtelSpanBuilder implements SpanBuilder {
     @Override
     public SpanBuilder attribute(String key, String value) {
         if (key != null && value != null) {
-            builder.setAttribute(key, value);
+            builder.setAttribute(keys.string(key), value);
         }
         return this;
     }
@@ -63,7 +65,7 @@ final class OtelSpanBuilder implements SpanBuilder {
     @Override
     public SpanBuilder attribute(String key, long value) {
         if (key != null) {
-            builder.setAttribute(key, value);
+            builder.setAttribute(keys.longKey(key), value);
         }
         return this;
     }
@@ -71,7 +73,7 @@ final class OtelSpanBuilder implements SpanBuilder {
     @Override
     public SpanBuilder attribute(String key, boolean value) {
         if (key != null) {
-            builder.setAttribute(key, value);
+            builder.setAttribute(keys.booleanKey(key), value);
         }
         return this;
     }
@@ -81,11 +83,11 @@ final class OtelSpanBuilder implements SpanBuilder {
         Context base = parent != null ? parent : Context.current();
         try {
             io.opentelemetry.api.trace.Span span = builder.startSpan();
-            return new OtelSpan(span, base.with(span));
+            return new OtelSpan(span, base.with(span), keys);
         } catch (RuntimeException sdkFailure) {
             // Tracing never fails the traced work: fall back to a span that records nothing.
             io.opentelemetry.api.trace.Span invalid = io.opentelemetry.api.trace.Span.getInvalid();
-            return new OtelSpan(invalid, base.with(invalid));
+            return new OtelSpan(invalid, base.with(invalid), keys);
         }
     }
 

@@ -20,6 +20,7 @@ final class OtelTracer implements Tracer {
 
     private final io.opentelemetry.api.trace.Tracer tracer;
     private final TextMapPropagator propagator;
+    private final OtelAttributeKeys keys = new OtelAttributeKeys();
 
     OtelTracer(OpenTelemetry openTelemetry, String instrumentationName, String instrumentationVersion) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
@@ -34,7 +35,7 @@ final class OtelTracer implements Tracer {
 
     @Override
     public SpanBuilder spanBuilder(String name) {
-        return new OtelSpanBuilder(tracer.spanBuilder(name == null || name.isBlank() ? "unnamed" : name));
+        return new OtelSpanBuilder(tracer.spanBuilder(name == null || name.isBlank() ? "unnamed" : name), keys);
     }
 
     @Override

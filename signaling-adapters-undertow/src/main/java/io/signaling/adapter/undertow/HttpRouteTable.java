@@ -36,6 +36,7 @@ final class HttpRouteTable {
             AttributeKey.of("undertow-exchange", HttpServerExchange.class);
 
     private final PathTemplateMatcher<Template> matcher = new PathTemplateMatcher<>();
+    private final HeaderNames headerNames = new HeaderNames();
     private final List<Middleware> middleware;
     private final HttpHandler notFound;
 
@@ -138,7 +139,7 @@ final class HttpRouteTable {
     }
 
     private void run(HttpServerExchange raw, Dispatch d, long maxRequestBodyBytes) throws Exception {
-        UndertowHttpExchange exchange = new UndertowHttpExchange(raw, d.route(), d.parameters(), maxRequestBodyBytes);
+        UndertowHttpExchange exchange = new UndertowHttpExchange(raw, d.route(), d.parameters(), maxRequestBodyBytes, headerNames);
         try {
             d.chain().handle(exchange);
         } catch (Throwable t) {
@@ -167,7 +168,7 @@ final class HttpRouteTable {
         return new io.undertow.server.HttpHandler() {
             @Override
             public void handleRequest(HttpServerExchange raw) throws Exception {
-                UndertowHttpExchange exchange = new UndertowHttpExchange(raw, mountPath, Map.of(), maxRequestBodyBytes);
+                UndertowHttpExchange exchange = new UndertowHttpExchange(raw, mountPath, Map.of(), maxRequestBodyBytes, headerNames);
                 exchange.attribute(RAW_EXCHANGE, raw);
                 try {
                     chain.handle(exchange);

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,7 +49,12 @@ final class UndertowHttpExchange implements HttpExchange {
     private final String route;
     private final Map<String, String> pathParameters;
     private final long maxRequestBodyBytes;
-    private final Map<AttributeKey<?>, Object> attributes = new HashMap<>(8);
+    private final HeaderNames headerNames;
+    // A request carries a handful of attributes under identity-compared keys: a linear scan of two
+    // small arrays beats a HashMap (allocation, hashing, entry objects) on the per-request path.
+    private AttributeKey<?>[] attributeKeys = new AttributeKey<?>[4];
+    private Object[] attributeValues = new Object[4];
+    private int attributeCount;
 
     private Map<String, List<String>> queryParameters;
     private Map<String, List<String>> requestHeaders;
@@ -58,8 +64,9 @@ final class UndertowHttpExchange implements HttpExchange {
     private long responseBytes;
 
     UndertowHttpExchange(HttpServerExchange exchange, String route, Map<String, String> pathParameters,
-                         long maxRequestBodyBytes) {
+                         long maxRequestBodyBytes, HeaderNames headerNames) {
         this.exchange = Objects.requireNonNull(exchange, "exchange");
+        this.headerNames = Objects.requireNonNull(headerNames, "headerNames");
         this.route = Objects.requireNonNull(route, "route");
         this.pathParameters = Map.copyOf(Objects.requireNonNull(pathParameters, "pathParameters"));
         if (maxRequestBodyBytes < 0) {
@@ -230,14 +237,12 @@ final class UndertowHttpExchange implements HttpExchange {
     public HttpExchange responseHeader(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        if (name.isEmpty() || !isToken(name)) {
-            throw new IllegalArgumentException("invalid HTTP header name: '" + name + "'");
-        }
+        HttpString header = headerNames.of(name);
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("HTTP header value of '" + name + "' must not contain CR or LF");
         }
         requireNotStarted("header " + name);
-        exchange.getResponseHeaders().put(HttpString.tryFromString(name), value);
+        exchange.getResponseHeaders().put(header, value);
         return this;
     }
 
@@ -282,16 +287,42 @@ final class UndertowHttpExchange implements HttpExchange {
     @Override
     public <T> Optional<T> attribute(AttributeKey<T> key) {
         Objects.requireNonNull(key, "key");
-        return Optional.ofNullable(key.cast(attributes.get(key)));
+        for (int i = 0; i < attributeCount; i++) {
+            if (attributeKeys[i] == key) {
+                return Optional.of(key.cast(attributeValues[i]));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
     public <T> HttpExchange attribute(AttributeKey<T> key, T value) {
         Objects.requireNonNull(key, "key");
+        int at = -1;
+        for (int i = 0; i < attributeCount; i++) {
+            if (attributeKeys[i] == key) {
+                at = i;
+                break;
+            }
+        }
         if (value == null) {
-            attributes.remove(key);
+            if (at >= 0) {
+                attributeCount--;
+                attributeKeys[at] = attributeKeys[attributeCount];
+                attributeValues[at] = attributeValues[attributeCount];
+                attributeKeys[attributeCount] = null;
+                attributeValues[attributeCount] = null;
+            }
+        } else if (at >= 0) {
+            attributeValues[at] = key.cast(value);
         } else {
-            attributes.put(key, key.cast(value));
+            if (attributeCount == attributeKeys.length) {
+                attributeKeys = Arrays.copyOf(attributeKeys, attributeCount * 2);
+                attributeValues = Arrays.copyOf(attributeValues, attributeCount * 2);
+            }
+            attributeKeys[attributeCount] = key;
+            attributeValues[attributeCount] = key.cast(value);
+            attributeCount++;
         }
         return this;
     }
@@ -308,17 +339,6 @@ final class UndertowHttpExchange implements HttpExchange {
         }
     }
 
-    static boolean isToken(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     @Override
     public String toString() {

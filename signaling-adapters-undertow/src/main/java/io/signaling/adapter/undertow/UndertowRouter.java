@@ -78,7 +78,7 @@ final class UndertowRouter implements Router {
     }
 
     private static String normalizeMethod(String method) {
-        if (method.isEmpty() || !UndertowHttpExchange.isToken(method)) {
+        if (method.isEmpty() || !HeaderNames.isToken(method)) {
             throw new IllegalArgumentException("invalid HTTP method: '" + method + "'");
         }
         return method.toUpperCase(Locale.ROOT);

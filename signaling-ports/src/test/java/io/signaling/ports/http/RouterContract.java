@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -341,6 +342,33 @@ public abstract class RouterContract {
                 .get("/me", ex -> ex.send("text/plain", ex.attribute(user).orElse("nobody"))));
 
         assertThat(get("/me").body()).isEqualTo("alice");
+    }
+
+    @Test
+    void attributesAreKeptPerKeyInstanceReplacedAndRemovedByNull() throws Exception {
+        // More keys than a request usually carries, two with the same name (keys are instances).
+        List<AttributeKey<Integer>> keys = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            keys.add(AttributeKey.of(i == 9 ? "k0" : "k" + i, Integer.class));
+        }
+        serve(newRouter().get("/attrs", ex -> {
+            for (int i = 0; i < keys.size(); i++) {
+                ex.attribute(keys.get(i), i);
+            }
+            ex.attribute(keys.get(3), 33);
+            ex.attribute(keys.get(5), null);
+            ex.attribute(keys.get(0), null);
+            ex.attribute(keys.get(7), null);
+            ex.attribute(keys.get(7), 77);
+            ex.attribute(AttributeKey.of("never-set", Integer.class), null);
+            StringBuilder seen = new StringBuilder();
+            for (AttributeKey<Integer> key : keys) {
+                seen.append(ex.attribute(key).map(String::valueOf).orElse("-")).append(' ');
+            }
+            ex.send("text/plain", seen.toString().trim());
+        }));
+
+        assertThat(get("/attrs").body()).isEqualTo("- 1 2 33 4 - 6 77 8 9");
     }
 
     @Test
