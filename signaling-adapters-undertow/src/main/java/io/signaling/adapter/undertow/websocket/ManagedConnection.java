@@ -488,7 +488,11 @@ public abstract class ManagedConnection implements WebSocketConnection {
         if (log.isDebugEnabled()) {
             log.debug("websocket closed", "code", cause.code(), "reason", cause.reason());
         }
-        deliver(() -> {
+        // Never inline: Undertow runs close tasks (a dropped socket) inside its monitor on the
+        // channel, and onClose takes the application's locks (a room's) that another thread may
+        // hold while writing to this channel, which needs that monitor: a lock-order deadlock.
+        // As a task of its own on the I/O thread, onClose runs with no Undertow lock held.
+        deliverLater(() -> {
             closeDelivered = true;
             try {
                 endpoint.listener().onClose(this, cause.code(), cause.reason());
@@ -694,6 +698,14 @@ public abstract class ManagedConnection implements WebSocketConnection {
             } else {
                 runOnIoThread(this::drainEvents);
             }
+        }
+    }
+
+    /** Like {@link #deliver}, but never runs the event on the caller's stack. */
+    private void deliverLater(Runnable event) {
+        events.add(event);
+        if (delivering.compareAndSet(false, true)) {
+            runOnIoThread(this::drainEvents);
         }
     }
 

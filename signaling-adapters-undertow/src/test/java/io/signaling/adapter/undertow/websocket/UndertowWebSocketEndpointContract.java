@@ -151,6 +151,45 @@ public abstract class UndertowWebSocketEndpointContract {
         assertThat(metrics.count("websocket.send.queue.overflows")).isEqualTo(1.0);
     }
 
+    /**
+     * Undertow runs a channel's close tasks inside its own monitor on that channel. A listener's
+     * onClose takes the application's locks (a room's), and another thread holding those locks may
+     * be writing to this very channel, which needs that monitor: a lock-order deadlock (seen in the
+     * bare baseline on one core). So onClose must never run while the channel's monitor is held,
+     * however the connection ends.
+     */
+    @Test
+    void onCloseNeverRunsInsideTheChannelsMonitor() throws Exception {
+        Map<String, Boolean> heldMonitor = new java.util.concurrent.ConcurrentHashMap<>();
+        RecordingWebSocketListener listener = new RecordingWebSocketListener() {
+            @Override
+            public void onClose(WebSocketConnection connection, int code, String reason) {
+                heldMonitor.put(connection.id(), Thread.holdsLock(((ManagedConnection) connection).channel()));
+                super.onClose(connection, code, reason);
+            }
+        };
+        EndpointTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(),
+                Metrics.noop(), Tracer.noop());
+        List<TestWebSocketClient> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(client(server, Map.of()));
+            int opened = i + 1;
+            await().atMost(WAIT).until(() -> listener.openedIds().size() == opened);
+        }
+        List<String> ids = listener.openedIds();
+
+        clients.get(0).sendClose(CloseCodes.NORMAL, "bye");       // the client's close handshake
+        clients.get(1).close();                                   // a dropped TCP connection
+        server.hub().find(ids.get(2)).orElseThrow().close(CloseCodes.NORMAL, "server closes");
+        await().atMost(WAIT).until(() -> heldMonitor.size() == 3);
+        assertThat(server.drain(WAIT)).as("drain closed the last one").isTrue(); // the shutdown drain
+        await().atMost(WAIT).until(() -> heldMonitor.size() == 4);
+
+        assertThat(heldMonitor).as("onClose ran holding the channel's monitor, by connection")
+                .containsOnlyKeys(ids).doesNotContainValue(true);
+        assertThat(listener.violations()).isEmpty();
+    }
+
     @Test
     void countsRefusedUpgradesByReason() throws Exception {
         RecordingMetrics metrics = new RecordingMetrics();
