@@ -5,16 +5,17 @@ import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import org.xnio.IoUtils;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,6 +45,7 @@ final class BareSignaling implements WebSocketConnectionCallback {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final Set<WebSocketChannel> channels = ConcurrentHashMap.newKeySet();
+    private final Object closedSignal = new Object();
 
     int openConnections() {
         return open.get();
@@ -51,17 +53,36 @@ final class BareSignaling implements WebSocketConnectionCallback {
 
     /**
      * Sends every open socket a close frame with 1001 (going away) and closes it, so clients see
-     * the stop at once: stopping the XNIO worker alone can leave upgraded sockets unclosed.
+     * the stop at once: stopping the XNIO worker alone can leave upgraded sockets unclosed. The
+     * close frames go out without blocking (a peer that does not read must not hang the stop);
+     * sockets still open after {@code timeoutMillis} are closed without waiting for theirs.
      */
-    void closeAll() {
+    void closeAll(long timeoutMillis) {
         for (WebSocketChannel channel : channels) {
-            try {
-                WebSockets.sendCloseBlocking(1001, "server stopping", channel);
-            } catch (IOException e) {
-                // Already broken: closing it below is all that is left to do.
-            }
-            IoUtils.safeClose(channel);
+            WebSockets.sendClose(1001, "server stopping", channel, new WebSocketCallback<Void>() {
+                @Override
+                public void complete(WebSocketChannel ch, Void context) {
+                    IoUtils.safeClose(ch);
+                }
+
+                @Override
+                public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+                    IoUtils.safeClose(ch);
+                }
+            });
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (closedSignal) {
+            while (!channels.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    closedSignal.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        channels.forEach(IoUtils::safeClose);
     }
 
     @Override
@@ -73,6 +94,9 @@ final class BareSignaling implements WebSocketConnectionCallback {
             channels.remove(ch);
             open.decrementAndGet();
             leave(peer, "disconnect", false);
+            synchronized (closedSignal) {
+                closedSignal.notifyAll();
+            }
         });
         channel.getReceiveSetter().set(new AbstractReceiveListener() {
             @Override
@@ -154,8 +178,15 @@ final class BareSignaling implements WebSocketConnectionCallback {
             error(peer, id, "already-in-room", "already in room '" + peer.room.name + "'");
             return;
         }
+        // Membership changes under the room's lock; the frames are sent after it is released.
+        // Sending inside it deadlocks: Undertow runs a dropped socket's close task (our leave)
+        // inside its monitor on that channel, while a send to that channel needs the monitor.
+        // Frames to the others are queued before the joiner's "joined", so none of them can get a
+        // relay from the newcomer before its peer-joined (the newcomer relays only after joined).
         boolean[] full = {false};
+        java.util.List<Runnable> sends = new java.util.ArrayList<>();
         rooms.compute(roomName, (name, room) -> {
+            sends.clear();
             Room r = room == null ? new Room(name) : room;
             if (r.members.size() >= MAX_PEERS_PER_ROOM) {
                 full[0] = true;
@@ -169,15 +200,17 @@ final class BareSignaling implements WebSocketConnectionCallback {
                     peers.append(',');
                 }
                 peers.append('"').append(other.id).append('"');
-                send(other, joinedNote);
+                sends.add(() -> send(other, joinedNote));
             }
             peers.append(']');
             r.members.put(peer.id, peer);
             peer.room = r;
-            send(peer, "{\"type\":\"joined\"," + idField(id) + "\"room\":\"" + name + "\",\"peerId\":\""
-                    + peer.id + "\",\"peers\":" + peers + ",\"polite\":false}");
+            String joined = "{\"type\":\"joined\"," + idField(id) + "\"room\":\"" + name + "\",\"peerId\":\""
+                    + peer.id + "\",\"peers\":" + peers + ",\"polite\":false}";
+            sends.add(() -> send(peer, joined));
             return r;
         });
+        sends.forEach(Runnable::run);
         if (full[0]) {
             error(peer, id, "room-full", "room '" + roomName + "' already holds " + MAX_PEERS_PER_ROOM + " peers");
         }
@@ -188,7 +221,10 @@ final class BareSignaling implements WebSocketConnectionCallback {
         if (current == null) {
             return;
         }
+        // As in join: change membership under the room's lock, send after it.
+        java.util.List<Runnable> sends = new java.util.ArrayList<>();
         rooms.compute(current.name, (name, r) -> {
+            sends.clear();
             if (r == null || r.members.remove(peer.id) == null) {
                 return r;
             }
@@ -196,13 +232,14 @@ final class BareSignaling implements WebSocketConnectionCallback {
             var note = "{\"type\":\"peer-left\",\"room\":\"" + name + "\",\"peerId\":\"" + peer.id
                     + "\",\"reason\":\"" + reason + "\"}";
             for (Peer other : r.members.values()) {
-                send(other, note);
+                sends.add(() -> send(other, note));
             }
             if (reply) {
-                send(peer, "{\"type\":\"left\",\"room\":\"" + name + "\"}");
+                sends.add(() -> send(peer, "{\"type\":\"left\",\"room\":\"" + name + "\"}"));
             }
             return r.members.isEmpty() ? null : r;
         });
+        sends.forEach(Runnable::run);
     }
 
     private void relay(Peer peer, String id, String type, Map<String, String> msg) {

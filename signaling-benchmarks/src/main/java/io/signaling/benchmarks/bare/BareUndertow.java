@@ -76,7 +76,7 @@ public final class BareUndertow implements AutoCloseable {
 
     @Override
     public void close() {
-        signaling.closeAll();
+        signaling.closeAll(2_000);
         server.stop();
     }
 
