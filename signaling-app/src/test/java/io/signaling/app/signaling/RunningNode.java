@@ -69,6 +69,11 @@ final class RunningNode implements BeforeAllCallback, AfterAllCallback, AfterEac
         return client;
     }
 
+    /** The running node, to look at its state. */
+    SignalingTestNode testNode() {
+        return node;
+    }
+
     URI wsUri() {
         return node.wsUri();
     }
