@@ -12,7 +12,7 @@ class BlockingWebSocketTest {
 
     @Test
     void acceptKeyMatchesTheRfc6455Example() {
-        assertThat(BlockingWebSocket.expectedAccept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assertThat(WsFrames.expectedAccept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     }
 
     @Test
