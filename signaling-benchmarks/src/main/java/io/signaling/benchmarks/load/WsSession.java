@@ -12,9 +12,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One client WebSocket: reassembles frames, tracks welcome/joined, and serializes sends.
  *
- * <p>The JDK WebSocket refuses a send while the previous one is pending, so sends go through a
- * lock-free queue drained one at a time. Listener callbacks are serial per socket (JDK
- * guarantee); {@link #send} may be called from any thread.
+ * <p>Two transports: the JDK WebSocket (this class is its listener), or one connection of
+ * {@link NioWebSockets} (which calls {@link #deliver}, {@link #closedBy} and {@link #failed} from
+ * its selector thread). The JDK WebSocket refuses a send while the previous one is pending, so its
+ * sends go through a lock-free queue drained one at a time. Callbacks are serial per socket on
+ * either transport; {@link #send} may be called from any thread.
  */
 final class WsSession implements WebSocket.Listener {
 
@@ -40,6 +42,9 @@ final class WsSession implements WebSocket.Listener {
     final ErrorCounts errors;
     private volatile Handler handler;
     private volatile WebSocket ws;
+    private volatile NioWebSockets.Connection nio;
+    /** System.nanoTime() when the message being delivered was parsed; read by handlers. */
+    private long receivedNanos;
     private volatile String peerId;
     private volatile boolean closed;
     private volatile int closeCode = -1;
@@ -62,7 +67,17 @@ final class WsSession implements WebSocket.Listener {
     }
 
     boolean isOpen() {
-        return ws != null && !closed;
+        return (ws != null || nio != null) && !closed;
+    }
+
+    /** When the message now being handed to {@link Handler#onMessage} was received. */
+    long receivedNanos() {
+        return receivedNanos;
+    }
+
+    /** Called by the selector client once the handshake succeeded, before any delivery. */
+    void attach(NioWebSockets.Connection connection) {
+        this.nio = connection;
     }
 
     int closeCode() {
@@ -74,6 +89,11 @@ final class WsSession implements WebSocket.Listener {
     }
 
     void send(String text, Object tag) {
+        NioWebSockets.Connection c = nio;
+        if (c != null) {
+            c.send(text, tag);
+            return;
+        }
         queue.add(new Outgoing(text, tag));
         drain();
     }
@@ -117,8 +137,18 @@ final class WsSession implements WebSocket.Listener {
         }
     }
 
+    /** A send the transport could not complete; tells the handler. */
+    void sendFailed(Object tag, Throwable error) {
+        handler.onSendFailed(this, tag, error);
+    }
+
     /** Starts a normal close; the server's close reply (or {@link #abort}) ends the socket. */
     void close() {
+        NioWebSockets.Connection c = nio;
+        if (c != null) {
+            c.close();
+            return;
+        }
         WebSocket w = ws;
         if (w != null && !w.isOutputClosed()) {
             w.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(ex -> null);
@@ -126,6 +156,10 @@ final class WsSession implements WebSocket.Listener {
     }
 
     void abort() {
+        NioWebSockets.Connection c = nio;
+        if (c != null) {
+            c.abort();
+        }
         WebSocket w = ws;
         if (w != null) {
             w.abort();
@@ -147,6 +181,7 @@ final class WsSession implements WebSocket.Listener {
             webSocket.request(1);
             return null;
         }
+        long now = System.nanoTime();
         String text;
         if (partial.length() > 0) {
             text = partial.append(data).toString();
@@ -155,16 +190,23 @@ final class WsSession implements WebSocket.Listener {
             text = data.toString();
         }
         webSocket.request(1);
+        deliver(text, now);
+        return null;
+    }
+
+    /** One complete text message, received at {@code nanos}: bookkeeping, then the handler. */
+    void deliver(String text, long nanos) {
+        receivedNanos = nanos;
         if (text.isEmpty() || text.charAt(0) != '{') {
             handler.onMessage(this, null, null, text);
-            return null;
+            return;
         }
         Map<String, String> msg;
         try {
             msg = MiniJson.parseObject(text);
         } catch (IllegalArgumentException e) {
             handler.onMessage(this, null, null, text);
-            return null;
+            return;
         }
         String type = MiniJson.string(msg, "type");
         if ("welcome".equals(type)) {
@@ -181,7 +223,6 @@ final class WsSession implements WebSocket.Listener {
             }
         }
         handler.onMessage(this, type, msg, text);
-        return null;
     }
 
     @Override
@@ -192,15 +233,25 @@ final class WsSession implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closedBy(statusCode, reason);
+        return null;
+    }
+
+    /** The server closed the socket with {@code statusCode}. */
+    void closedBy(int statusCode, String reason) {
         closeCode = statusCode;
         closed = true;
         closedFuture.complete(null);
         failPending(new IllegalStateException("closed by server: " + statusCode + " " + reason));
-        return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+        failed(error);
+    }
+
+    /** The socket failed or was aborted. */
+    void failed(Throwable error) {
         closed = true;
         closedFuture.complete(null);
         failPending(error);
