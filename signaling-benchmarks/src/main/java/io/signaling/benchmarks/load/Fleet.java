@@ -36,7 +36,30 @@ final class Fleet implements AutoCloseable {
     private boolean accepting = true;
     final String roomPrefix = "lt-" + UUID.randomUUID().toString().substring(0, 8);
 
+    /** The selector client when this fleet uses it; null on the JDK client. */
+    private final NioWebSockets nio;
+
+    /** A fleet on the JDK client. */
     Fleet() {
+        this(false);
+    }
+
+    /**
+     * A fleet on the JDK client, or with {@code useNio} on {@link NioWebSockets} (one selector
+     * thread for every socket).
+     */
+    Fleet(boolean useNio) {
+        if (useNio) {
+            try {
+                nio = new NioWebSockets();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot open a selector", e);
+            }
+            client = null;
+            executor = null;
+            return;
+        }
+        nio = null;
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         AtomicInteger n = new AtomicInteger();
         executor = Executors.newFixedThreadPool(threads, r -> {
@@ -65,6 +88,19 @@ final class Fleet implements AutoCloseable {
             }
             var session = new WsSession(i, handlers.apply(i), errors);
             opening.incrementAndGet();
+            if (nio != null) {
+                attempts.add(nio.connect(uri, session).whenComplete((v, ex) -> {
+                    permits.release();
+                    opening.decrementAndGet();
+                    if (ex != null) {
+                        connectFailures.incrementAndGet();
+                        firstFailure.compareAndSet(null, String.valueOf(ex));
+                    } else {
+                        accept(session);
+                    }
+                }));
+                continue;
+            }
             attempts.add(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                     .buildAsync(uri, session)
                     .whenComplete((ws, ex) -> {
@@ -91,6 +127,18 @@ final class Fleet implements AutoCloseable {
         synchronized (sessions) {
             accepting = false;
             sessions.sort((a, b) -> Integer.compare(a.index, b.index));
+        }
+    }
+
+    private void accept(WsSession session) {
+        synchronized (sessions) {
+            if (accepting) {
+                sessions.add(session);
+            } else {
+                // Too late: the run has moved on and must not see it appear.
+                session.abort();
+                connectFailures.incrementAndGet();
+            }
         }
     }
 
@@ -163,6 +211,11 @@ final class Fleet implements AutoCloseable {
         for (WsSession s : sessions) {
             s.abort();
         }
-        executor.shutdownNow();
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        if (nio != null) {
+            nio.close();
+        }
     }
 }

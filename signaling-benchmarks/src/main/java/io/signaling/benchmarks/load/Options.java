@@ -23,17 +23,21 @@ record Options(
         Duration grace,
         Duration connectTimeout,
         String style,
-        boolean join) {
+        boolean join,
+        String client) {
 
     static final Set<String> MODES = Set.of("hold", "relay", "echo", "http");
     private static final Set<String> FLAGS = Set.of("--allow-remote", "--no-join");
     private static final Set<String> VALUED = Set.of("--url", "--connections", "--room-size", "--rate",
-            "--duration", "--payload-bytes", "--pid", "--concurrency", "--grace", "--connect-timeout", "--style");
+            "--duration", "--payload-bytes", "--pid", "--concurrency", "--grace", "--connect-timeout", "--style",
+            "--client");
 
     static final String USAGE = """
             usage: java -jar signaling-load.jar MODE --url URL [options]
               hold   --url ws://127.0.0.1:8080/ws --connections N --room-size K --duration T [--pid PID] [--no-join]
               relay  --url ws://127.0.0.1:8080/ws --connections N --room-size K --rate M --duration T [--payload-bytes B] [--grace T]
+                     [--client nio|jdk] (nio, default: one selector thread for every socket;
+                                         jdk: the JDK HttpClient WebSocket)
               echo   --url ws://127.0.0.1:8080/ws --connections N --payload-bytes B --duration T [--style echo|ping]
               http   --url http://127.0.0.1:8080/health/live --connections C --duration T
             common: --allow-remote (targets other than 127.0.0.0/8, ::1, localhost)
@@ -120,6 +124,13 @@ record Options(
             throw new UsageException("--style must be 'echo' (raw text echo) or 'ping' (contract ping/pong), got '"
                     + style + "'");
         }
+        String client = values.getOrDefault("--client", "nio");
+        if (!client.equals("nio") && !client.equals("jdk")) {
+            throw new UsageException("--client must be 'nio' or 'jdk', got '" + client + "'");
+        }
+        if (values.containsKey("--client") && !mode.equals("relay")) {
+            throw new UsageException("--client applies to relay mode only");
+        }
         if (mode.equals("relay") && roomSize < 2) {
             throw new UsageException("relay mode needs --room-size of at least 2 (someone to relay to)");
         }
@@ -133,7 +144,7 @@ record Options(
             throw new UsageException("--pid applies to hold mode only");
         }
         return new Options(mode, url, connections, roomSize, rate, duration, payloadBytes, pid, allowRemote,
-                concurrency, grace, connectTimeout, style, join);
+                concurrency, grace, connectTimeout, style, join, client);
     }
 
     private static int intValue(Map<String, String> values, String name, int fallback, int min, int max)

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The load tool's modes end to end against the bare baseline started in-process on a free port. */
 class LoadToolTest {
@@ -58,12 +60,14 @@ class LoadToolTest {
         return new Run(code, MiniJson.parseObject(stdout), err.toString(StandardCharsets.UTF_8));
     }
 
-    @Test
-    void relayDeliversEverythingWithoutLossMisroutingOrDuplicates() {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "jdk"})
+    void relayDeliversEverythingWithoutLossMisroutingOrDuplicates(String client) {
         var r = run("relay", "--url", ws, "--connections", "20", "--room-size", "2", "--rate", "20",
-                "--duration", "2s", "--payload-bytes", "200");
+                "--duration", "2s", "--payload-bytes", "200", "--client", client);
 
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(MiniJson.string(r.summary(), "client")).isEqualTo(client);
         assertThat(r.num("opened")).isEqualTo(20);
         assertThat(r.num("joined")).isEqualTo(20);
         // 20 sockets x 20/s x 2 s, less pacer start-up slack.
@@ -78,6 +82,42 @@ class LoadToolTest {
         assertThat(Long.parseLong(latency.get("count"))).isEqualTo(r.num("delivered"));
         assertThat(Double.parseDouble(latency.get("p99Ms"))).isPositive();
         assertThat(r.err()).contains("[relay 1s]");
+        assertThat(Double.parseDouble(r.summary().get("pacerMaxLagMs"))).isNotNegative();
+        assertThat(Double.parseDouble(r.summary().get("clientCpuSeconds"))).isPositive();
+    }
+
+    @Test
+    void relayOnTheNioClientIsTheDefaultAndCarriesMessagesAcrossTheWriteBuffer() {
+        // 8 KiB relays at 50/s on 10 sockets: frames above 126 bytes (16-bit lengths) and several
+        // messages per 16 KiB write buffer.
+        var r = run("relay", "--url", ws, "--connections", "10", "--room-size", "5", "--rate", "50",
+                "--duration", "1s", "--payload-bytes", "8000");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(MiniJson.string(r.summary(), "client")).isEqualTo("nio");
+        assertThat(r.num("delivered")).isEqualTo(r.num("sent")).isPositive();
+        assertThat(r.num("sendFailed")).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "jdk"})
+    void relayEndsCleanlyWhenTheServerGoesAway(String client) throws Exception {
+        var progress = new ByteArrayOutputStream(); // synchronized: safe to read while the run writes
+        var result = CompletableFuture.supplyAsync(() -> runWith(progress, "relay", "--url", ws, "--connections",
+                "10", "--room-size", "2", "--rate", "20", "--duration", "4s", "--grace", "1s", "--client", client));
+        // Close only once relays are flowing, so the drop lands mid-run.
+        await().atMost(Duration.ofSeconds(15)).until(() -> progress.toString(StandardCharsets.UTF_8)
+                .matches("(?s).*delivered=[1-9].*"));
+        server.close();
+        server = null;
+
+        // The run still goes to its 4 s end; what matters is that it ends, reports, leaves no
+        // socket open, and that sends after the drop come back as failures instead of vanishing.
+        var r = result.get(30, TimeUnit.SECONDS);
+        assertThat(MiniJson.string(r.summary(), "client")).isEqualTo(client);
+        assertThat(r.num("stillOpen")).as(r.summary().toString()).isZero();
+        assertThat(r.num("delivered")).isPositive();
+        assertThat(r.num("sendFailed")).as(r.summary().toString()).isPositive();
     }
 
     @Test

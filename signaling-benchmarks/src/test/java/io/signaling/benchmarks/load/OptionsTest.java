@@ -58,6 +58,9 @@ class OptionsTest {
         assertThat(o.duration()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.grace()).isEqualTo(Duration.ofMinutes(2));
         assertThat(o.payloadBytes()).isEqualTo(300);
+        assertThat(o.client()).isEqualTo("nio");
+        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--client", "jdk"}).client())
+                .isEqualTo("jdk");
     }
 
     @Test
@@ -84,5 +87,9 @@ class OptionsTest {
                 .hasMessageContaining("--style must be");
         assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--pid", "1"}))
                 .hasMessageContaining("--pid applies to hold mode only");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--client", "netty"}))
+                .hasMessageContaining("--client must be 'nio' or 'jdk'");
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--client", "jdk"}))
+                .hasMessageContaining("--client applies to relay mode only");
     }
 }
