@@ -42,7 +42,14 @@ final class NioWebSockets implements AutoCloseable {
     static final int MAX_MESSAGE = 1 << 20;
     /** Per-socket bound on text queued and not yet written; a send beyond it fails. */
     static final int MAX_QUEUED_BYTES = 1 << 20;
-    private static final int BUFFER_BYTES = 16 * 1024;
+    /**
+     * Starting size of each socket's read and write buffer; they grow for a larger frame and
+     * shrink back once it is through. Small on purpose: a relay is ~300 bytes, and 16 KiB a side
+     * made 32 MB of live heap for 1,000 sockets that the first young GC copied (a 35 ms pause in
+     * the middle of a measured run).
+     */
+    private static final int BUFFER_BYTES = 2 * 1024;
+    private static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
     private static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long TIMEOUT_CHECK_MILLIS = 100;
 
@@ -357,7 +364,11 @@ final class NioWebSockets implements AutoCloseable {
                 }
             } finally {
                 if (!closed) {
-                    in.compact();
+                    if (!in.hasRemaining() && in.capacity() > BUFFER_BYTES) {
+                        in = ByteBuffer.allocate(BUFFER_BYTES); // a large frame went through: shrink back
+                    } else {
+                        in.compact();
+                    }
                 }
             }
         }
@@ -374,7 +385,13 @@ final class NioWebSockets implements AutoCloseable {
             }
             if (end < 0) {
                 if (in.limit() == in.capacity()) {
-                    throw new IOException("handshake response headers larger than " + in.capacity() + " bytes");
+                    if (in.capacity() >= MAX_HANDSHAKE_BYTES) {
+                        throw new IOException("handshake response headers larger than " + in.capacity() + " bytes");
+                    }
+                    var bigger = ByteBuffer.allocate(MAX_HANDSHAKE_BYTES);
+                    bigger.put(in);
+                    bigger.flip();
+                    in = bigger;
                 }
                 return false;
             }

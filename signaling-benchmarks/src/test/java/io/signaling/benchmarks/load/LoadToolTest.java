@@ -88,8 +88,8 @@ class LoadToolTest {
 
     @Test
     void relayOnTheNioClientIsTheDefaultAndCarriesMessagesAcrossTheWriteBuffer() {
-        // 8 KiB relays at 50/s on 10 sockets: frames above 126 bytes (16-bit lengths) and several
-        // messages per 16 KiB write buffer.
+        // 8 KiB relays at 50/s on 10 sockets: 16-bit frame lengths, and frames larger than the
+        // client's 2 KiB starting buffers on both the write and the read side.
         var r = run("relay", "--url", ws, "--connections", "10", "--room-size", "5", "--rate", "50",
                 "--duration", "1s", "--payload-bytes", "8000");
 

@@ -158,7 +158,7 @@ class NioWebSocketsTest {
             assertThat(session.welcome.get(5, TimeUnit.SECONDS)).isEqualTo("p-1");
             assertThat(receiveTimes.poll()).isBetween(before, System.nanoTime());
 
-            // One message larger than the client's 16 KiB read buffer, in one frame with a 64-bit length.
+            // One message larger than the client's read buffer, in one frame with a 64-bit length.
             String big = "{\"type\":\"big\",\"pad\":\"" + "x".repeat(70_000) + "\"}";
             frame(out, true, WsFrames.OP_TEXT, utf8(big));
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo(big);
