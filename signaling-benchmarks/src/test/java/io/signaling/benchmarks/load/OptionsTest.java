@@ -58,9 +58,9 @@ class OptionsTest {
         assertThat(o.duration()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.grace()).isEqualTo(Duration.ofMinutes(2));
         assertThat(o.payloadBytes()).isEqualTo(300);
-        assertThat(o.client()).isEqualTo("nio");
-        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--client", "jdk"}).client())
-                .isEqualTo("jdk");
+        assertThat(o.client()).isEqualTo("jdk");
+        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--client", "nio"}).client())
+                .isEqualTo("nio");
     }
 
     @Test
