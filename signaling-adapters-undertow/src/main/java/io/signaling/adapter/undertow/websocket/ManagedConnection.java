@@ -356,18 +356,21 @@ public abstract class ManagedConnection implements WebSocketConnection {
         String metricReason = code == CloseCodes.GOING_AWAY ? WebSocketTelemetry.GOING_AWAY
                 : WebSocketTelemetry.reasonOf(code, false);
         Closing cause = new Closing(code, truncateReason(reason == null ? "" : reason), metricReason);
-        if (!closing.compareAndSet(null, cause)) {
-            return;
-        }
-        endpoint.hub().remove(this);
         // An orderly close delivers what was sent before it, as TCP would: a drain queues goaway and
         // then closes, and the goaway must not be lost. New sends are refused from here on; the
-        // close frame follows the last queued message, bounded by the send timeout.
+        // close frame follows the last queued message, bounded by the send timeout. The cause and
+        // the flushing flag are set together under the queue's lock: a write completing on the
+        // I/O thread in between would see "closing, not flushing", stop writing, and the close
+        // frame would overtake what was still queued (seen in the contract test: 194 of 400).
         boolean flushFirst;
         synchronized (queue) {
+            if (!closing.compareAndSet(null, cause)) {
+                return;
+            }
             flushFirst = inFlight != null;
             flushing = flushFirst;
         }
+        endpoint.hub().remove(this);
         if (flushFirst) {
             scheduleFlushDeadline();
         } else {
