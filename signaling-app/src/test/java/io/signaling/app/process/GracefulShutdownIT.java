@@ -1,8 +1,8 @@
 package io.signaling.app.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,23 +27,14 @@ import static org.awaitility.Awaitility.await;
 /** Issue 2: SIGTERM and SIGINT drain the real jar and exit 0, also under a request in flight. */
 class GracefulShutdownIT {
 
-    private final List<AppProcess> processes = new ArrayList<>();
+    @RegisterExtension
+    final StartedProcesses processes = new StartedProcesses();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-
-    @AfterEach
-    void stopProcesses() {
-        processes.forEach(AppProcess::close);
-    }
-
-    private AppProcess track(AppProcess process) {
-        processes.add(process);
-        return process;
-    }
 
     @ParameterizedTest(name = "SIG{0}")
     @ValueSource(strings = {"TERM", "INT"})
     void readyServerStopsCleanlyOnSignal(String signal) throws Exception {
-        AppProcess app = track(AppProcess.jar("--server.host=127.0.0.1", "--server.port=0", "--admin.port=0").start());
+        AppProcess app = processes.track(AppProcess.jar("--server.host=127.0.0.1", "--server.port=0", "--admin.port=0").start());
         AppProcess.Started started = app.awaitStarted();
 
         HttpResponse<String> ready = get(started.publicUri("/health/ready"));
@@ -72,7 +62,7 @@ class GracefulShutdownIT {
     @Test
     void sigtermUnderARunningRequestExitsZeroOnlyAfterTheRequestCompleted(@TempDir Path dir) throws Exception {
         Path release = dir.resolve("release");
-        AppProcess app = track(AppProcess.main(SlowRouteMain.class,
+        AppProcess app = processes.track(AppProcess.main(SlowRouteMain.class,
                 "--server.host=127.0.0.1", "--server.port=0", "--admin.port=0", "--shutdown.drain-timeout=30s").start());
         AppProcess.Started started = app.awaitStarted();
 

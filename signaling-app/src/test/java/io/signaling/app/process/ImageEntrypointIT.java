@@ -2,9 +2,9 @@ package io.signaling.app.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -60,7 +60,8 @@ class ImageEntrypointIT {
     @TempDir
     static Path buildDir;
 
-    private final List<AppProcess> processes = new ArrayList<>();
+    @RegisterExtension
+    final StartedProcesses processes = new StartedProcesses();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -85,11 +86,6 @@ class ImageEntrypointIT {
         if (training != null) {
             training.close();
         }
-    }
-
-    @AfterEach
-    void stopProcesses() {
-        processes.forEach(AppProcess::close);
     }
 
     @Test
@@ -220,7 +216,7 @@ class ImageEntrypointIT {
                     .anyMatch(a -> ImageEntrypoint.refersTo(a, archiveImagePath));
         }
         AppProcess app = launch(args, archive, overrides, workdir);
-        processes.add(app);
+        processes.track(app);
         return app;
     }
 

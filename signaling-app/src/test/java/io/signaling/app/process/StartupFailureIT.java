@@ -1,12 +1,11 @@
 package io.signaling.app.process;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,21 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Issue 2: a bad configuration exits 2 naming every problem; a startup failure exits 1 with one line. */
 class StartupFailureIT {
 
-    private final List<AppProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopProcesses() {
-        processes.forEach(AppProcess::close);
-    }
-
-    private AppProcess track(AppProcess process) {
-        processes.add(process);
-        return process;
-    }
+    @RegisterExtension
+    final StartedProcesses processes = new StartedProcesses();
 
     @Test
     void invalidValuesFromEnvironmentAndFlagsExitTwoListingEveryProblemAndStartNothing() {
-        AppProcess app = track(AppProcess.jar("--websocket.idle-timeout=abc", "--admin.port=0")
+        AppProcess app = processes.track(AppProcess.jar("--websocket.idle-timeout=abc", "--admin.port=0")
                 .env("SIGNALING_SERVER_PORT", "70000")
                 .start());
 
@@ -44,7 +34,7 @@ class StartupFailureIT {
 
     @Test
     void unknownKeysExitTwoWithDidYouMean() {
-        AppProcess app = track(AppProcess.jar("--server.prot=9000")
+        AppProcess app = processes.track(AppProcess.jar("--server.prot=9000")
                 .env("SIGNALING_WEBSOCKET_IDLETIMOUT", "30s")
                 .start());
 
@@ -58,7 +48,7 @@ class StartupFailureIT {
 
     @Test
     void checkPrintsTheEffectiveConfigurationWithSecretsMaskedAndExitsZero() {
-        AppProcess app = track(AppProcess.jar("check", "--server.port=9123")
+        AppProcess app = processes.track(AppProcess.jar("check", "--server.port=9123")
                 .env("SIGNALING_REDIS_PASSWORD", "hunter2")
                 .env("SIGNALING_ADMIN_PORT", "9124")
                 .start());
@@ -78,7 +68,7 @@ class StartupFailureIT {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = taken.getLocalPort();
-            AppProcess app = track(AppProcess.jar("--server.host=127.0.0.1", "--server.port=" + port, "--admin.port=0").start());
+            AppProcess app = processes.track(AppProcess.jar("--server.host=127.0.0.1", "--server.port=" + port, "--admin.port=0").start());
 
             assertThat(app.awaitExit(AppProcess.EXIT_TIMEOUT)).as(app.describe()).isEqualTo(1);
             List<String> errors = app.stderrLines();

@@ -1,8 +1,8 @@
 package io.signaling.app.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,17 +22,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 class WarmupIT {
 
-    private final List<AppProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopProcesses() {
-        processes.forEach(AppProcess::close);
-    }
-
-    private AppProcess track(AppProcess process) {
-        processes.add(process);
-        return process;
-    }
+    @RegisterExtension
+    final StartedProcesses processes = new StartedProcesses();
 
     @Test
     void warmupEndsByItselfWithZeroAndLeavesNoListenerNorThreadBehind() throws Exception {
@@ -41,7 +31,7 @@ class WarmupIT {
         // The configured ports are in use, as when a server already runs on this host: warmup
         // must not try them.
         try (ServerSocket publicPort = bound(); ServerSocket adminPort = bound()) {
-            AppProcess app = track(AppProcess.main(WarmupProbeMain.class, "warmup", "--profile", "prod",
+            AppProcess app = processes.track(AppProcess.main(WarmupProbeMain.class, "warmup", "--profile", "prod",
                             "--server.port=" + publicPort.getLocalPort())
                     .env("SIGNALING_ADMIN_PORT", Integer.toString(adminPort.getLocalPort()))
                     .env("SIGNALING_ADMIN_HOST", "0.0.0.0")
@@ -71,7 +61,7 @@ class WarmupIT {
         Path config = Files.createTempFile("warmup-", ".yaml");
         try {
             Files.writeString(config, "server:\n  prot: 9000\n");
-            AppProcess app = track(AppProcess.jar("warmup", "--config", config.toString(), "--websocket.idle-timeout=abc")
+            AppProcess app = processes.track(AppProcess.jar("warmup", "--config", config.toString(), "--websocket.idle-timeout=abc")
                     .env("SIGNALING_SERVER_PORT", "70000")
                     .env("SIGNALING_PROFILE", "prod")
                     .start());
@@ -92,7 +82,7 @@ class WarmupIT {
 
     @Test
     void warmupTogetherWithCheckIsAUsageError() {
-        AppProcess app = track(AppProcess.jar("warmup", "check").start());
+        AppProcess app = processes.track(AppProcess.jar("warmup", "check").start());
 
         assertThat(app.awaitExit(AppProcess.EXIT_TIMEOUT)).as(app.describe()).isEqualTo(2);
         assertThat(app.stderr()).contains("flag check: one command at a time: 'check' and 'warmup' cannot be combined");

@@ -234,10 +234,6 @@ class ShutdownTest {
         assertThat(node.shutdownAsync().get(20, TimeUnit.SECONDS)).as("drain done once every socket is gone").isTrue();
     }
 
-    private static String relay(String type, String to, String payload) {
-        return "{\"type\":\"" + type + "\",\"to\":\"" + to + "\",\"payload\":" + payload + "}";
-    }
-
     private static void checkDrainScenario(SignalingClient a, SignalingClient b, String room) throws Exception {
         // The drain is checked before membership: a join is refused even from inside a room.
         sendNotDrained(a, "{\"type\":\"join\",\"room\":\"elsewhere\",\"id\":\"late\"}");
@@ -246,10 +242,10 @@ class ShutdownTest {
         sendNotDrained(a, "{\"type\":\"ping\",\"id\":\"drain-ping\"}");
         assertThat(nextNotDrained(a)).isEqualTo(json("{'type':'pong','id':'drain-ping'}"));
 
-        sendNotDrained(a, relay("offer", b.peerId(), "{\"sdp\":\"during drain\"}"));
+        sendNotDrained(a, SignalingClient.relayFrame("offer", b.peerId(), "{\"sdp\":\"during drain\"}"));
         assertThat(nextNotDrained(b)).isEqualTo(json("{'type':'offer','from':'%s','to':'%s','payload':{'sdp':'during drain'}}",
                 a.peerId(), b.peerId()));
-        sendNotDrained(b, relay("answer", a.peerId(), "[1]"));
+        sendNotDrained(b, SignalingClient.relayFrame("answer", a.peerId(), "[1]"));
         assertThat(nextNotDrained(a)).isEqualTo(json("{'type':'answer','from':'%s','to':'%s','payload':[1]}",
                 b.peerId(), a.peerId()));
 

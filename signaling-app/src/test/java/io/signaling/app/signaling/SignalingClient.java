@@ -138,7 +138,12 @@ final class SignalingClient implements WebSocket.Listener, AutoCloseable {
     }
 
     void relay(String type, String to, String payload) throws Exception {
-        send("{\"type\":\"" + type + "\",\"to\":\"" + to + "\",\"payload\":" + payload + "}");
+        send(relayFrame(type, to, payload));
+    }
+
+    /** The text of a relay ({@code offer}, {@code answer}, {@code candidate}) to {@code to}. */
+    static String relayFrame(String type, String to, String payload) {
+        return "{\"type\":\"" + type + "\",\"to\":\"" + to + "\",\"payload\":" + payload + "}";
     }
 
     /**
