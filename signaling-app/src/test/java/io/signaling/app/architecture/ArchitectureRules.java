@@ -1,8 +1,13 @@
 package io.signaling.app.architecture;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -53,6 +58,19 @@ final class ArchitectureRules {
             .should().dependOnClassesThat().resideInAPackage(SERVICES)
             .as("ports never import application services");
 
+    // A reader looking for the use cases opens signaling-application, for an interface
+    // signaling-ports: a class that drifts into the other module (same package name, wrong jar)
+    // breaks that map without breaking any import rule.
+    static final ArchRule SERVICES_LIVE_IN_THE_APPLICATION_MODULE = classes()
+            .that().resideInAPackage(SERVICES)
+            .should(comeFromModule("signaling-application"))
+            .as("application services live in the signaling-application module");
+
+    static final ArchRule PORTS_LIVE_IN_THE_PORTS_MODULE = classes()
+            .that().resideInAPackage(PORTS)
+            .should(comeFromModule("signaling-ports"))
+            .as("ports live in the signaling-ports module");
+
     static final ArchRule ADAPTERS_ARE_INDEPENDENT = slices()
             .matching("io.signaling.adapter.(*)..")
             .should().notDependOnEachOther()
@@ -95,6 +113,23 @@ final class ArchitectureRules {
             .matching("io.signaling.(**)")
             .should().beFreeOfCycles()
             .as("no package cycles");
+
+    /**
+     * The class file sits in the named module: its {@code target/classes} in the reactor, or its
+     * jar ({@code <module>-<version>.jar}) when the module comes from a repository.
+     */
+    private static ArchCondition<JavaClass> comeFromModule(String module) {
+        return new ArchCondition<>("come from module " + module) {
+            @Override
+            public void check(JavaClass item, ConditionEvents events) {
+                String where = item.getSource().map(s -> s.getUri().toString()).orElse("<unknown>");
+                boolean ok = where.contains("/" + module + "/target/classes/")
+                        || where.contains("/" + module + "-") && where.contains(".jar!");
+                events.add(new SimpleConditionEvent(item, ok,
+                        item.getName() + " is loaded from " + where + ", not from " + module));
+            }
+        };
+    }
 
     private ArchitectureRules() {
     }

@@ -58,6 +58,17 @@ class ArchitectureRulesCanFailTest {
     }
 
     @Test
+    void aServiceOutsideTheApplicationModuleFails() {
+        // The fixture is compiled into this module's test classes, not signaling-application.
+        assertViolates(ArchitectureRules.SERVICES_LIVE_IN_THE_APPLICATION_MODULE, SomeService.class);
+    }
+
+    @Test
+    void aPortOutsideThePortsModuleFails() {
+        assertViolates(ArchitectureRules.PORTS_LIVE_IN_THE_PORTS_MODULE, PortUsingService.class);
+    }
+
+    @Test
     void adapterImportingAnotherAdapterFails() {
         assertViolates(ArchitectureRules.ADAPTERS_ARE_INDEPENDENT, AdapterA.class);
     }

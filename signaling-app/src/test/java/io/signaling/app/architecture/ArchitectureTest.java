@@ -29,6 +29,7 @@ class ArchitectureTest {
         assertThat(shipped.stream().map(c -> c.getPackageName()))
                 .anyMatch(p -> p.startsWith("io.signaling.domain"))
                 .anyMatch(p -> p.startsWith("io.signaling.ports"))
+                .anyMatch(p -> p.startsWith("io.signaling.application"))
                 .anyMatch(p -> p.startsWith("io.signaling.app"))
                 .anyMatch(p -> p.startsWith("io.signaling.embedded"));
     }
@@ -51,6 +52,16 @@ class ArchitectureTest {
     @Test
     void portsNeverImportServices() {
         check(ArchitectureRules.PORTS_NEVER_IMPORT_SERVICES);
+    }
+
+    @Test
+    void servicesLiveInTheApplicationModule() {
+        check(ArchitectureRules.SERVICES_LIVE_IN_THE_APPLICATION_MODULE);
+    }
+
+    @Test
+    void portsLiveInThePortsModule() {
+        check(ArchitectureRules.PORTS_LIVE_IN_THE_PORTS_MODULE);
     }
 
     @Test
