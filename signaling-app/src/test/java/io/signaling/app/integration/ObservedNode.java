@@ -196,6 +196,11 @@ final class ObservedNode implements AutoCloseable {
         return spans.getFinishedSpanItems();
     }
 
+    /** Forgets the spans finished so far, so a test can look at the next request's alone. */
+    void clearSpans() {
+        spans.reset();
+    }
+
     /** Shuts the node down (idempotent) and releases every back-end. */
     @Override
     public void close() {
