@@ -75,7 +75,7 @@ public final class SignalingNode {
                 .accessLogExcludes(Set.copyOf(config.logging().accessLogExclude()))
                 .build();
 
-        WebSocketSettings wsSettings = config.websocket().toSettings();
+        WebSocketSettings wsSettings = config.websocket().toSettings(config.server().trustedProxies());
         // The adapter module on the classpath (chosen at build time), unless a caller forced one.
         UndertowWebSocketProvider provider = b.webSocketProvider != null ? b.webSocketProvider
                 : WebSocketProviders.single(SignalingNode.class.getClassLoader());
@@ -115,6 +115,16 @@ public final class SignalingNode {
         this.publicServer = publicBuilder.build();
 
         if (config.admin().enabled()) {
+            // /metrics and /debug are unauthenticated: a public admin address must be asked for.
+            if (!config.admin().loopbackOnly()) {
+                if (!config.admin().allowPublic()) {
+                    throw new IllegalArgumentException("admin.host " + config.admin().host() + " is not a loopback"
+                            + " address; bind 127.0.0.1 or set admin.allow-public=true");
+                }
+                log.warn("admin listener binds a non-loopback address: /metrics and /debug are reachable from the"
+                        + " network; keep the port off public networks", "admin_host", config.admin().host(),
+                        "admin_port", config.admin().port());
+            }
             Router adminRouter = UndertowHttp.newRouter();
             middleware.install(adminRouter);
             healthRoutes.register(adminRouter);

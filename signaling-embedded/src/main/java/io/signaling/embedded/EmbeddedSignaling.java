@@ -440,7 +440,8 @@ public final class EmbeddedSignaling implements Lifecycle {
             }
             return new WebSocketSettings(path, webSocket.maxMessageBytes(), webSocket.idleTimeout(),
                     webSocket.pingInterval(), webSocket.sendTimeout(), webSocket.sendQueueMessages(),
-                    webSocket.sendQueueBytes(), webSocket.maxConnections(), webSocket.allowedOrigins());
+                    webSocket.sendQueueBytes(), webSocket.maxConnections(), webSocket.allowedOrigins(),
+                    webSocket.maxConnectionsPerAddress(), webSocket.trustedProxies());
         }
 
         /** Validates (SignalingSettings and the adapter check every limit) and wires. */

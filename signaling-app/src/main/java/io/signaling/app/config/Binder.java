@@ -47,8 +47,14 @@ final class Binder {
         var server = new ServerConfig(host("server.host"), port("server.port"),
                 zeroOrPositive("server.io-threads", "0 (Undertow's default) or a positive number of threads"),
                 zeroOrPositive("server.worker-threads", "0 (Undertow's default) or a positive number of threads"),
-                size("server.max-request-body", Long.MAX_VALUE));
-        var admin = new AdminConfig(bool("admin.enabled"), host("admin.host"), port("admin.port"));
+                size("server.max-request-body", Long.MAX_VALUE), proxies("server.trusted-proxies"));
+        var admin = new AdminConfig(bool("admin.enabled"), host("admin.host"), port("admin.port"),
+                bool("admin.allow-public"));
+        if (admin.enabled() && !admin.allowPublic() && !admin.loopbackOnly() && isValidHost(admin.host())) {
+            problem("admin.host", "is not a loopback address, and the admin listener serves /metrics and /debug "
+                    + "unauthenticated; bind 127.0.0.1, or set admin.allow-public=true to expose it on purpose "
+                    + "(and keep the port off public networks)");
+        }
         if (admin.enabled() && admin.port() != 0 && admin.port() == server.port()) {
             Entry serverPort = values.get("server.port");
             problem("admin.port", "must differ from server.port (" + serverPort.source()
@@ -72,7 +78,8 @@ final class Binder {
                 duration("websocket.idle-timeout", false), duration("websocket.ping-interval", false),
                 duration("websocket.send-timeout", false), positiveInt("websocket.send-queue-messages"),
                 size("websocket.send-queue-bytes", Long.MAX_VALUE), positiveInt("websocket.max-connections"),
-                origins("websocket.allowed-origins"));
+                origins("websocket.allowed-origins"),
+                zeroOrPositive("websocket.max-connections-per-ip", "0 (no per-address limit) or a positive number of connections"));
         if (!websocket.pingInterval().isZero() && websocket.pingInterval().compareTo(websocket.idleTimeout()) >= 0
                 && !websocket.idleTimeout().isZero()) {
             problem("websocket.ping-interval", "must be shorter than websocket.idle-timeout ("
@@ -147,6 +154,15 @@ final class Binder {
             problem(key, "must not be empty");
         }
         return s;
+    }
+
+    private static boolean isValidHost(String host) {
+        try {
+            Values.checkHost(host);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false; // reported by host() already
+        }
     }
 
     private String host(String key) {
@@ -415,6 +431,23 @@ final class Binder {
             problem(key, "must be an absolute path such as /ws, without templates or a query");
         }
         return p;
+    }
+
+    /** Addresses or CIDR ranges as IP literals; names are refused, they would need a lookup. */
+    private List<String> proxies(String key) {
+        List<String> proxies = list(key);
+        for (String proxy : proxies) {
+            String address = proxy.contains("/") ? proxy.substring(0, proxy.indexOf('/')) : proxy;
+            String prefix = proxy.contains("/") ? proxy.substring(proxy.indexOf('/') + 1) : null;
+            boolean v4 = address.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+            boolean v6 = address.contains(":") && address.matches("[0-9A-Fa-f:.]+");
+            int bits = v4 ? 32 : 128;
+            boolean prefixOk = prefix == null || (prefix.matches("\\d{1,3}") && Integer.parseInt(prefix) <= bits);
+            if (!(v4 || v6) || !prefixOk) {
+                problem(key, "'" + proxy + "' is not an IP address or CIDR range (e.g. 10.0.0.0/8, 192.0.2.7, ::1)");
+            }
+        }
+        return proxies;
     }
 
     private List<String> origins(String key) {

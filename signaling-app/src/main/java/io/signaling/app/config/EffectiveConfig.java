@@ -40,11 +40,13 @@ public final class EffectiveConfig {
         server.put("io-threads", c.server().ioThreads());
         server.put("worker-threads", c.server().workerThreads());
         server.put("max-request-body", Values.formatSize(c.server().maxRequestBody()));
+        list(server, "trusted-proxies", c.server().trustedProxies());
 
         ObjectNode admin = root.putObject("admin");
         admin.put("enabled", c.admin().enabled());
         admin.put("host", c.admin().host());
         admin.put("port", c.admin().port());
+        admin.put("allow-public", c.admin().allowPublic());
 
         ObjectNode shutdown = root.putObject("shutdown");
         shutdown.put("readiness-delay", Values.formatDuration(c.shutdown().readinessDelay()));
@@ -80,6 +82,7 @@ public final class EffectiveConfig {
         ws.put("send-queue-bytes", Values.formatSize(c.websocket().sendQueueBytes()));
         ws.put("max-connections", c.websocket().maxConnections());
         list(ws, "allowed-origins", c.websocket().allowedOrigins());
+        ws.put("max-connections-per-ip", c.websocket().maxConnectionsPerIp());
 
         root.putObject("rooms").put("max-peers", c.rooms().maxPeers());
 

@@ -25,8 +25,8 @@ final class Schema {
     static final List<String> KEYS = List.of(
             "service.name", "service.instance-id", "service.environment",
             "server.host", "server.port", "server.io-threads", "server.worker-threads",
-            "server.max-request-body",
-            "admin.enabled", "admin.host", "admin.port",
+            "server.max-request-body", "server.trusted-proxies",
+            "admin.enabled", "admin.host", "admin.port", "admin.allow-public",
             "shutdown.readiness-delay", "shutdown.drain-timeout", "shutdown.retry-after",
             "health.check-timeout", "health.cache-ttl",
             "logging.format", "logging.level", LEVELS, "logging.queue-size", "logging.access-log",
@@ -36,6 +36,7 @@ final class Schema {
             "websocket.path", "websocket.max-message-size", "websocket.idle-timeout",
             "websocket.ping-interval", "websocket.send-timeout", "websocket.send-queue-messages",
             "websocket.send-queue-bytes", "websocket.max-connections", "websocket.allowed-origins",
+            "websocket.max-connections-per-ip",
             "rooms.max-peers",
             "rate-limit.messages-per-second", "rate-limit.burst",
             "redis.enabled", "redis.uri", "redis.password", "redis.channel-prefix");
@@ -43,7 +44,8 @@ final class Schema {
     static final Set<String> SECRETS = Set.of("redis.password");
 
     /** Keys whose value is a list (sequence or comma-separated string). */
-    static final Set<String> LISTS = Set.of("logging.access-log-exclude", "websocket.allowed-origins");
+    static final Set<String> LISTS = Set.of("logging.access-log-exclude", "websocket.allowed-origins",
+            "server.trusted-proxies");
 
     static final List<String> SECTIONS = KEYS.stream()
             .map(k -> k.substring(0, k.indexOf('.')))

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param sendQueueBytes    {@code websocket.send-queue-bytes}
  * @param maxConnections    {@code websocket.max-connections}
  * @param allowedOrigins    {@code websocket.allowed-origins}; empty allows any origin
+ * @param maxConnectionsPerIp {@code websocket.max-connections-per-ip}; 0 means no per-address limit
  */
 public record WebSocketConfig(
         String path,
@@ -27,7 +28,8 @@ public record WebSocketConfig(
         int sendQueueMessages,
         long sendQueueBytes,
         int maxConnections,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        int maxConnectionsPerIp) {
 
     public WebSocketConfig {
         Objects.requireNonNull(path, "path");
@@ -37,9 +39,22 @@ public record WebSocketConfig(
         allowedOrigins = List.copyOf(allowedOrigins);
     }
 
-    /** The same limits as the WebSocket port's settings type. */
+    /** Without a per-address limit. */
+    public WebSocketConfig(String path, int maxMessageSize, Duration idleTimeout, Duration pingInterval,
+                           Duration sendTimeout, int sendQueueMessages, long sendQueueBytes, int maxConnections,
+                           List<String> allowedOrigins) {
+        this(path, maxMessageSize, idleTimeout, pingInterval, sendTimeout, sendQueueMessages, sendQueueBytes,
+                maxConnections, allowedOrigins, 0);
+    }
+
+    /** The same limits as the WebSocket port's settings type, trusting no proxy. */
     public WebSocketSettings toSettings() {
+        return toSettings(List.of());
+    }
+
+    /** The same limits as the WebSocket port's settings type; {@code server.trusted-proxies} given. */
+    public WebSocketSettings toSettings(List<String> trustedProxies) {
         return new WebSocketSettings(path, maxMessageSize, idleTimeout, pingInterval, sendTimeout,
-                sendQueueMessages, sendQueueBytes, maxConnections, allowedOrigins);
+                sendQueueMessages, sendQueueBytes, maxConnections, allowedOrigins, maxConnectionsPerIp, trustedProxies);
     }
 }

@@ -126,7 +126,8 @@ class CliTest {
     void warmupForcesLoopbackFreePortsItsOwnOriginAndAShortShutdownOverEveryLayer() {
         // The image's environment: prod profile without origins, admin on every interface.
         Invocation inv = Cli.parse(new String[] {"warmup", "--profile", "prod", "--server.port=9000"},
-                Map.of("SIGNALING_ADMIN_HOST", "0.0.0.0", "SIGNALING_ADMIN_PORT", "9090"));
+                Map.of("SIGNALING_ADMIN_HOST", "0.0.0.0", "SIGNALING_ADMIN_ALLOWPUBLIC", "true",
+                        "SIGNALING_ADMIN_PORT", "9090"));
 
         assertThat(inv.command()).isEqualTo(Command.WARMUP);
         assertThat(inv.problems()).isEmpty();

@@ -35,6 +35,7 @@ class WarmupIT {
                             "--server.port=" + publicPort.getLocalPort())
                     .env("SIGNALING_ADMIN_PORT", Integer.toString(adminPort.getLocalPort()))
                     .env("SIGNALING_ADMIN_HOST", "0.0.0.0")
+                    .env("SIGNALING_ADMIN_ALLOWPUBLIC", "true")
                     .start());
 
             assertThat(app.awaitExit(AppProcess.EXIT_TIMEOUT)).as(app.describe()).isZero();

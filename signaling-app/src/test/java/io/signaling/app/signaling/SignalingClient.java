@@ -50,8 +50,13 @@ final class SignalingClient implements WebSocket.Listener, AutoCloseable {
     private JsonNode welcome;
 
     static CompletableFuture<SignalingClient> connectAsync(HttpClient http, URI uri) {
+        return connectAsync(http.newWebSocketBuilder(), uri);
+    }
+
+    /** Connects through {@code builder}, e.g. one with extra request headers. */
+    static CompletableFuture<SignalingClient> connectAsync(WebSocket.Builder builder, URI uri) {
         SignalingClient client = new SignalingClient();
-        return http.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(uri, client).thenApply(ws -> {
+        return builder.connectTimeout(WAIT).buildAsync(uri, client).thenApply(ws -> {
             client.webSocket = ws;
             return client;
         });

@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param sendQueueBytes    the outbound queue's bound in bytes
  * @param maxConnections    upgrades beyond it get 503
  * @param allowedOrigins    {@code Origin} values allowed to upgrade; empty allows any
+ * @param maxConnectionsPerAddress upgrades from one client address beyond it get 429; 0 means no
+ *                          per-address limit
+ * @param trustedProxies    addresses or CIDR ranges ({@code 10.0.0.0/8}, {@code ::1}) of proxies
+ *                          whose {@code X-Forwarded-For} names the client; empty trusts none
  */
 public record WebSocketSettings(
         String path,
@@ -26,7 +30,9 @@ public record WebSocketSettings(
         int sendQueueMessages,
         long sendQueueBytes,
         int maxConnections,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        int maxConnectionsPerAddress,
+        List<String> trustedProxies) {
 
     public WebSocketSettings {
         Objects.requireNonNull(path, "path");
@@ -34,6 +40,15 @@ public record WebSocketSettings(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(sendTimeout, "sendTimeout");
         allowedOrigins = List.copyOf(allowedOrigins);
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** Settings without a per-address limit and without trusted proxies. */
+    public WebSocketSettings(String path, int maxMessageBytes, Duration idleTimeout, Duration pingInterval,
+                             Duration sendTimeout, int sendQueueMessages, long sendQueueBytes, int maxConnections,
+                             List<String> allowedOrigins) {
+        this(path, maxMessageBytes, idleTimeout, pingInterval, sendTimeout, sendQueueMessages, sendQueueBytes,
+                maxConnections, allowedOrigins, 0, List.of());
     }
 
     /** The documented defaults. */

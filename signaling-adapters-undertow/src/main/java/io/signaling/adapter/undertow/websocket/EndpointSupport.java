@@ -41,8 +41,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>An endpoint owns one instance. Its front handler calls {@link #admit} (which answers refused
  * upgrades itself with {@code application/problem+json}: 426 not an upgrade, 503 not running,
- * draining or full, 403 origin not allowed) and {@link #handshake} before handing the upgrade to
- * its Undertow API; once the socket is open it calls {@link #openSpan} and {@link #register}; its
+ * draining or full, 403 origin not allowed, 429 the client's address holds its maximum) and
+ * {@link #handshake} before handing the upgrade to its Undertow API; once the socket is open it calls {@link #openSpan} and {@link #register}; its
  * {@code stop} calls {@link #drain}.
  *
  * <p>Thread-safety: safe from any thread.
@@ -71,6 +71,7 @@ public final class EndpointSupport {
     private final UndertowConnectionHub hub = new UndertowConnectionHub();
     private final WebSocketTelemetry telemetry;
     private final Set<String> allowedOrigins;
+    private final ConnectionsPerAddress perAddress;
     private final SecureRandom random = new SecureRandom();
     private final Set<ManagedConnection> live = ConcurrentHashMap.newKeySet();
     private final Object liveMonitor = new Object();
@@ -95,6 +96,7 @@ public final class EndpointSupport {
             origins.add(normalizeOrigin(origin));
         }
         this.allowedOrigins = Set.copyOf(origins);
+        this.perAddress = new ConnectionsPerAddress(settings.maxConnectionsPerAddress(), settings.trustedProxies());
     }
 
     /** Checks the settings, naming the configuration key of the first bad value. */
@@ -109,6 +111,7 @@ public final class EndpointSupport {
         requirePositive("websocket.send-queue-messages", settings.sendQueueMessages());
         requirePositive("websocket.send-queue-bytes", settings.sendQueueBytes());
         requirePositive("websocket.max-connections", settings.maxConnections());
+        new ConnectionsPerAddress(settings.maxConnectionsPerAddress(), settings.trustedProxies());
         requirePositive("websocket.idle-timeout", settings.idleTimeout());
         requirePositive("websocket.ping-interval", settings.pingInterval());
         requirePositive("websocket.send-timeout", settings.sendTimeout());
@@ -220,6 +223,16 @@ public final class EndpointSupport {
                     + " WebSocket connections; retry later or elsewhere");
             return false;
         }
+        // Last, so that only an upgrade about to proceed takes one of its address's slots.
+        String crowded = perAddress.tryAcquire(exchange);
+        if (crowded != null) {
+            telemetry.rejected(WebSocketTelemetry.REJECT_ADDRESS);
+            log.info("websocket upgrade refused: too many connections from one address", "client", crowded,
+                    "limit", perAddress.limit());
+            problem(exchange, 429, "address " + crowded + " holds its maximum of " + perAddress.limit()
+                    + " WebSocket connections; close one or retry later");
+            return false;
+        }
         return true;
     }
 
@@ -252,7 +265,7 @@ public final class EndpointSupport {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Problem.CONTENT_TYPE);
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-        if (status == 503) {
+        if (status == 503 || status == 429) {
             exchange.getResponseHeaders().put(HttpString.tryFromString("Retry-After"), "5");
         }
         exchange.getResponseSender().send(ByteBuffer.wrap(problem.toJson().getBytes(StandardCharsets.UTF_8)));
