@@ -2,6 +2,7 @@ package io.signaling.adapter.undertow;
 
 import io.signaling.ports.http.HttpServer;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import org.xnio.ChannelListeners;
@@ -50,6 +51,15 @@ final class UndertowHttpServer implements HttpServer {
 
     // Undertow's own defaults for a server with more than 128 MiB of heap.
     private static final int BUFFER_SIZE = 16 * 1024 - 20;
+    /**
+     * From a request's first byte to its complete head. Undertow has no default here when the
+     * listener is assembled by hand, so a client trickling header bytes (slowloris) held its
+     * connection for as long as it liked (docs/reliability.md, fault 5). Ten seconds is far above
+     * what any real client on any real network needs to send a request head.
+     */
+    static final int REQUEST_PARSE_TIMEOUT_MS = 10_000;
+    /** An idle keep-alive connection (no request in progress) is closed after this. */
+    static final int NO_REQUEST_TIMEOUT_MS = 60_000;
     // Bounded wait for worker threads once they have been interrupted after the deadline.
     private static final long INTERRUPT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -95,7 +105,10 @@ final class UndertowHttpServer implements HttpServer {
                 .set(Options.CONNECTION_LOW_WATER, 1_000_000)
                 .getMap());
         DefaultByteBufferPool pool = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
-        HttpOpenListener listener = new HttpOpenListener(pool, OptionMap.EMPTY);
+        HttpOpenListener listener = new HttpOpenListener(pool, OptionMap.builder()
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, REQUEST_PARSE_TIMEOUT_MS)
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, NO_REQUEST_TIMEOUT_MS)
+                .getMap());
         listener.setRootHandler(drainHandler);
         try {
             InetSocketAddress bindTo = new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port());

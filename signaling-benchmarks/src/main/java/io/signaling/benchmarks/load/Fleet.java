@@ -147,6 +147,11 @@ final class Fleet implements AutoCloseable {
      * and waits for every {@code joined}. Returns the sessions that joined, in room order.
      */
     List<WsSession> join(int roomSize, long deadlineNanos) {
+        return join(roomSize, deadlineNanos, roomPrefix);
+    }
+
+    /** As {@link #join(int, long)}, into rooms {@code prefix-0}, {@code prefix-1}, ... (shared with another process). */
+    List<WsSession> join(int roomSize, long deadlineNanos, String prefix) {
         var welcomed = new ArrayList<WsSession>();
         for (WsSession s : sessions) {
             if (await(s.welcome, deadlineNanos) && s.peerId() != null) {
@@ -157,7 +162,7 @@ final class Fleet implements AutoCloseable {
             }
         }
         for (int i = 0; i < welcomed.size(); i++) {
-            String room = roomPrefix + "-" + (i / roomSize);
+            String room = prefix + "-" + (i / roomSize);
             welcomed.get(i).send("{\"type\":\"join\",\"id\":\"" + WsSession.JOIN_ID + "\",\"room\":"
                     + MiniJson.quote(room) + "}");
         }

@@ -25,7 +25,14 @@ final class HoldMode {
     static Outcome run(Options o, PrintStream err) throws InterruptedException {
         long rssBefore = o.pid() == null ? -1 : Rss.kib(o.pid());
         var pongs = new ConcurrentHashMap<Integer, CompletableFuture<Void>>();
+        var peerLeft = new ConcurrentHashMap<Integer, Integer>();
+        var goaway = new java.util.concurrent.atomic.LongAdder();
         WsSession.Handler handler = (s, type, msg, raw) -> {
+            if ("peer-left".equals(type)) {
+                peerLeft.merge(s.index, 1, Integer::sum);
+            } else if ("goaway".equals(type)) {
+                goaway.increment();
+            }
             if ("pong".equals(type) && PING_ID.equals(MiniJson.string(msg, "id"))) {
                 var f = pongs.get(s.index);
                 if (f != null) {
@@ -40,7 +47,8 @@ final class HoldMode {
                     + " in-flight=" + fleet.opening.get() + " failed=" + fleet.connectFailures.get()
                     + " joined=" + fleet.joinedCount.get())) {
                 fleet.open(o.url(), o.connections(), o.concurrency(), connectDeadline, i -> handler);
-                held = o.join() ? fleet.join(o.roomSize(), connectDeadline) : List.copyOf(fleet.sessions);
+                held = !o.join() ? List.copyOf(fleet.sessions) : o.roomPrefix() == null
+                        ? fleet.join(o.roomSize(), connectDeadline) : fleet.join(o.roomSize(), connectDeadline, o.roomPrefix());
             }
             long rssAfterJoin = o.pid() == null ? -1 : Rss.kib(o.pid());
             int atStart = countOpen(held);
@@ -87,6 +95,13 @@ final class HoldMode {
                 m.put("responsive", responsive);
             }
             m.put("errors", fleet.errors.snapshot());
+            // Room-mates that left (or were killed): with --room-prefix shared with another process,
+            // each socket whose mate went away must have seen exactly one peer-left.
+            m.put("peerLeft", peerLeft.values().stream().mapToInt(Integer::intValue).sum());
+            m.put("socketsWithPeerLeft", peerLeft.size());
+            m.put("maxPeerLeftPerSocket", peerLeft.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+            m.put("goaway", goaway.sum());
+            m.put("closeCodes", RelayMode.closeCodes(held));
             if (o.pid() != null) {
                 m.put("rss", rss(o.pid(), rssBefore, rssAfterJoin, rssEnd, stillOpen));
             }

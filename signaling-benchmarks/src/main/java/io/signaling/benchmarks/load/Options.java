@@ -24,13 +24,14 @@ record Options(
         Duration connectTimeout,
         String style,
         boolean join,
-        String client) {
+        String client,
+        String roomPrefix) {
 
     static final Set<String> MODES = Set.of("hold", "relay", "echo", "http");
     private static final Set<String> FLAGS = Set.of("--allow-remote", "--no-join");
     private static final Set<String> VALUED = Set.of("--url", "--connections", "--room-size", "--rate",
             "--duration", "--payload-bytes", "--pid", "--concurrency", "--grace", "--connect-timeout", "--style",
-            "--client");
+            "--client", "--room-prefix");
 
     static final String USAGE = """
             usage: java -jar signaling-load.jar MODE --url URL [options]
@@ -43,6 +44,8 @@ record Options(
             common: --allow-remote (targets other than 127.0.0.0/8, ::1, localhost)
                     --concurrency H (WebSocket handshakes in flight, default 128)
                     --connect-timeout T (bound on opening and joining, default 60s)
+                    --room-prefix P (hold, relay: rooms P-0, P-1, ... instead of a random prefix, so that
+                                     two processes share rooms, e.g. to watch one's sockets being killed)
             durations: 10 (seconds), 10s, 500ms, 2m. Progress goes to stderr every second,
             the JSON summary to stdout. Exit 0 ok, 1 a check failed, 2 usage error.""";
 
@@ -145,8 +148,12 @@ record Options(
         if (pid != null && !mode.equals("hold")) {
             throw new UsageException("--pid applies to hold mode only");
         }
+        String roomPrefix = values.get("--room-prefix");
+        if (roomPrefix != null && !roomPrefix.matches("[A-Za-z0-9_-]{1,40}")) {
+            throw new UsageException("--room-prefix must be 1-40 characters of [A-Za-z0-9_-], got '" + roomPrefix + "'");
+        }
         return new Options(mode, url, connections, roomSize, rate, duration, payloadBytes, pid, allowRemote,
-                concurrency, grace, connectTimeout, style, join, client);
+                concurrency, grace, connectTimeout, style, join, client, roomPrefix);
     }
 
     private static int intValue(Map<String, String> values, String name, int fallback, int min, int max)

@@ -36,6 +36,7 @@ final class RelayMode {
         var ledger = new RelayLedger();
         var latency = new Latency();
         var peerLeft = new LongAdder();
+        var goaway = new LongAdder();
         var malformed = new LongAdder();
         try (var fleet = new Fleet(o.client().equals("nio"))) {
             long connectDeadline = System.nanoTime() + o.connectTimeout().toNanos();
@@ -49,6 +50,7 @@ final class RelayMode {
                     switch (type) {
                         case "offer", "answer", "candidate" -> onRelay(s, msg, ledger, latency, malformed);
                         case "peer-left" -> peerLeft.increment();
+                        case "goaway" -> goaway.increment();
                         default -> {
                             // welcome, joined, peer-joined and errors are tracked by the session.
                         }
@@ -177,6 +179,8 @@ final class RelayMode {
                 m.put("malformed", malformed.sum());
                 m.put("peerLeft", peerLeft.sum());
                 m.put("stillOpen", fleet.openCount());
+                m.put("goaway", goaway.sum());
+                m.put("closeCodes", closeCodes(fleet.sessions));
                 m.put("errors", fleet.errors.snapshot());
                 m.put("latency", latency.summary());
                 // Client health: a late pacer or a busy client CPU means the figures measure the tool.
@@ -239,5 +243,14 @@ final class RelayMode {
             m.put("firstFailure", fleet.firstFailure.get());
         }
         return m;
+    }
+
+    /** How many sessions the server closed with each close code ("none": still open or dropped without one). */
+    static Map<String, Integer> closeCodes(Iterable<WsSession> sessions) {
+        var codes = new java.util.TreeMap<String, Integer>();
+        for (WsSession s : sessions) {
+            codes.merge(s.closeCode() < 0 ? "none" : Integer.toString(s.closeCode()), 1, Integer::sum);
+        }
+        return codes;
     }
 }
