@@ -13,7 +13,8 @@
 # it starts is stopped by its PID (trap on EXIT), nothing else is touched. Exit 0 when every check
 # held, 1 when one failed (the failing check is printed), 2 on a usage or setup error.
 #
-# Environment: APP_JAR, LOAD_JAR (jar paths, default the module targets), SERVER_JAVA_OPTS
+# Environment: DRAIN [10] (sigterm: shutdown.drain-timeout in seconds), APP_JAR, LOAD_JAR (jar paths,
+# default the module targets), SERVER_JAVA_OPTS
 # [-Xmx512m], RESULTS_DIR [signaling-benchmarks/target/faults-<timestamp>].
 set -euo pipefail
 
@@ -71,7 +72,7 @@ json_field() { # json_field FILE KEY: a top-level number or string of the load t
 # ---------------------------------------------------------------- 1: SIGTERM under load
 fault_sigterm() {
   command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
-  local drain=10
+  local drain="${DRAIN:-10}"
   start_server sigterm --shutdown.drain-timeout=${drain}s --shutdown.readiness-delay=0s
   log "1 SIGTERM: server $server on $port; 1,000 sockets relaying at 5/s and wrk on /health/live"
   java -jar "$LOAD_JAR" relay --url "ws://127.0.0.1:$port/ws" --connections 1000 --room-size 2 --rate 5 \
@@ -128,7 +129,7 @@ fault_kill9() {
   pids+=("$victims")
   for _ in $(seq 1 240); do [[ "$(metric signaling_peers_active)" == 1000* ]] && break; sleep 0.5; done
   local busy_rss; busy_rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server/status")
-  log "1,000 peers in 500 rooms (RSS ${busy_rss} KiB); kill -9 $victims mid-relay"
+  log "1,000 peers in 500 rooms (RSS ${busy_rss} KiB); kill -9 $victims (idle, joined sockets)"
   kill -9 "$victims"
   wait "$victims" 2>/dev/null || true
   wait "$observers" || true
