@@ -25,8 +25,6 @@ import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.signaling.SignalingSettings;
 import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.ConnectionHub;
-import io.signaling.ports.websocket.WebSocketConnection;
-import io.signaling.ports.websocket.WebSocketListener;
 import io.signaling.ports.websocket.WebSocketSettings;
 import io.undertow.server.HttpHandler;
 import org.slf4j.ILoggerFactory;
@@ -110,15 +108,14 @@ public final class EmbeddedSignaling implements Lifecycle {
 
         UndertowWebSocketProvider provider = b.provider != null ? b.provider : singleProvider(b.classLoader);
         this.adapterName = provider.name();
-        Forwarder forwarder = new Forwarder();
-        this.webSocket = provider.create(ws, forwarder, loggers, b.metrics, b.tracer);
-        this.signaling = SignalingService.builder(webSocket.hub(), JacksonCodecs.messageCodec())
+        // The service reaches peers through their connections, not the hub: it comes first, as the endpoint's listener.
+        this.signaling = SignalingService.builder(JacksonCodecs.messageCodec())
                 .settings(SignalingSettings.of(ws, b.maxPeersPerRoom, b.messagesPerSecond, b.burst, b.drainTimeout))
                 .loggers(loggers)
                 .metrics(b.metrics)
                 .tracer(b.tracer)
                 .build();
-        forwarder.target = signaling;
+        this.webSocket = provider.create(ws, signaling, loggers, b.metrics, b.tracer);
 
         // Stopped in reverse: signaling drains (goaway, peer-left, 1001) before the endpoint closes what is left.
         lifecycle.register(webSocket);
@@ -286,31 +283,6 @@ public final class EmbeddedSignaling implements Lifecycle {
         throw new IllegalStateException(found.size() + " WebSocket adapters on the classpath ("
                 + found.stream().map(UndertowWebSocketProvider::module).collect(Collectors.joining(", "))
                 + "): keep one, or pass the one to use to webSocketProvider()");
-    }
-
-    /** Breaks the cycle endpoint → listener → service → endpoint's hub. */
-    private static final class Forwarder implements WebSocketListener {
-        volatile WebSocketListener target;
-
-        @Override
-        public void onOpen(WebSocketConnection connection) {
-            target.onOpen(connection);
-        }
-
-        @Override
-        public void onText(WebSocketConnection connection, String text) {
-            target.onText(connection, text);
-        }
-
-        @Override
-        public void onClose(WebSocketConnection connection, int code, String reason) {
-            target.onClose(connection, code, reason);
-        }
-
-        @Override
-        public void onError(WebSocketConnection connection, Throwable error) {
-            target.onError(connection, error);
-        }
     }
 
     /** What the host passes in; every telemetry part defaults to a no-op. */
