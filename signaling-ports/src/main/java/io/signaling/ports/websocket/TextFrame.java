@@ -24,7 +24,7 @@ public record TextFrame(String text, int utf8Bytes) {
         return new TextFrame(text, utf8Length(Objects.requireNonNull(text, "text")));
     }
 
-    /** The UTF-8 size of a text without encoding it (an unpaired surrogate counts as the 3 bytes of its replacement). */
+    /** The UTF-8 size of a text without encoding it (an unpaired surrogate counts 3 bytes, so a bound is never undercounted). */
     public static int utf8Length(CharSequence text) {
         int n = text.length();
         int bytes = n;

@@ -17,9 +17,9 @@ class TextFrameTest {
     }
 
     @Test
-    void anUnpairedSurrogateCountsAsItsReplacement() {
-        String lone = "x\uD83D";
-        assertThat(TextFrame.utf8Length(lone)).isEqualTo(lone.getBytes(StandardCharsets.UTF_8).length);
+    void anUnpairedSurrogateCountsThreeBytesNeverLess() {
+        assertThat(TextFrame.utf8Length("x\uD83D")).isEqualTo(1 + 3);
+        assertThat(TextFrame.utf8Length("\uDE00x")).isEqualTo(3 + 1);
     }
 
     @Test
