@@ -292,10 +292,11 @@ public final class EmbeddedSignaling implements Lifecycle {
         private String healthPrefix = "/health";
         private String metricsPath;
         private Supplier<String> metricsScrape;
-        private int maxPeersPerRoom = 16;
-        private double messagesPerSecond = 50;
-        private int burst = 100;
-        private Duration drainTimeout = Duration.ofSeconds(30);
+        // The contract's defaults have one home, SignalingSettings.defaults(); the server's config declares them from there too.
+        private int maxPeersPerRoom = SignalingSettings.defaults().maxPeersPerRoom();
+        private double messagesPerSecond = SignalingSettings.defaults().messagesPerSecond();
+        private int burst = SignalingSettings.defaults().burst();
+        private Duration drainTimeout = SignalingSettings.defaults().drainTimeout();
         private Duration healthCheckTimeout = Duration.ofSeconds(2);
         private long maxRequestBodyBytes = 1024 * 1024;
         private LoggerFactory loggers = LoggerFactory.noop();
