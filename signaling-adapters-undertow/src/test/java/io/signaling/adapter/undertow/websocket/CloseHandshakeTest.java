@@ -1,7 +1,6 @@
 package io.signaling.adapter.undertow.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.signaling.ports.websocket.CloseCodes;
 import io.signaling.ports.websocket.SendFailedException;
@@ -77,7 +76,7 @@ class CloseHandshakeTest {
             connection.close(CloseCodes.NORMAL, "bye");
             return null;
         }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        await().atMost(WAIT).until(() -> {
+        soon().until(() -> {
             io.execute(() -> drain(held));
             return connection.transport.frames().stream().anyMatch(f -> f.startsWith("close:"));
         });
@@ -85,7 +84,7 @@ class CloseHandshakeTest {
         List<String> frames = connection.transport.frames();
         assertThat(texts(frames)).hasSize(400);
         assertThat(frames.get(400)).as("the close frame comes after all 400 messages").isEqualTo("close:1000:bye");
-        await().atMost(WAIT).until(() -> listener.closes.size() == 1);
+        soon().until(() -> listener.closes.size() == 1);
         assertThat(listener.closes).containsExactly("1000:bye");
     }
 
@@ -125,7 +124,7 @@ class CloseHandshakeTest {
             for (Future<?> f : sent) {
                 f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
-            await().atMost(WAIT).until(() -> listener.closes.size() == 1);
+            soon().until(() -> listener.closes.size() == 1);
 
             List<String> frames = connection.transport.frames();
             assertThat(frames.get(frames.size() - 1)).as("round %d: the close frame is last", round)
@@ -181,7 +180,7 @@ class CloseHandshakeTest {
                 f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             connection.close.channelClosed();
-            await().atMost(WAIT).until(() -> connection.finished.get() == 1);
+            soon().until(() -> connection.finished.get() == 1);
             io.sync();
 
             assertThat(connection.began.get()).as("round %d: began", round).isEqualTo(1);
@@ -211,7 +210,7 @@ class CloseHandshakeTest {
         connection.close.channelClosed();
         assertThat(connection.finished.get()).as("onClose has not returned").isZero();
         release.countDown();
-        await().atMost(WAIT).until(() -> connection.finished.get() == 1);
+        soon().until(() -> connection.finished.get() == 1);
     }
 
     @Test
@@ -221,5 +220,10 @@ class CloseHandshakeTest {
         String euros = "\u20ac".repeat(50); // 150 bytes
         String cut = CloseHandshake.truncateReason(euros);
         assertThat(cut).isEqualTo("\u20ac".repeat(41)); // 123 bytes
+    }
+
+    /** Awaits a condition that is true within moments: polled every millisecond, not every 100 ms. */
+    private static org.awaitility.core.ConditionFactory soon() {
+        return org.awaitility.Awaitility.await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
     }
 }

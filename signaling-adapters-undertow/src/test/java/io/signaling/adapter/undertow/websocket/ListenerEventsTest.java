@@ -1,7 +1,6 @@
 package io.signaling.adapter.undertow.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.websocket.CloseCodes;
@@ -72,7 +71,7 @@ class ListenerEventsTest {
         for (Future<?> f : raisers) {
             f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
-        await().atMost(WAIT).until(() -> seen.values().stream().mapToInt(List::size).sum() == 4 * perThread);
+        soon().until(() -> seen.values().stream().mapToInt(List::size).sum() == 4 * perThread);
 
         assertThat(overlaps.get()).as("events that overlapped another").isZero();
         for (int t = 0; t < 4; t++) {
@@ -129,7 +128,7 @@ class ListenerEventsTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                await().atMost(WAIT).until(() -> writer.getState() == Thread.State.BLOCKED);
+                soon().until(() -> writer.getState() == Thread.State.BLOCKED);
                 connection.close.transportClosed(CloseCodes.ABNORMAL, "");
                 reportedInline.add(onCloseDone.getCount() == 0);
             }
@@ -184,5 +183,10 @@ class ListenerEventsTest {
         io.sync();
 
         assertThat(heard).containsExactly("text:before", "close:1000");
+    }
+
+    /** Awaits a condition that is true within moments: polled every millisecond, not every 100 ms. */
+    private static org.awaitility.core.ConditionFactory soon() {
+        return org.awaitility.Awaitility.await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
     }
 }

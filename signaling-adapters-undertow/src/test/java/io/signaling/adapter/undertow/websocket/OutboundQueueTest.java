@@ -1,7 +1,6 @@
 package io.signaling.adapter.undertow.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.signaling.ports.websocket.SendFailedException;
 import java.time.Duration;
@@ -82,7 +81,7 @@ class OutboundQueueTest {
         for (Future<?> f : sent) {
             f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
-        await().atMost(WAIT).until(() -> events.written.get() == 4 * perSender);
+        soon().until(() -> events.written.get() == 4 * perSender);
 
         assertThat(transport.overlapped()).as("a write started while another was in flight").isFalse();
         int[] next = new int[4];
@@ -234,10 +233,15 @@ class OutboundQueueTest {
                 f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             if (flushing) {
-                await().atMost(WAIT).until(() -> roundEvents.flushed.get() == 1);
+                soon().until(() -> roundEvents.flushed.get() == 1);
             }
-            await().atMost(WAIT).until(() -> roundEvents.written.get() == accepted.size());
+            soon().until(() -> roundEvents.written.get() == accepted.size());
             assertThat(transport.frames()).as("round %d", round).containsExactlyInAnyOrderElementsOf(accepted);
         }
+    }
+
+    /** Awaits a condition that is true within moments: polled every millisecond, not every 100 ms. */
+    private static org.awaitility.core.ConditionFactory soon() {
+        return org.awaitility.Awaitility.await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
     }
 }
