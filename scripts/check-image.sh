@@ -36,7 +36,7 @@ for arg in "$@"; do
 done
 
 T0=$SECONDS
-INSTALL="apt-get install -y --no-install-recommends podman runc debootstrap"
+INSTALL="apt-get install -y --no-install-recommends podman runc debootstrap iptables containernetworking-plugins"
 missing=()
 for tool in podman runc debootstrap curl node; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -54,7 +54,9 @@ fi
 # ------------------------------------------------------------------------------------ settings
 # Debian's podman defaults to crun, which refuses this kind of machine's hybrid cgroup (v1)
 # setup; runc runs the same OCI bundles.
-pm() { podman --runtime runc "$@"; }
+# podman 4.3 also manages HEALTHCHECK timers through systemd, and logs an error at every run,
+# stop and rm where systemd is not running (CI containers): that line, and only it, is dropped.
+pm() { podman --runtime runc "$@" 2> >(grep -v 'unable to get systemd connection' >&2); }
 SUITE=bookworm
 PACKAGES=openjdk-17-jre-headless,curl
 # The same Debian mirror apt uses here (the first deb822 URIs or one-line `deb` entry for the
@@ -83,7 +85,10 @@ ORIGIN=http://localhost:8080
 limit() { local hard="$1" want="$2"; if [ "$hard" = unlimited ] || [ "$hard" -gt "$want" ]; then echo "$want"; else echo "$hard"; fi; }
 NOFILE="$(limit "$(ulimit -Hn)" 65536)"
 NPROC="$(limit "$(ulimit -Hu)" 8192)"
-RUN_OPTS=(--label "$RUN_LABEL" --ulimit "nofile=$NOFILE:$NOFILE" --ulimit "nproc=$NPROC:$NPROC")
+# --health-interval=disable: podman 4.3 schedules HEALTHCHECK runs with systemd timers, and logs
+# errors where systemd is not PID 1 (CI containers); this script runs the image's check itself,
+# with `podman healthcheck run`, which is what such a timer runs.
+RUN_OPTS=(--label "$RUN_LABEL" --ulimit "nofile=$NOFILE:$NOFILE" --ulimit "nproc=$NPROC:$NPROC" --health-interval=disable)
 # Longer than the image's readiness delay (5 s, prod) + drain timeout (20 s, its config file).
 GRACE=40
 
@@ -185,7 +190,7 @@ if ! pm build --format docker --pull=never --layers=false \
   die "podman build failed (log above)"
 fi
 timed "image build" $((SECONDS - t))
-grep -E '^(STEP|COMMIT)' "$WORK/build.log" | sed 's/^/   /' | cut -c1-150
+{ grep -E 'STEP [0-9]+/[0-9]+: (FROM|COPY|RUN)|^COMMIT' "$WORK/build.log" || true; } | cut -c1-140 | sed 's/^/   /'
 
 echo "== image"
 healthcheck_kept() { podman image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE" | grep -F 'health/live'; }
@@ -243,7 +248,7 @@ cds_mapped() { pm exec "$C1" grep -F 'io.signaling.app.Main source: shared objec
 check "the AppCDS archive is mapped (class-load log: app.Main from the top archive)" cds_mapped
 read_only() { local out; out="$(pm exec --user 0 "$C1" touch /app/probe 2>&1)"; echo "$out"; grep -q 'Read-only file system' <<<"$out"; }
 check "the root file system is read-only (root cannot write /app; the JVM wrote /tmp above)" read_only
-metrics() { curl -fsS "http://127.0.0.1:$ADMIN/metrics" | grep -m1 '^jvm_threads_live_threads'; }
+metrics() { local body; body="$(curl -fsS "http://127.0.0.1:$ADMIN/metrics")" && grep -m1 '^jvm_threads_live_threads' <<<"$body"; }
 check "the admin listener serves /metrics through its published port" metrics
 
 # Two peers relayed by the container, then left connected: the stop must drain them.
@@ -288,7 +293,10 @@ check "the log shows the drain (the image's 20s drain timeout) and a clean stop"
 echo "== run 2: config from a mounted file and from -e variables"
 t=$SECONDS
 C2="$NAME-config"
-{ cat docker/signaling.yaml; printf '\n# Added by scripts/check-image.sh: a value only this file sets.\nservice:\n  name: check-image-file\n'; } >"$WORK/signaling.yaml"
+# service.name only this file sets; server.port moves the public listener off the port the
+# HEALTHCHECK probes (it follows SIGNALING_SERVER_PORT, not the file): the check's control.
+{ cat docker/signaling.yaml; printf '\nservice:\n  name: check-image-file\n'; } | sed 's/^  port: 8080$/  port: 8081/' >"$WORK/signaling.yaml"
+grep -q '^  port: 8081$' "$WORK/signaling.yaml" || die "docker/signaling.yaml no longer sets server.port 8080"
 chmod 0644 "$WORK/signaling.yaml"
 pm run -d --name "$C2" "${RUN_OPTS[@]}" \
   -p 127.0.0.1::9090 \
@@ -300,10 +308,14 @@ pm run -d --name "$C2" "${RUN_OPTS[@]}" \
 ADMIN2="$(host_port "$C2" 9090)"
 check "/health/ready answers 200 (admin port)" await_ready "$C2" "http://127.0.0.1:$ADMIN2/health/ready"
 tagged() {
-  curl -fsS "http://127.0.0.1:$ADMIN2/metrics" | grep -m1 '^jvm_threads_live_threads{' | tee /dev/stderr \
-    | grep -F 'service="check-image-file"' | grep -qF "instance=\"check-image-env-$RUN_ID\""
+  local body line
+  body="$(curl -fsS "http://127.0.0.1:$ADMIN2/metrics")" || return 1
+  line="$(grep -m1 '^jvm_threads_live_threads{' <<<"$body")"; echo "$line"
+  grep -F 'service="check-image-file"' <<<"$line" | grep -qF "instance=\"check-image-env-$RUN_ID\""
 }
 check "metrics carry service.name from the mounted file and service.instance-id from -e" tagged
+unhealthy() { local out; out="$(pm healthcheck run "$C2" 2>&1)" && { echo "$out"; return 1; }; echo "$out"; }
+check "control: HEALTHCHECK fails where nothing listens on its port (the file moved server.port)" unhealthy
 pm stop -t "$GRACE" "$C2" >/dev/null
 env_wins() { log_line "$C2" 'shutdown started: readiness is 503' | tee /dev/stderr | grep -q '"drain_timeout_ms":3000'; }
 check "-e SIGNALING_SHUTDOWN_DRAINTIMEOUT=3s overrides the file's 20s" env_wins
@@ -326,7 +338,7 @@ check "it exits 2" exits_two
 problems_logged() {
   local logs; logs="$(podman logs "$C3" 2>&1)"; echo "$logs"
   grep -qF 'server.port = 70000 (env SIGNALING_SERVER_PORT)' <<<"$logs" \
-    && grep -F 'websocket.idle-timout' <<<"$logs" | grep -qF 'did you mean websocket.idle-timeout'
+    && grep -qF 'websocket.idle-timout = 5s (file /etc/signaling/signaling.yaml): unknown key; did you mean' <<<"$logs"
 }
 check "podman logs names both problems" problems_logged
 timed "run 3: bad config" $((SECONDS - t))
