@@ -23,7 +23,6 @@
 # when a new one replaces it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT="$PWD"
 
 REBUILD_BASE=false
 KEEP=false
@@ -96,8 +95,17 @@ WORK="$(mktemp -d "/tmp/signaling-check-$RUN_ID.XXXX")"
 TIMES=()
 timed() { TIMES+=("$(printf '%-30s %4ss' "$1" "$2")"); }
 
+# debootstrap mounts /proc and /sys inside the root file system while it installs; an interrupted
+# run can leave them there, and rm must never reach into them.
+unmount_under() {
+  awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r \
+    | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+}
+PEERS=
 cleanup() {
   local status=$?
+  if [ -n "$PEERS" ]; then kill "$PEERS" 2>/dev/null || true; fi
+  unmount_under "$WORK"
   if [ "$KEEP" = true ]; then
     echo "== kept (--keep): containers labelled $RUN_LABEL, image $IMAGE, files in $WORK"
   else
@@ -108,7 +116,7 @@ cleanup() {
       pm rm -f -t 0 $ids >/dev/null 2>&1 || true
     fi
     podman image exists "$IMAGE" 2>/dev/null && podman rmi -f "$IMAGE" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
+    rm -rf --one-file-system "$WORK"
   fi
   exit "$status"
 }
@@ -167,7 +175,8 @@ else
     --change "LABEL io.signaling.check-image.base=$SUITE-$BASE_KEY" \
     --message "debootstrap --variant=minbase --include=$PACKAGES $SUITE ($MIRROR)" \
     - "$BASE_IMAGE" >/dev/null
-  rm -rf "$rootfs"
+  unmount_under "$rootfs"
+  rm -rf --one-file-system "$rootfs"
   # Older bases of this script (another recipe) would otherwise pile up.
   podman images --filter "label=io.signaling.check-image.base" --format '{{.Repository}}:{{.Tag}}' \
     | grep -vxF "$BASE_IMAGE" | while read -r old; do podman rmi "$old" >/dev/null 2>&1 || true; done
