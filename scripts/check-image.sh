@@ -115,7 +115,7 @@ cleanup() {
       # shellcheck disable=SC2086
       pm rm -f -t 0 $ids >/dev/null 2>&1 || true
     fi
-    podman image exists "$IMAGE" 2>/dev/null && podman rmi -f "$IMAGE" >/dev/null 2>&1 || true
+    if podman image exists "$IMAGE" 2>/dev/null; then podman rmi -f "$IMAGE" >/dev/null 2>&1 || true; fi
     rm -rf --one-file-system "$WORK"
   fi
   exit "$status"
@@ -193,7 +193,7 @@ if ! pm build --format docker --pull=never --layers=false \
     -f docker/Dockerfile -t "$IMAGE" --label "$RUN_LABEL" \
     --build-arg RUNTIME_IMAGE="$BASE_IMAGE" --build-arg JAR_FROM=prebuilt \
     --build-arg VERSION="$(basename "$JAR" | sed -E 's/^signaling-app-(.*)-all\.jar$/\1/')" \
-    --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+    --build-arg REVISION="$(git rev-parse --verify -q HEAD || echo unknown)" \
     . >"$WORK/build.log" 2>&1; then
   tail -40 "$WORK/build.log" >&2
   die "podman build failed (log above)"
