@@ -158,6 +158,7 @@ if podman image exists "$BASE_IMAGE"; then
 else
   echo "== base $BASE_IMAGE: debootstrap $SUITE from $MIRROR"
   rootfs="$WORK/rootfs"
+  t_step=$SECONDS
   if ! debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$rootfs" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
     tail -20 "$WORK/debootstrap.log" >&2
     die "debootstrap failed (log above)"
@@ -169,20 +170,24 @@ else
     chroot "$rootfs" java -Xshare:dump >/dev/null
   fi
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/log/*.log
-  tar -C "$rootfs" --numeric-owner -c . | podman import \
+  timed "base: debootstrap" $((SECONDS - t_step))
+  echo "   debootstrap: $((SECONDS - t_step))s, $(grep -c '^I: Retrieving' "$WORK/debootstrap.log") files retrieved, $(du -sm "$rootfs" | cut -f1) MiB"
+  t_step=$SECONDS
+  tar -C "$rootfs" --numeric-owner -c . | podman import --quiet \
     --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     --change "ENV LANG=C.UTF-8" \
     --change "LABEL io.signaling.check-image.base=$SUITE-$BASE_KEY" \
     --message "debootstrap --variant=minbase --include=$PACKAGES $SUITE ($MIRROR)" \
     - "$BASE_IMAGE" >/dev/null
+  timed "base: podman import" $((SECONDS - t_step))
   unmount_under "$rootfs"
   rm -rf --one-file-system "$rootfs"
   # Older bases of this script (another recipe) would otherwise pile up.
   podman images --filter "label=io.signaling.check-image.base" --format '{{.Repository}}:{{.Tag}}' \
-    | grep -vxF "$BASE_IMAGE" | while read -r old; do podman rmi "$old" >/dev/null 2>&1 || true; done
+    | { grep -vxF "$BASE_IMAGE" || true; } | while read -r old; do podman rmi "$old" >/dev/null 2>&1 || true; done
 fi
 echo "   $(pm run --rm "${RUN_OPTS[@]}" "$BASE_IMAGE" java -version 2>&1 | head -1)"
-timed "base image" $((SECONDS - t))
+timed "base image (all)" $((SECONDS - t))
 
 # ------------------------------------------------------------------------------------ build
 echo "== build $IMAGE (runtime stage on $BASE_IMAGE, jar from the build context)"
