@@ -198,7 +198,7 @@ if ! pm build --format docker --pull=never --layers=false \
     -f docker/Dockerfile -t "$IMAGE" --label "$RUN_LABEL" \
     --build-arg RUNTIME_IMAGE="$BASE_IMAGE" --build-arg JAR_FROM=prebuilt \
     --build-arg VERSION="$(basename "$JAR" | sed -E 's/^signaling-app-(.*)-all\.jar$/\1/')" \
-    --build-arg REVISION="$(git rev-parse --verify -q HEAD || echo unknown)" \
+    --build-arg REVISION="$(git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)" \
     . >"$WORK/build.log" 2>&1; then
   tail -40 "$WORK/build.log" >&2
   die "podman build failed (log above)"
