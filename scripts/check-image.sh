@@ -35,18 +35,22 @@ for arg in "$@"; do
 done
 
 T0=$SECONDS
-INSTALL="apt-get install -y --no-install-recommends podman runc debootstrap iptables containernetworking-plugins"
+INSTALL="apt-get install -y --no-install-recommends podman runc debootstrap iptables containernetworking-plugins curl"
 missing=()
-for tool in podman runc debootstrap curl node; do
+for tool in podman runc debootstrap curl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
-if [ "$(id -u)" != 0 ]; then missing+=("root (debootstrap and rootful podman)"); fi
-if [ ${#missing[@]} -gt 0 ]; then
+why=()
+if [ ${#missing[@]} -gt 0 ]; then why+=("missing ${missing[*]} ($INSTALL)"); fi
+if ! command -v node >/dev/null 2>&1; then why+=("missing node (Node.js >= 20.10)"); fi
+if [ "$(id -u)" != 0 ]; then why+=("needs root (debootstrap, rootful podman)"); fi
+if [ ${#why[@]} -gt 0 ]; then
+  joined="$(printf '%s; ' "${why[@]}")"
   if [ "${CI:-}" = true ]; then
-    echo "check-image: FAIL: missing ${missing[*]} (CI=true; $INSTALL)" >&2
+    echo "check-image: FAIL (CI=true): ${joined%; }" >&2
     exit 1
   fi
-  echo "check-image: skipped: missing ${missing[*]} ($INSTALL)"
+  echo "check-image: skipped: ${joined%; }"
   exit 0
 fi
 
