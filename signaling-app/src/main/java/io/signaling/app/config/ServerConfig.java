@@ -1,6 +1,5 @@
 package io.signaling.app.config;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,19 +10,10 @@ import java.util.Objects;
  * @param ioThreads      {@code server.io-threads}: 0 keeps Undertow's default
  * @param workerThreads  {@code server.worker-threads}: 0 keeps Undertow's default
  * @param maxRequestBody {@code server.max-request-body} in bytes
- * @param trustedProxies {@code server.trusted-proxies}: addresses or CIDR ranges whose
- *                       {@code X-Forwarded-For} names the client; empty trusts none
  */
-public record ServerConfig(String host, int port, int ioThreads, int workerThreads, long maxRequestBody,
-                           List<String> trustedProxies) {
+public record ServerConfig(String host, int port, int ioThreads, int workerThreads, long maxRequestBody) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
-        trustedProxies = List.copyOf(trustedProxies);
-    }
-
-    /** Without trusted proxies. */
-    public ServerConfig(String host, int port, int ioThreads, int workerThreads, long maxRequestBody) {
-        this(host, port, ioThreads, workerThreads, maxRequestBody, List.of());
     }
 }

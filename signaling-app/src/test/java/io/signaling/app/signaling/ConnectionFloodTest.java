@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Fault 4 of docs/reliability.md: a flood of upgrades past {@code websocket.max-connections}, and
  * the per-client-address limit ({@code websocket.max-connections-per-ip}, with
- * {@code server.trusted-proxies} for {@code X-Forwarded-For}).
+ * {@code websocket.trusted-proxies} for {@code X-Forwarded-For}).
  */
 class ConnectionFloodTest {
 
@@ -144,7 +144,7 @@ class ConnectionFloodTest {
 
     @Test
     void behindATrustedProxyEachForwardedClientHasItsOwnLimit() throws Exception {
-        node = SignalingTestNode.start("websocket.max-connections-per-ip=2", "server.trusted-proxies=127.0.0.1");
+        node = SignalingTestNode.start("websocket.max-connections-per-ip=2", "websocket.trusted-proxies=127.0.0.1");
         SignalingClient a1 = openAs("203.0.113.1");
         openAs("198.51.100.7, 203.0.113.1");
         assertThat(refusal("203.0.113.1")).isNotNull().extracting(HttpResponse::statusCode).isEqualTo(429);

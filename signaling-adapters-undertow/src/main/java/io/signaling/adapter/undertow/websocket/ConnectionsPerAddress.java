@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code websocket.max-connections}.
  *
  * <p>The client address is the TCP peer, unless the peer is a trusted proxy
- * ({@code server.trusted-proxies}, addresses or CIDR ranges): then {@code X-Forwarded-For} is read
+ * ({@code websocket.trusted-proxies}, addresses or CIDR ranges): then {@code X-Forwarded-For} is read
  * from the right, skipping trusted proxies, and the first address that is not one is the client.
  * An entry that is not an IP literal ends the walk at the hop before it: it was written by someone
  * the server does not trust, so nothing left of it is believed. Names are never resolved. With no
@@ -200,7 +200,7 @@ final class ConnectionsPerAddress {
             int slash = value.indexOf('/');
             InetAddress address = parseLiteral(slash < 0 ? value : value.substring(0, slash));
             if (address == null) {
-                throw new IllegalArgumentException("server.trusted-proxies: '" + text
+                throw new IllegalArgumentException("websocket.trusted-proxies: '" + text
                         + "' is not an IP address or CIDR range (e.g. 10.0.0.0/8, 192.0.2.7, ::1)");
             }
             int bits = address.getAddress().length * 8;
@@ -212,7 +212,7 @@ final class ConnectionsPerAddress {
                     prefix = -1;
                 }
                 if (prefix < 0 || prefix > bits) {
-                    throw new IllegalArgumentException("server.trusted-proxies: '" + text
+                    throw new IllegalArgumentException("websocket.trusted-proxies: '" + text
                             + "' has a prefix length outside 0.." + bits);
                 }
             }
