@@ -85,13 +85,13 @@ class HeaderHandlingFuzzTest {
         if (health.status == 200) {
             String sent = headers.get("X-Request-ID");
             String returned = health.header("x-request-id");
-            if (sent != null && WELL_FORMED_ID.matcher(sent.strip()).matches()) {
-                assertThat(returned).isEqualTo(sent.strip());
+            if (sent != null && WELL_FORMED_ID.matcher(ows(sent)).matches()) {
+                assertThat(returned).isEqualTo(ows(sent));
             } else {
                 assertThat(returned).matches(FRESH_ID);
             }
             String parent = headers.get("traceparent");
-            var valid = parent == null ? null : TRACEPARENT.matcher(parent.strip());
+            var valid = parent == null ? null : TRACEPARENT.matcher(ows(parent));
             if (valid != null && valid.matches() && !valid.group(1).matches("0+") && !valid.group(2).matches("0+")) {
                 String traceId = valid.group(1);
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(node.spans())
@@ -108,9 +108,9 @@ class HeaderHandlingFuzzTest {
         assertThat(upgrade.status).as("upgrade answered %s", upgrade.head).isIn(101, 400, 403);
         if (printable) {
             String origin = headers.get("Origin");
-            if (origin == null || origin.strip().equalsIgnoreCase(ALLOWED_ORIGIN)) {
+            if (origin == null || ows(origin).equalsIgnoreCase(ALLOWED_ORIGIN)) {
                 assertThat(upgrade.status).as("origin %s", origin).isEqualTo(101);
-            } else if (!origin.strip().replaceAll("/+$", "").equalsIgnoreCase(ALLOWED_ORIGIN)) {
+            } else if (!ows(origin).replaceAll("/+$", "").equalsIgnoreCase(ALLOWED_ORIGIN)) {
                 assertThat(upgrade.status).as("origin %s", origin).isEqualTo(403);
             }
         }
@@ -122,6 +122,23 @@ class HeaderHandlingFuzzTest {
         // The node carries on.
         assertThat(exchange("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", Map.of()).status)
                 .isEqualTo(200);
+    }
+
+    /**
+     * A header value as HTTP delivers it: only spaces and tabs around it are dropped. Not
+     * {@link String#strip()}, which also drops U+001C..U+001F (a past finding of this test:
+     * an id followed by FS bytes is not well-formed, and the server rightly replaced it).
+     */
+    private static String ows(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return value.substring(start, end);
     }
 
     private static boolean isPrintableAscii(String value) {
