@@ -57,6 +57,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class LogbackSetup implements AutoCloseable {
 
+    /** Silenced below ERROR by default: it logs a stack trace per malformed client header. */
+    static final String OTEL_BAGGAGE_PARSER = "io.opentelemetry.api.baggage.propagation.Parser";
+
+
     /** The system property JBoss Logging reads to choose its back-end. */
     public static final String JBOSS_LOGGING_PROVIDER = "org.jboss.logging.provider";
 
@@ -165,6 +169,11 @@ public final class LogbackSetup implements AutoCloseable {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(LoggingSettings.parseLevel(settings.rootLevel()));
         root.addAppender(async);
+        // OpenTelemetry's W3C baggage parser logs a WARNING with a stack trace for every invalid
+        // member of a request's baggage header: any client could make the server write one stack
+        // trace per request (found by HeaderHandlingFuzzTest, docs/reliability.md). The member is
+        // dropped either way; logging.levels can lower this again.
+        context.getLogger(OTEL_BAGGAGE_PARSER).setLevel(Level.ERROR);
         for (Map.Entry<String, String> e : settings.levels().entrySet()) {
             Logger logger = "root".equalsIgnoreCase(e.getKey()) ? root : context.getLogger(e.getKey());
             logger.setLevel(LoggingSettings.parseLevel(e.getValue()));

@@ -183,4 +183,16 @@ class LogbackSetupTest {
         assertThat(settings.levels()).containsOnlyKeys("a");
         assertThatThrownBy(() -> settings.levels().put("c", "INFO")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void otelBaggageParserIsSilencedBelowErrorUnlessConfigured() {
+        configure(LoggingSettings.defaults());
+        assertThat(context.getLogger(LogbackSetup.OTEL_BAGGAGE_PARSER).getLevel())
+                .isEqualTo(ch.qos.logback.classic.Level.ERROR);
+        setup.stop();
+        configure(new LoggingSettings(LoggingSettings.Format.JSON, "INFO",
+                java.util.Map.of(LogbackSetup.OTEL_BAGGAGE_PARSER, "WARN"), LoggingSettings.DEFAULT_QUEUE_SIZE, false));
+        assertThat(context.getLogger(LogbackSetup.OTEL_BAGGAGE_PARSER).getLevel())
+                .isEqualTo(ch.qos.logback.classic.Level.WARN);
+    }
 }
