@@ -35,8 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
  *
  * <p>Properties: the server answers every request with a complete response and never a 5xx; a
  * request of printable ASCII headers is never refused as malformed; the response's
- * {@code X-Request-ID} is the incoming one when well-formed, else a fresh 32-hex id; a valid
- * {@code traceparent} becomes the parent of the server span; an upgrade is accepted (101) without
+ * {@code X-Request-ID} is the incoming one when well-formed, else a fresh 32-hex id; a valid,
+ * sampled {@code traceparent} becomes the parent of the server span; an upgrade is accepted (101) without
  * an Origin or with the allowed one, refused with 403 and a problem+json body that is valid JSON
  * otherwise.
  */
@@ -46,7 +46,8 @@ class HeaderHandlingFuzzTest {
     private static final String[] NAMES = {"X-Request-ID", "traceparent", "tracestate", "baggage", "Origin"};
     private static final Pattern WELL_FORMED_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern FRESH_ID = Pattern.compile("[0-9a-f]{32}");
-    private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
+    /** Version 00 with the sampled flag set: only a sampled parent makes the parent-based sampler record. */
+    private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f][13579bdf]");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ObservedNode node;
