@@ -1,5 +1,6 @@
 package io.signaling.app;
 
+import io.signaling.adapter.redis.RedisCluster;
 import io.signaling.adapter.undertow.UndertowHttp;
 import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.app.config.SignalingConfig;
@@ -12,6 +13,7 @@ import io.signaling.application.lifecycle.ComponentStartException;
 import io.signaling.application.lifecycle.LifecycleManager;
 import io.signaling.application.signaling.SignalingService;
 import io.signaling.domain.lifecycle.LifecycleState;
+import io.signaling.ports.cluster.Cluster;
 import io.signaling.ports.health.HealthCheck;
 import io.signaling.ports.http.HttpHandler;
 import io.signaling.ports.http.HttpServer;
@@ -62,11 +64,17 @@ public final class SignalingNode {
         this.log = loggers.logger(SignalingNode.class);
         this.lifecycle = new LifecycleManager(loggers.logger(LifecycleManager.class));
 
+        // A cluster node when redis.enabled (or a cluster was given): the store's check joins
+        // readiness only, so a Redis outage takes nodes out of load balancing, never restarts them.
+        Cluster cluster = b.cluster != null ? b.cluster : config.redis().enabled() ? connectRedis(config, loggers, b.metrics) : null;
         HealthService.Builder healthBuilder = HealthService.builder(lifecycle::state)
                 .checkTimeout(config.health().checkTimeout())
                 .cacheTtl(config.health().cacheTtl())
                 .logger(loggers.logger(HealthService.class));
         b.healthChecks.forEach(healthBuilder::check);
+        if (cluster != null) {
+            healthBuilder.check(cluster.health());
+        }
         this.health = healthBuilder.build();
         HealthRoutes healthRoutes = new HealthRoutes(health, lifecycle::state, config.shutdown().retryAfter());
 
@@ -81,7 +89,11 @@ public final class SignalingNode {
                 : WebSocketProviders.single(SignalingNode.class.getClassLoader());
         // The same wiring a host gets from signaling-embedded; here its endpoint is mounted behind
         // this node's own middleware and its health is the node's lifecycle.
-        this.signaling = EmbeddedSignaling.builder()
+        EmbeddedSignaling.Builder embedded = EmbeddedSignaling.builder();
+        if (cluster != null) {
+            embedded.cluster(cluster);
+        }
+        this.signaling = embedded
                 .webSocketSettings(wsSettings)
                 .maxPeersPerRoom(config.rooms().maxPeers())
                 .rateLimit(config.rateLimit().messagesPerSecond(), config.rateLimit().burst())
@@ -146,6 +158,20 @@ public final class SignalingNode {
 
     public static Builder builder(SignalingConfig config) {
         return new Builder(config);
+    }
+
+    private static Cluster connectRedis(SignalingConfig config, LoggerFactory loggers, Metrics metrics) {
+        var redis = config.redis();
+        return RedisCluster.builder(redis.uri())
+                .password(redis.password().reveal())
+                .keyPrefix(redis.keyPrefix())
+                .nodeTtl(redis.nodeTtl())
+                .commandTimeout(redis.commandTimeout())
+                .inboxMaxLength(redis.inboxMaxLength())
+                .requestQueueSize(redis.requestQueueSize())
+                .loggers(loggers)
+                .metrics(metrics)
+                .connect();
     }
 
     /** Starts every component in order and marks the node ready. */
@@ -226,6 +252,7 @@ public final class SignalingNode {
         private final List<HealthCheck> healthChecks = new ArrayList<>();
         private final List<io.signaling.ports.lifecycle.Lifecycle> components = new ArrayList<>();
         private UndertowWebSocketProvider webSocketProvider;
+        private Cluster cluster;
 
         private Builder(SignalingConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -280,6 +307,12 @@ public final class SignalingNode {
          */
         public Builder webSocketProvider(UndertowWebSocketProvider provider) {
             this.webSocketProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** Runs as a cluster node on these ports instead of the Redis that {@code redis.*} configures. */
+        public Builder cluster(Cluster cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
             return this;
         }
 

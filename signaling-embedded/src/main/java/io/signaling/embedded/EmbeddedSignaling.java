@@ -6,6 +6,7 @@ import io.signaling.adapter.jackson.JacksonCodecs;
 import io.signaling.adapter.undertow.UndertowHttp;
 import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.adapter.undertow.WebSocketEndpoint;
+import io.signaling.application.cluster.SignalingCluster;
 import io.signaling.application.health.HealthRoutes;
 import io.signaling.application.health.HealthService;
 import io.signaling.application.http.StandardMiddleware;
@@ -16,6 +17,7 @@ import io.signaling.domain.health.CheckResult;
 import io.signaling.domain.health.HealthReport;
 import io.signaling.domain.lifecycle.LifecycleState;
 import io.signaling.observability.Observability;
+import io.signaling.ports.cluster.Cluster;
 import io.signaling.ports.health.HealthCheck;
 import io.signaling.ports.health.HealthQuery;
 import io.signaling.ports.http.Router;
@@ -83,6 +85,7 @@ public final class EmbeddedSignaling implements Lifecycle {
     private final HealthService health;
     private final WebSocketEndpoint webSocket;
     private final SignalingService signaling;
+    private final SignalingCluster cluster;
     private final long maxRequestBodyBytes;
     private final String adapterName;
     private final LoggerFactory loggers;
@@ -103,21 +106,29 @@ public final class EmbeddedSignaling implements Lifecycle {
         this.metricsPath = b.metricsPath;
         this.metricsScrape = b.metricsScrape;
         this.lifecycle = new LifecycleManager(loggers.logger(EmbeddedSignaling.class));
-        this.health = HealthService.builder(lifecycle::state)
+        this.cluster = b.cluster == null ? null : SignalingCluster.builder(b.cluster)
+                .loggers(loggers).metrics(b.metrics).tracer(b.tracer).build();
+        HealthService.Builder healthBuilder = HealthService.builder(lifecycle::state)
                 .checkTimeout(b.healthCheckTimeout)
-                .logger(loggers.logger(HealthService.class))
-                .build();
+                .logger(loggers.logger(HealthService.class));
+        if (cluster != null) {
+            healthBuilder.check(cluster.health());
+        }
+        this.health = healthBuilder.build();
 
         UndertowWebSocketProvider provider = b.provider != null ? b.provider : singleProvider(b.classLoader);
         this.adapterName = provider.name();
         Forwarder forwarder = new Forwarder();
         this.webSocket = provider.create(ws, forwarder, loggers, b.metrics, b.tracer);
-        this.signaling = SignalingService.builder(webSocket.hub(), JacksonCodecs.messageCodec())
+        SignalingService.Builder service = SignalingService.builder(webSocket.hub(), JacksonCodecs.messageCodec())
                 .settings(SignalingSettings.of(ws, b.maxPeersPerRoom, b.messagesPerSecond, b.burst, b.drainTimeout))
                 .loggers(loggers)
                 .metrics(b.metrics)
-                .tracer(b.tracer)
-                .build();
+                .tracer(b.tracer);
+        if (cluster != null) {
+            service.cluster(cluster);
+        }
+        this.signaling = service.build();
         forwarder.target = signaling;
 
         // Stopped in reverse: signaling drains (goaway, peer-left, 1001) before the endpoint closes what is left.
@@ -231,6 +242,16 @@ public final class EmbeddedSignaling implements Lifecycle {
         };
     }
 
+    /** The shared store's readiness check when this is a cluster node ({@code redis}); empty otherwise. */
+    public java.util.Optional<HealthCheck> clusterHealth() {
+        return java.util.Optional.ofNullable(cluster).map(SignalingCluster::health);
+    }
+
+    /** This node's cluster side, when it is one of a cluster. */
+    public java.util.Optional<SignalingCluster> cluster() {
+        return java.util.Optional.ofNullable(cluster);
+    }
+
     /** The open WebSocket connections. */
     public ConnectionHub connections() {
         return webSocket.hub();
@@ -331,6 +352,7 @@ public final class EmbeddedSignaling implements Lifecycle {
         private Tracer tracer = Tracer.noop();
         private UndertowWebSocketProvider provider;
         private ClassLoader classLoader = EmbeddedSignaling.class.getClassLoader();
+        private Cluster cluster;
 
         private Builder() {
         }
@@ -426,6 +448,16 @@ public final class EmbeddedSignaling implements Lifecycle {
         /** Where to look for the WebSocket adapter module; default this module's loader. */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /**
+         * Runs as one node of a cluster on these ports (e.g. {@code RedisCluster.builder(uri).connect()}
+         * from signaling-adapters-redis): rooms span nodes, readiness gains the store's check.
+         * Without it, signaling is one node in memory.
+         */
+        public Builder cluster(Cluster cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
             return this;
         }
 

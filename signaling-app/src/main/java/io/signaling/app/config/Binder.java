@@ -83,7 +83,14 @@ final class Binder {
         var rateLimit = new RateLimitConfig(positiveDecimal("rate-limit.messages-per-second"),
                 positiveInt("rate-limit.burst"));
         var redis = new RedisConfig(bool("redis.enabled"), redisUri("redis.uri"), Secret.of(text("redis.password")),
-                nonEmpty("redis.channel-prefix"));
+                keyPrefix("redis.key-prefix"), duration("redis.node-ttl", false), duration("redis.command-timeout", false),
+                positiveInt("redis.inbox-max-length"), positiveInt("redis.request-queue-size"));
+        if (redis.nodeTtl().compareTo(Duration.ofMillis(300)) < 0) {
+            problem("redis.node-ttl", "must be at least 300ms: it is renewed every third of it");
+        } else if (redis.commandTimeout().multipliedBy(3).compareTo(redis.nodeTtl()) >= 0) {
+            problem("redis.command-timeout", "must be under a third of redis.node-ttl ("
+                    + Values.formatDuration(redis.nodeTtl()) + "), else one slow renewal loses the lease");
+        }
         var config = new SignalingConfig(service, server, admin, shutdown, health, logging, metrics, tracing,
                 websocket, rooms, rateLimit, redis);
         if (profile != null) {
@@ -445,21 +452,50 @@ final class Binder {
         }
     }
 
+    private String keyPrefix(String key) {
+        String s = nonEmpty(key);
+        if (!s.matches("[A-Za-z0-9_.:-]{1,64}")) {
+            problem(key, "must be 1-64 characters of [A-Za-z0-9_.:-] (no braces: they would break the keys' hash tags)");
+        }
+        return s;
+    }
+
     private String redisUri(String key) {
         String s = text(key).strip();
         if (!values.containsKey(key)) {
             return s;
         }
-        try {
-            URI uri = new URI(s);
-            if (!Set.of("redis", "rediss").contains(String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT))
-                    || uri.getHost() == null) {
-                problem(key, "must be redis://host[:port][/db] or rediss://host[:port][/db]");
-            } else if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+        if (s.toLowerCase(Locale.ROOT).startsWith("redis-sentinel://")) {
+            // redis-sentinel://host[:port][,host[:port]...][/db]#master: the host list is not a URI authority.
+            String rest = s.substring("redis-sentinel://".length());
+            int hash = rest.indexOf('#');
+            if (hash < 0 || hash == rest.length() - 1) {
+                problem(key, "a Sentinel URI names its master after '#': redis-sentinel://host:26379[,host:26379]#mymaster");
+            } else if (rest.substring(0, hash).contains("@") && rest.substring(0, rest.indexOf('@')).contains(":")) {
                 problem(key, "must not carry a password; set redis.password (it is masked in output)");
+            } else if (rest.substring(0, hash).replaceAll("/.*", "").isBlank()) {
+                problem(key, "a Sentinel URI lists at least one host: redis-sentinel://host:26379#mymaster");
             }
-        } catch (URISyntaxException e) {
-            problem(key, "is not a URI (" + e.getReason() + ")");
+            return s;
+        }
+        // Several comma-separated URIs are a Redis Cluster's seed list; each is checked alone.
+        for (String part : s.split(",", -1)) {
+            try {
+                URI uri = new URI(part.strip());
+                if (!Set.of("redis", "rediss").contains(String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT))
+                        || uri.getHost() == null) {
+                    problem(key, "must be redis://host[:port][/db] or rediss://host[:port][/db], "
+                            + "redis-sentinel://host[:port][,host[:port]]#master, or a cluster seed list "
+                            + "redis://host:port,redis://host:port");
+                    return s;
+                } else if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+                    problem(key, "must not carry a password; set redis.password (it is masked in output)");
+                    return s;
+                }
+            } catch (URISyntaxException e) {
+                problem(key, "is not a URI (" + e.getReason() + ")");
+                return s;
+            }
         }
         return s;
     }

@@ -92,7 +92,11 @@ public final class EffectiveConfig {
         redis.put("uri", Binder.display("redis.uri", f.textNode(c.redis().uri())));
         // An unset password shows as empty: operators need to see that, and it reveals nothing.
         redis.put("password", c.redis().password().isEmpty() ? "" : Secret.MASK);
-        redis.put("channel-prefix", c.redis().channelPrefix());
+        redis.put("key-prefix", c.redis().keyPrefix());
+        redis.put("node-ttl", Values.formatDuration(c.redis().nodeTtl()));
+        redis.put("command-timeout", Values.formatDuration(c.redis().commandTimeout()));
+        redis.put("inbox-max-length", c.redis().inboxMaxLength());
+        redis.put("request-queue-size", c.redis().requestQueueSize());
 
         try {
             return YAML.writeValueAsString(root);

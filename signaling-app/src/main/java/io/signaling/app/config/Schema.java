@@ -38,7 +38,8 @@ final class Schema {
             "websocket.send-queue-bytes", "websocket.max-connections", "websocket.allowed-origins",
             "rooms.max-peers",
             "rate-limit.messages-per-second", "rate-limit.burst",
-            "redis.enabled", "redis.uri", "redis.password", "redis.channel-prefix");
+            "redis.enabled", "redis.uri", "redis.password", "redis.key-prefix", "redis.node-ttl",
+            "redis.command-timeout", "redis.inbox-max-length", "redis.request-queue-size");
 
     static final Set<String> SECRETS = Set.of("redis.password");
 

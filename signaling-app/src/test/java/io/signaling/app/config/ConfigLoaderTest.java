@@ -42,7 +42,8 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(20), Duration.ofSeconds(10), 256, 1024 * 1024, 10_000, List.of()));
         assertThat(c.rooms().maxPeers()).isEqualTo(16);
         assertThat(c.rateLimit()).isEqualTo(new RateLimitConfig(50.0, 100));
-        assertThat(c.redis()).isEqualTo(new RedisConfig(false, "redis://127.0.0.1:6379", Secret.empty(), "signaling"));
+        assertThat(c.redis()).isEqualTo(new RedisConfig(false, "redis://127.0.0.1:6379", Secret.empty(), "signaling",
+                Duration.ofSeconds(10), Duration.ofSeconds(2), 100_000, 10_000));
         assertThat(ConfigLoader.defaults()).isEqualTo(c);
     }
 

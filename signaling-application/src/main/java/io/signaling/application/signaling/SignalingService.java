@@ -1,5 +1,6 @@
 package io.signaling.application.signaling;
 
+import io.signaling.application.cluster.SignalingCluster;
 import io.signaling.domain.signaling.ClientMessage;
 import io.signaling.domain.signaling.Delivery;
 import io.signaling.domain.signaling.ErrorCode;
@@ -10,6 +11,10 @@ import io.signaling.domain.signaling.ServerMessage;
 import io.signaling.domain.signaling.SignalingEvent;
 import io.signaling.domain.signaling.SignalingRules;
 import io.signaling.domain.signaling.TokenBucket;
+import io.signaling.ports.cluster.ClusterUnavailableException;
+import io.signaling.ports.cluster.Envelope;
+import io.signaling.ports.cluster.Member;
+import io.signaling.ports.cluster.NodeId;
 import io.signaling.ports.lifecycle.Lifecycle;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.log.LoggerFactory;
@@ -34,6 +39,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -66,8 +73,14 @@ import java.util.random.RandomGenerator;
  * messages are handled one at a time (the adapter serializes a connection's callbacks, the drain
  * task takes the session's monitor), so its messages to one recipient keep their order.
  *
+ * <p>In a cluster ({@link Builder#cluster}) membership goes through the shared room directory
+ * (a join waits for it, under the room's lock, at most the store's command timeout), deliveries to
+ * peers on other nodes go to their node's inbox under the same lock (so they keep the order above),
+ * and envelopes from other nodes are delivered under the room's lock too. What needs the shared
+ * store while it cannot be reached is answered {@code unavailable} with {@code retryAfterMs}.
+ *
  * <p>Thread-safety: safe for concurrent callbacks of different connections. Callbacks never block
- * on I/O: the hub only queues.
+ * on I/O, except a cluster join or leave, bounded by the store's command timeout.
  */
 public final class SignalingService implements WebSocketListener, Lifecycle {
 
@@ -79,6 +92,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private final ConnectionHub hub;
     private final MessageCodec codec;
     private final RoomRegistry registry;
+    private final SignalingCluster cluster;
     private final SignalingSettings settings;
     private final SignalingRules rules;
     private final PeerIdGenerator peerIds;
@@ -110,7 +124,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private SignalingService(Builder b) {
         this.hub = Objects.requireNonNull(b.hub, "hub");
         this.codec = Objects.requireNonNull(b.codec, "codec");
-        this.registry = b.registry != null ? b.registry : new InMemoryRoomRegistry();
+        this.cluster = b.cluster;
+        this.registry = cluster != null ? cluster.rooms() : b.registry != null ? b.registry : new InMemoryRoomRegistry();
         this.settings = b.settings;
         this.rules = new SignalingRules(settings.maxPeersPerRoom());
         this.peerIds = b.peerIds != null ? b.peerIds : new SecureRandomPeerIdGenerator(new SecureRandom());
@@ -161,6 +176,9 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     @Override
     public void start() {
+        if (cluster != null) {
+            cluster.start(new ClusterSide());
+        }
         log.info("signaling ready", "limits", welcomeLimitsLog);
     }
 
@@ -326,33 +344,140 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 ? join.room()
                 : registry.roomOf(session.peerId).orElse(null);
         if (room == null) {
-            SignalingRules.Outcome outcome = rules.apply(registry, draining, event);
-            deliver(outcome, receivedAt);
+            SignalingRules.Outcome outcome = apply(event);
+            deliver(outcome, receivedAt, null, event);
             return outcome;
         }
-        synchronized (stripes[(room.hashCode() & 0x7fffffff) % LOCK_STRIPES]) {
-            SignalingRules.Outcome outcome = rules.apply(registry, draining, event);
-            deliver(outcome, receivedAt);
+        synchronized (stripeOf(room)) {
+            SignalingRules.Outcome outcome = apply(event);
+            deliver(outcome, receivedAt, room, event);
+            if (cluster != null) {
+                cluster.settle(room);
+            }
             return outcome;
         }
     }
 
-    private void deliver(SignalingRules.Outcome outcome, long receivedAt) {
+    private Object stripeOf(RoomId room) {
+        return stripes[(room.hashCode() & 0x7fffffff) % LOCK_STRIPES];
+    }
+
+    private SignalingRules.Outcome apply(SignalingEvent event) {
+        try {
+            return rules.apply(registry, draining, event);
+        } catch (ClusterUnavailableException e) {
+            // Only a cluster join needs the store before it can answer; leaves never fail toward the client.
+            String id = event instanceof SignalingEvent.Message m ? m.message().id() : null;
+            log.debug("shared store unavailable", "peer_id", event.peer().value(), "error", e.getMessage());
+            return new SignalingRules.Outcome(List.of(new Delivery(event.peer(), unavailable(id))), ErrorCode.UNAVAILABLE);
+        }
+    }
+
+    private ServerMessage.Error unavailable(String id) {
+        return new ServerMessage.Error(ErrorCode.UNAVAILABLE,
+                "the cluster's shared state cannot be reached; retry later", id, cluster.retryAfterMillis());
+    }
+
+    private void deliver(SignalingRules.Outcome outcome, long receivedAt, RoomId room, SignalingEvent event) {
         ServerMessage lastMessage = null;
         String lastText = null;
         for (Delivery delivery : outcome.deliveries()) {
             Session target = sessions.get(delivery.to());
+            NodeId remote = null;
             if (target == null) {
-                // Gone between the membership read and now; its onClose removes it from the room.
-                continue;
+                if (cluster == null || room == null || cluster.isLocal(delivery.to())
+                        || (remote = cluster.nodeOf(delivery.to()).orElse(null)) == null) {
+                    // Gone between the membership read and now; its onClose removes it from the room.
+                    continue;
+                }
             }
             if (delivery.message() != lastMessage) {
                 lastMessage = delivery.message();
                 lastText = codec.encode(lastMessage);
             }
+            if (remote != null) {
+                forward(remote, room, delivery, lastText, event);
+                continue;
+            }
             send(target, lastText);
             if (lastMessage instanceof ServerMessage.Relayed) {
                 relayTimer.recordNanos(nanoTime.getAsLong() - receivedAt);
+            }
+        }
+    }
+
+    /** Call under the room's lock: the envelopes of one room then keep the order of its changes. */
+    private void forward(NodeId node, RoomId room, Delivery delivery, String text, SignalingEvent event) {
+        ServerMessage message = delivery.message();
+        Envelope.Change change = message instanceof ServerMessage.PeerJoined joined
+                ? new Envelope.Change(joined.peerId(), cluster.node())
+                : message instanceof ServerMessage.PeerLeft left ? new Envelope.Change(left.peerId(), null) : null;
+        PeerId sender = message instanceof ServerMessage.Relayed relayed ? relayed.from() : null;
+        String id = event instanceof SignalingEvent.Message m ? m.message().id() : null;
+        cluster.forward(node, room, delivery.to(), text, change, error -> {
+            if (sender == null) {
+                return;
+            }
+            Session from = sessions.get(sender);
+            if (from != null) {
+                // Not delivered (or not confirmed in time): the sender learns it and may send again.
+                sendError(from, unavailable(id));
+            }
+        });
+    }
+
+    /** The cluster's calls into this node. */
+    private final class ClusterSide implements SignalingCluster.LocalNode {
+
+        @Override
+        public void deliver(RoomId room, PeerId to, String text, Envelope.Change change) {
+            synchronized (stripeOf(room)) {
+                cluster.apply(room, change);
+                Session target = sessions.get(to);
+                if (target != null && registry.roomOf(to).filter(room::equals).isPresent()) {
+                    send(target, text);
+                }
+            }
+        }
+
+        @Override
+        public void evicted(RoomId room, List<PeerId> removed, List<Member> remaining) {
+            synchronized (stripeOf(room)) {
+                for (PeerId peer : removed) {
+                    cluster.apply(room, new Envelope.Change(peer, null));
+                    ServerMessage.PeerLeft notice = new ServerMessage.PeerLeft(room, peer, LeaveReason.DISCONNECT);
+                    String text = codec.encode(notice);
+                    for (Member member : remaining) {
+                        Session target = sessions.get(member.peer());
+                        if (target != null) {
+                            send(target, text);
+                        } else if (!member.node().equals(cluster.node())) {
+                            cluster.forward(member.node(), room, member.peer(), text,
+                                    new Envelope.Change(peer, null), error -> { });
+                        }
+                    }
+                }
+                cluster.settle(room);
+            }
+        }
+
+        @Override
+        public void lost(Set<PeerId> affected) {
+            ServerMessage.Error notice = new ServerMessage.Error(ErrorCode.UNAVAILABLE,
+                    "messages from peers on another node were lost; renegotiate with them", null,
+                    cluster.retryAfterMillis());
+            for (PeerId peer : affected) {
+                Session session = sessions.get(peer);
+                if (session != null) {
+                    sendError(session, notice);
+                }
+            }
+        }
+
+        @Override
+        public void fence() {
+            for (Session session : sessions.values()) {
+                hub.close(session.connectionId, CloseCodes.GOING_AWAY, "node fenced; reconnect");
             }
         }
     }
@@ -515,6 +640,9 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         if (executor != null) {
             executor.shutdownNow();
         }
+        if (cluster != null) {
+            cluster.stop();
+        }
         log.info("signaling stopped", "clean", clean, "took_ms",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return clean;
@@ -525,6 +653,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         private final ConnectionHub hub;
         private final MessageCodec codec;
         private RoomRegistry registry;
+        private SignalingCluster cluster;
         private SignalingSettings settings = SignalingSettings.defaults();
         private PeerIdGenerator peerIds;
         private LongSupplier nanoTime = System::nanoTime;
@@ -547,6 +676,15 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         /** Another membership store (a shared one across nodes); the default is in memory. */
         public Builder roomRegistry(RoomRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Runs as one node of a cluster: membership and delivery go through the cluster's shared
+         * store (instead of {@link #roomRegistry}); the service starts and stops the cluster node.
+         */
+        public Builder cluster(SignalingCluster cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
             return this;
         }
 

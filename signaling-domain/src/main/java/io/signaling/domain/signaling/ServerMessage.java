@@ -135,8 +135,8 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
         public Error {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
-            if (retryAfterMs != null && (code != ErrorCode.RATE_LIMITED || retryAfterMs < 0)) {
-                throw new IllegalArgumentException("retryAfterMs belongs to rate-limited only and is >= 0");
+            if (retryAfterMs != null && (code != ErrorCode.RATE_LIMITED && code != ErrorCode.UNAVAILABLE || retryAfterMs < 0)) {
+                throw new IllegalArgumentException("retryAfterMs belongs to rate-limited and unavailable only and is >= 0");
             }
         }
 
