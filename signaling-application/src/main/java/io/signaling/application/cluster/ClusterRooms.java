@@ -27,10 +27,11 @@ import java.util.function.Supplier;
  * starts from the directory's answer to a local join and follows the changes the other nodes
  * announce ({@link #apply}); it is dropped once its last local member left ({@link #settle}).
  *
- * <p>Thread-safety: the signaling service calls every method that changes a room under that
- * room's lock (its stripe), from its own threads and from the inbox reader, so a room's view has
- * one writer at a time; the maps are concurrent for lookups of other rooms, and each view is its
- * own monitor for the readers that take no stripe (metrics, the keeper's restore).
+ * <p>Thread-safety: a full {@link RoomRegistry}. A change of a room (the directory's call and the
+ * view's update after it) runs under that room's lock stripe here, so views follow the directory's
+ * order; the signaling service holds its own room lock around it as well (always taken first), to
+ * keep deliveries in that order too. The maps are concurrent for lookups, and each view is its own
+ * monitor for readers that take no lock (metrics, the keeper's restore).
  *
  * <p>A leave never fails toward the client: when the directory cannot be reached the peer leaves
  * this node's view at once and the directory's removal is retried by the keeper ({@link #repairs}).
@@ -51,10 +52,18 @@ final class ClusterRooms implements RoomRegistry {
     private final ConcurrentMap<PeerId, RoomId> roomOfPeer = new ConcurrentHashMap<>();
     private final ConcurrentMap<PeerId, RoomId> localPeers = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Repair> repairs = new ConcurrentLinkedQueue<>();
+    private final Object[] locks = new Object[256];
 
     ClusterRooms(RoomDirectory directory, Supplier<NodeId> self) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.self = Objects.requireNonNull(self, "self");
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    private Object lockOf(RoomId room) {
+        return locks[(room.hashCode() & 0x7fffffff) % locks.length];
     }
 
     @Override
@@ -78,6 +87,15 @@ final class ClusterRooms implements RoomRegistry {
         RoomId current = localPeers.get(peer);
         if (current != null) {
             return new JoinResult.AlreadyInRoom(current);
+        }
+        synchronized (lockOf(room)) {
+            return joinLocked(room, peer, maxPeers);
+        }
+    }
+
+    private JoinResult joinLocked(RoomId room, PeerId peer, int maxPeers) {
+        if (localPeers.containsKey(peer)) {
+            return new JoinResult.AlreadyInRoom(localPeers.get(peer));
         }
         RoomDirectory.Admission admission;
         try {
@@ -108,6 +126,16 @@ final class ClusterRooms implements RoomRegistry {
         if (room == null) {
             return Optional.empty();
         }
+        synchronized (lockOf(room)) {
+            if (!room.equals(localPeers.get(peer))) {
+                // Another leave of the same peer won the race.
+                return Optional.empty();
+            }
+            return Optional.of(leaveLocked(room, peer));
+        }
+    }
+
+    private Departure leaveLocked(RoomId room, PeerId peer) {
         List<Member> remaining;
         try {
             remaining = directory.leave(room, peer).orElse(null);
@@ -124,7 +152,7 @@ final class ClusterRooms implements RoomRegistry {
         roomOfPeer.remove(peer, room);
         List<PeerId> left = new ArrayList<>(remaining.size());
         remaining.forEach(m -> left.add(m.peer()));
-        return Optional.of(new Departure(room, left));
+        return new Departure(room, left);
     }
 
     private List<Member> withoutPeer(RoomId room, PeerId peer) {
@@ -146,8 +174,13 @@ final class ClusterRooms implements RoomRegistry {
     private void replace(RoomId room, List<Member> members) {
         View view = views.computeIfAbsent(room, r -> new View());
         synchronized (view) {
+            // Only those gone are unmapped: a peer that stays must never look room-less to a reader.
+            java.util.Set<PeerId> kept = new java.util.HashSet<>();
+            members.forEach(m -> kept.add(m.peer()));
             for (PeerId old : view.members.keySet()) {
-                roomOfPeer.remove(old, room);
+                if (!kept.contains(old)) {
+                    roomOfPeer.remove(old, room);
+                }
             }
             view.members.clear();
             for (Member member : members) {
@@ -159,10 +192,18 @@ final class ClusterRooms implements RoomRegistry {
 
     /** Applies a change another node announced; call under the room's lock. */
     void apply(RoomId room, Envelope.Change change) {
-        View view = views.get(room);
-        if (view == null || change == null) {
+        if (change == null) {
             return;
         }
+        synchronized (lockOf(room)) {
+            View view = views.get(room);
+            if (view != null) {
+                applyLocked(room, view, change);
+            }
+        }
+    }
+
+    private void applyLocked(RoomId room, View view, Envelope.Change change) {
         synchronized (view) {
             if (change.joined()) {
                 view.members.put(change.peer(), change.node());
@@ -176,10 +217,15 @@ final class ClusterRooms implements RoomRegistry {
 
     /** Drops the view of a room this node no longer has a member in; call under the room's lock. */
     void settle(RoomId room) {
-        View view = views.get(room);
-        if (view == null) {
-            return;
+        synchronized (lockOf(room)) {
+            View view = views.get(room);
+            if (view != null) {
+                settleLocked(room, view);
+            }
         }
+    }
+
+    private void settleLocked(RoomId room, View view) {
         synchronized (view) {
             for (PeerId peer : view.members.keySet()) {
                 if (localPeers.containsKey(peer)) {
