@@ -61,10 +61,15 @@ final class RedisConnections implements AutoCloseable {
                 "Connections to Redis re-established after a loss", Tags.empty());
         this.commandLatency = metrics.timer("signaling.cluster.redis.commands",
                 "Latency of Redis commands and scripts the node waits for", Tags.empty());
-        SocketOptions socket = SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build();
+        // Connecting includes a handshake that a cold JVM on a busy host can take seconds over;
+        // it is not on any client's path, so it gets more room than a command.
+        Duration connectTimeout = commandTimeout.compareTo(Duration.ofSeconds(10)) > 0 ? commandTimeout : Duration.ofSeconds(10);
+        this.log.debug("redis connect timeout", "connect_timeout_ms", connectTimeout.toMillis());
+        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.builder().fixedTimeout(commandTimeout).build();
         for (RedisURI uri : uris) {
-            uri.setTimeout(commandTimeout);
+            // The URI's timeout bounds the connection handshake; TimeoutOptions bound every command.
+            uri.setTimeout(connectTimeout);
         }
         if (cluster) {
             RedisClusterClient c = RedisClusterClient.create(uris);
@@ -106,7 +111,12 @@ final class RedisConnections implements AutoCloseable {
             this.shared = connect();
         } catch (RuntimeException e) {
             close();
-            throw new ClusterUnavailableException("cannot connect to redis: " + e.getMessage(), e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new ClusterUnavailableException("cannot connect to redis: " + e.getMessage()
+                    + (root != e ? " (" + root + ")" : ""), e);
         }
         this.async = commandsOf(shared);
     }
