@@ -65,8 +65,8 @@ public final class SignalingCluster {
         /** This node cleaned {@code removed} (a dead node's peers) out of {@code room}: tell those that remain. */
         void evicted(RoomId room, List<PeerId> removed, List<Member> remaining);
 
-        /** Envelopes from another node were lost; these local peers may have missed messages. */
-        void lost(Set<PeerId> affected);
+        /** {@code missing} envelopes from another node were lost; these local peers may have missed messages. */
+        void lost(Set<PeerId> affected, long missing);
 
         /** The lease was lost: close every connection so its client reconnects. */
         void fence();
@@ -231,7 +231,7 @@ public final class SignalingCluster {
             log.warn("envelopes from another node were lost", "origin", envelope.origin().value(),
                     "missing", missing, "affected_peers", affected.size());
             if (node != null && !affected.isEmpty()) {
-                node.lost(affected);
+                node.lost(affected, missing);
             }
         }
         if (node == null) {

@@ -462,9 +462,9 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
 
         @Override
-        public void lost(Set<PeerId> affected) {
-            ServerMessage.Error notice = new ServerMessage.Error(ErrorCode.UNAVAILABLE,
-                    "messages from peers on another node were lost; renegotiate with them", null,
+        public void lost(Set<PeerId> affected, long missing) {
+            ServerMessage.Error notice = new ServerMessage.Error(ErrorCode.UNAVAILABLE, missing
+                    + " message(s) from peers on another node were lost; renegotiate with them", null,
                     cluster.retryAfterMillis());
             for (PeerId peer : affected) {
                 Session session = sessions.get(peer);

@@ -130,7 +130,7 @@ public final class RedisServer implements AutoCloseable {
 
     /**
      * Sends one command on a fresh connection and returns the first line of the reply (for
-     * {@code +OK}, {@code :3}, {@code +PONG}; a bulk reply returns its payload).
+     * {@code +OK}, {@code :3}, {@code +PONG}); a bulk reply returns its whole payload.
      */
     public String command(String... args) throws IOException {
         try (Socket socket = new Socket()) {
@@ -150,7 +150,8 @@ public final class RedisServer implements AutoCloseable {
             InputStream in = socket.getInputStream();
             String line = readLine(in);
             if (line.startsWith("$") && !line.equals("$-1")) {
-                return readLine(in);
+                byte[] payload = in.readNBytes(Integer.parseInt(line.substring(1)));
+                return new String(payload, StandardCharsets.UTF_8);
             }
             return line;
         }
@@ -171,6 +172,16 @@ public final class RedisServer implements AutoCloseable {
             line.write(b);
             previous = b;
         }
+    }
+
+    /** The number of client connections now, this one's excluded. */
+    public int connectedClients() throws IOException {
+        for (String line : command("INFO", "clients").split("\r\n")) {
+            if (line.startsWith("connected_clients:")) {
+                return Integer.parseInt(line.substring("connected_clients:".length()).trim()) - 1;
+            }
+        }
+        throw new IOException("INFO clients without connected_clients");
     }
 
     /** Stops the server by its PID (a paused one is resumed first so it can die). */
