@@ -15,7 +15,6 @@ final class Session {
 
     final PeerId peerId;
     final WebSocketConnection connection;
-    final String connectionId;
     final TokenBucket bucket;
     Logger log;
     /** When the last {@code rate-limited} error went out; valid only when {@link #rateLimitErrorSent}. */
@@ -28,7 +27,6 @@ final class Session {
     Session(PeerId peerId, WebSocketConnection connection, TokenBucket bucket, Logger log) {
         this.peerId = peerId;
         this.connection = connection;
-        this.connectionId = connection.id();
         this.bucket = bucket;
         this.log = log;
     }

@@ -32,10 +32,9 @@ import io.signaling.ports.trace.SpanKind;
 import io.signaling.ports.trace.SpanStatus;
 import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.CloseCodes;
-import io.signaling.ports.websocket.ConnectionHub;
+import io.signaling.ports.websocket.TextFrame;
 import io.signaling.ports.websocket.WebSocketConnection;
 import io.signaling.ports.websocket.WebSocketListener;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -61,8 +60,8 @@ import java.util.random.RandomGenerator;
  * <p>On open it gives the connection an unguessable peer id and sends {@code welcome} with the
  * effective limits; each text frame is size-checked, rate-limited (a token bucket per connection;
  * excess frames are dropped with at most one {@code rate-limited} error per second), decoded, run
- * through {@link SignalingRules} and the resulting deliveries are handed to the
- * {@link ConnectionHub}; on close the room-mates get {@code peer-left} ({@code timeout} for the
+ * through {@link SignalingRules} and the resulting deliveries are queued on each recipient's
+ * connection (the one path of every message: the session holds its connection); on close the room-mates get {@code peer-left} ({@code timeout} for the
  * idle timeout, {@code disconnect} otherwise). {@link #stop} drains: joins are refused and every
  * connection, at a time drawn uniformly over 90% of the drain timeout, gets {@code goaway}, its
  * room-mates get {@code peer-left} with reason {@code shutdown}, and it is closed with 1001.
@@ -73,6 +72,9 @@ import java.util.random.RandomGenerator;
  * messages are handled one at a time (the adapter serializes a connection's callbacks, the drain
  * task takes the session's monitor), so its messages to one recipient keep their order.
  *
+ * <p>Sizes: a message is measured in UTF-8 once, where it is made (encoded once for all its
+ * recipients) or read (the adapter's measure comes with the frame), and the size travels with it.
+ *
  * <p>In a cluster ({@link Builder#cluster}) membership goes through the shared room directory
  * (a join waits for it, under the room's lock, at most the store's command timeout), deliveries to
  * peers on other nodes go to their node's inbox under the same lock (so they keep the order above),
@@ -80,7 +82,8 @@ import java.util.random.RandomGenerator;
  * store while it cannot be reached is answered {@code unavailable} with {@code retryAfterMs}.
  *
  * <p>Thread-safety: safe for concurrent callbacks of different connections. Callbacks never block
- * on I/O, except a cluster join or leave, bounded by the store's command timeout.
+ * on I/O (a connection's send only queues), except a cluster join or leave, bounded by the store's
+ * command timeout.
  */
 public final class SignalingService implements WebSocketListener, Lifecycle {
 
@@ -89,7 +92,6 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private static final String UNDECODED = "unknown";
     private static final String GOING_AWAY_REASON = "server shutting down";
 
-    private final ConnectionHub hub;
     private final MessageCodec codec;
     private final RoomRegistry registry;
     private final SignalingCluster cluster;
@@ -122,7 +124,6 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private ScheduledExecutorService ownedExecutor;
 
     private SignalingService(Builder b) {
-        this.hub = Objects.requireNonNull(b.hub, "hub");
         this.codec = Objects.requireNonNull(b.codec, "codec");
         this.cluster = b.cluster;
         this.registry = cluster != null ? cluster.rooms() : b.registry != null ? b.registry : new InMemoryRoomRegistry();
@@ -150,8 +151,12 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         this.welcomeLimitsLog = settings.limits().toString();
     }
 
-    public static Builder builder(ConnectionHub hub, MessageCodec codec) {
-        return new Builder(hub, codec);
+    /**
+     * The service needs no hub: it reaches each peer through the connection its session holds, so
+     * it can be built before the endpoint that calls it.
+     */
+    public static Builder builder(MessageCodec codec) {
+        return new Builder(codec);
     }
 
     /** The effective settings, as {@code welcome} reports them. */
@@ -196,7 +201,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
         connection.attach(session);
         synchronized (session) {
-            send(session, codec.encode(new ServerMessage.Welcome(peerId, settings.limits())));
+            send(session, TextFrame.of(codec.encode(new ServerMessage.Welcome(peerId, settings.limits()))));
             session.log.debug("peer connected");
             if (draining) {
                 scheduleDrain(session);
@@ -204,8 +209,14 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
     }
 
+    /** A text whose size the caller did not measure: measured here. */
     @Override
     public void onText(WebSocketConnection connection, String text) {
+        onText(connection, TextFrame.of(text));
+    }
+
+    @Override
+    public void onText(WebSocketConnection connection, TextFrame frame) {
         long receivedAt = nanoTime.getAsLong();
         Session session = sessionOf(connection);
         if (session == null) {
@@ -217,7 +228,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 return;
             }
             try {
-                handleText(session, text, receivedAt);
+                handleText(session, frame, receivedAt);
             } catch (RuntimeException e) {
                 // A bug here must not take the connection's I/O thread down with it.
                 session.log.error("signaling message failed", e);
@@ -269,14 +280,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     // ---------------------------------------------------------------- messages
 
-    private void handleText(Session session, String text, long receivedAt) {
-        int bytes = utf8Length(text, settings.maxMessageBytes());
-        if (bytes > settings.maxMessageBytes()) {
+    private void handleText(Session session, TextFrame frame, long receivedAt) {
+        if (frame.utf8Bytes() > settings.maxMessageBytes()) {
             // The transport enforces the frame limit first; this guards adapters that do not.
             countMessage(UNDECODED, "too-large");
             sendError(session, ServerMessage.Error.of(ErrorCode.MESSAGE_TOO_LARGE, "message exceeds the limit of "
                     + settings.maxMessageBytes() + " bytes", null));
-            hub.close(session.connectionId, CloseCodes.MESSAGE_TOO_BIG, "message too large");
+            session.connection.close(CloseCodes.MESSAGE_TOO_BIG, "message too large");
             return;
         }
         if (!session.bucket.tryAcquire(receivedAt)) {
@@ -293,7 +303,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
         Decoded decoded;
         try {
-            decoded = codec.decode(text);
+            decoded = codec.decode(frame.text());
         } catch (RuntimeException e) {
             session.log.warn("codec threw instead of reporting a decode error", e);
             decoded = new Decoded.Invalid(ErrorCode.BAD_MESSAGE, "message could not be decoded", null);
@@ -380,7 +390,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     private void deliver(SignalingRules.Outcome outcome, long receivedAt, RoomId room, SignalingEvent event) {
         ServerMessage lastMessage = null;
-        String lastText = null;
+        TextFrame lastFrame = null;
         for (Delivery delivery : outcome.deliveries()) {
             Session target = sessions.get(delivery.to());
             NodeId remote = null;
@@ -392,14 +402,15 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 }
             }
             if (delivery.message() != lastMessage) {
+                // Encoded and measured once for every recipient of the same message.
                 lastMessage = delivery.message();
-                lastText = codec.encode(lastMessage);
+                lastFrame = TextFrame.of(codec.encode(lastMessage));
             }
             if (remote != null) {
-                forward(remote, room, delivery, lastText, event);
+                forward(remote, room, delivery, lastFrame.text(), event);
                 continue;
             }
-            send(target, lastText);
+            send(target, lastFrame);
             if (lastMessage instanceof ServerMessage.Relayed) {
                 relayTimer.recordNanos(nanoTime.getAsLong() - receivedAt);
             }
@@ -435,7 +446,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 cluster.apply(room, change);
                 Session target = sessions.get(to);
                 if (target != null && registry.roomOf(to).filter(room::equals).isPresent()) {
-                    send(target, text);
+                    send(target, TextFrame.of(text));
                 }
             }
         }
@@ -446,13 +457,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 for (PeerId peer : removed) {
                     cluster.apply(room, new Envelope.Change(peer, null));
                     ServerMessage.PeerLeft notice = new ServerMessage.PeerLeft(room, peer, LeaveReason.DISCONNECT);
-                    String text = codec.encode(notice);
+                    TextFrame frame = TextFrame.of(codec.encode(notice));
                     for (Member member : remaining) {
                         Session target = sessions.get(member.peer());
                         if (target != null) {
-                            send(target, text);
+                            send(target, frame);
                         } else if (!member.node().equals(cluster.node())) {
-                            cluster.forward(member.node(), room, member.peer(), text,
+                            cluster.forward(member.node(), room, member.peer(), frame.text(),
                                     new Envelope.Change(peer, null), error -> { });
                         }
                     }
@@ -477,38 +488,25 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         @Override
         public void fence() {
             for (Session session : sessions.values()) {
-                hub.close(session.connectionId, CloseCodes.GOING_AWAY, "node fenced; reconnect");
+                session.connection.close(CloseCodes.GOING_AWAY, "node fenced; reconnect");
             }
         }
     }
 
     private void sendError(Session session, ServerMessage.Error error) {
         errorCounters.get(error.code()).increment();
-        send(session, codec.encode(error));
+        send(session, TextFrame.of(codec.encode(error)));
     }
 
-    private void send(Session target, String text) {
-        if (hub.send(target.connectionId, text) == ConnectionHub.Delivery.UNKNOWN_CONNECTION && target.connection.isOpen()) {
-            // The adapter may register a connection with the hub only after onOpen returns.
-            target.connection.send(text);
-        }
+    /** Queues and returns: a refusal (closed, overflow) is the connection's to handle, and its stage is not awaited. */
+    private static void send(Session target, TextFrame frame) {
+        target.connection.send(frame);
     }
 
     private void countMessage(String type, String outcome) {
         messageCounters.computeIfAbsent(type + '|' + outcome, key -> metrics.counter("signaling.messages",
                 "Signaling messages received, by type and outcome", Tags.of("type", type, "outcome", outcome)))
                 .increment();
-    }
-
-    /** The UTF-8 length of {@code text}, or any value above {@code limit} once it is certainly above. */
-    static int utf8Length(String text, int limit) {
-        if (text.length() > limit) {
-            return text.length();
-        }
-        if ((long) text.length() * 3 <= limit) {
-            return text.length();
-        }
-        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     // ---------------------------------------------------------------- shutdown drain
@@ -578,7 +576,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                     session.log.error("signaling drain of a connection failed", e);
                 } finally {
                     span.end();
-                    hub.close(session.connectionId, CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
+                    session.connection.close(CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
                 }
             }
         } finally {
@@ -648,9 +646,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         return clean;
     }
 
-    /** Assembles a {@link SignalingService}; only the hub and the codec are required. */
+    /** Assembles a {@link SignalingService}; only the codec is required. */
     public static final class Builder {
-        private final ConnectionHub hub;
         private final MessageCodec codec;
         private RoomRegistry registry;
         private SignalingCluster cluster;
@@ -663,8 +660,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         private Tracer tracer = Tracer.noop();
         private Metrics metrics = Metrics.noop();
 
-        private Builder(ConnectionHub hub, MessageCodec codec) {
-            this.hub = Objects.requireNonNull(hub, "hub");
+        private Builder(MessageCodec codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
         }
 

@@ -1,12 +1,11 @@
 package io.signaling.adapter.undertow.nativews;
 
-import io.signaling.adapter.undertow.WebSocketEndpoint;
 import io.signaling.adapter.undertow.websocket.EndpointSupport;
 import io.signaling.adapter.undertow.websocket.EndpointSupport.Handshake;
-import io.signaling.adapter.undertow.websocket.UndertowConnectionHub;
+import io.signaling.adapter.undertow.websocket.ManagedConnection;
+import io.signaling.adapter.undertow.websocket.ManagedEndpoint;
 import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
-import io.signaling.ports.trace.TraceContext;
 import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.WebSocketListener;
 import io.signaling.ports.websocket.WebSocketSettings;
@@ -16,79 +15,31 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
-import java.time.Duration;
 
 /**
  * The native endpoint: the shared front handler (admission, handshake capture) in front of
  * undertow-core's {@link WebSocketProtocolHandshakeHandler}; each upgraded {@link WebSocketChannel}
- * becomes a {@link NativeWebSocketConnection} read by a {@link NativeFrameListener}.
+ * becomes a {@link ManagedConnection} over a {@link NativeTransport}, read by a {@link NativeFrameListener}.
+ * Nothing to deploy or release: the handshake handler is ready from construction.
  */
-final class NativeWebSocketEndpoint implements WebSocketEndpoint {
+final class NativeWebSocketEndpoint extends ManagedEndpoint {
 
     // The upgrade callback runs after the response, outside the request's span: carry what it needs.
     private static final AttachmentKey<Handshake> HANDSHAKE = AttachmentKey.create(Handshake.class);
 
-    private final EndpointSupport support;
-    private final WebSocketSettings settings;
     private final HttpHandler upgrade;
-    private final HttpHandler frontHandler = this::handleRequest;
 
     NativeWebSocketEndpoint(WebSocketSettings settings, WebSocketListener listener, LoggerFactory loggerFactory,
                             Metrics metrics, Tracer tracer) {
-        this.support = new EndpointSupport(settings, listener, loggerFactory, metrics, tracer,
-                NativeWebSocketEndpoint.class);
-        this.settings = support.settings();
+        super(settings, listener, loggerFactory, metrics, tracer);
         this.upgrade = new WebSocketProtocolHandshakeHandler(this::onConnect, NativeWebSocketEndpoint::unsupportedHandshake);
-    }
-
-    // ---------------------------------------------------------------- WebSocketEndpoint
-
-    @Override
-    public HttpHandler handler() {
-        return frontHandler;
-    }
-
-    @Override
-    public UndertowConnectionHub hub() {
-        return support.hub();
-    }
-
-    @Override
-    public void stopAccepting() {
-        support.stopAccepting();
-    }
-
-    @Override
-    public boolean isAccepting() {
-        return support.isAccepting();
-    }
-
-    @Override
-    public String name() {
-        return "websocket " + settings.path();
-    }
-
-    @Override
-    public synchronized void start() {
-        // Nothing to deploy: the handshake handler is ready from construction.
-        support.started();
-    }
-
-    @Override
-    public synchronized boolean stop(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-        boolean clean = support.drain(deadline);
-        support.logger().info("websocket endpoint stopped", "clean", clean);
-        return clean;
     }
 
     // ---------------------------------------------------------------- I/O thread
 
-    private void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (!support.admit(exchange)) {
-            return;
-        }
-        exchange.putAttachment(HANDSHAKE, support.handshake(exchange));
+    @Override
+    protected void upgrade(HttpServerExchange exchange, Handshake handshake) throws Exception {
+        exchange.putAttachment(HANDSHAKE, handshake);
         upgrade.handleRequest(exchange);
     }
 
@@ -102,15 +53,12 @@ final class NativeWebSocketEndpoint implements WebSocketEndpoint {
         if (handshake == null) {
             handshake = Handshake.unknown();
         }
-        String id = support.newConnectionId();
-        TraceContext connectionContext = support.openSpan(id, handshake.context());
-        NativeWebSocketConnection connection = new NativeWebSocketConnection(id, support, channel,
-                handshake.headers(), connectionContext);
+        ManagedConnection connection = connect(channel, handshake, completion -> new NativeTransport(channel, completion));
         // Our own idle timeout governs (pings we send must not count as activity), whatever
         // idle option an embedding server gave its listener.
         channel.setIdleTimeout(0);
-        channel.getReceiveSetter().set(new NativeFrameListener(connection, settings.maxMessageBytes()));
-        support.register(connection);
+        channel.getReceiveSetter().set(new NativeFrameListener(connection, settings().maxMessageBytes()));
+        register(connection);
         channel.resumeReceives();
     }
 }
