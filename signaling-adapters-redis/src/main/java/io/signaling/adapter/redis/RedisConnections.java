@@ -75,7 +75,10 @@ final class RedisConnections implements AutoCloseable {
             RedisClusterClient c = RedisClusterClient.create(uris);
             c.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // A cluster connection opens its node connections lazily, and rejecting while one
+                    // is still connecting refuses the first commands to it; here a command waits in the
+                    // bounded queue instead, at most the command timeout.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                     .requestQueueSize(requestQueueSize)
                     .socketOptions(socket)
                     .timeoutOptions(timeouts)
