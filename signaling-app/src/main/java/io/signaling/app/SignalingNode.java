@@ -21,6 +21,7 @@ import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.WebSocketSettings;
+import io.signaling.app.config.AuthMode;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -81,7 +82,12 @@ public final class SignalingNode {
                 : WebSocketProviders.single(SignalingNode.class.getClassLoader());
         // The same wiring a host gets from signaling-embedded; here its endpoint is mounted behind
         // this node's own middleware and its health is the node's lifecycle.
-        this.signaling = EmbeddedSignaling.builder()
+        EmbeddedSignaling.Builder embedded = EmbeddedSignaling.builder();
+        if (config.auth().mode() == AuthMode.JWT) {
+            embedded.accessTokens(AccessTokens.verifier(config.auth(), loggers));
+        }
+        this.signaling = embedded
+                .iceServers(config.turn().toSettings())
                 .webSocketSettings(wsSettings)
                 .maxPeersPerRoom(config.rooms().maxPeers())
                 .rateLimit(config.rateLimit().messagesPerSecond(), config.rateLimit().burst())

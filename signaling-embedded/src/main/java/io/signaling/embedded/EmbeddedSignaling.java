@@ -11,7 +11,12 @@ import io.signaling.application.health.HealthService;
 import io.signaling.application.http.StandardMiddleware;
 import io.signaling.application.lifecycle.ComponentStartException;
 import io.signaling.application.lifecycle.LifecycleManager;
+import io.signaling.application.ice.TurnCredentials;
 import io.signaling.application.signaling.SignalingService;
+import io.signaling.ports.auth.AccessTokenVerifier;
+import io.signaling.ports.signaling.IceSettings;
+import java.security.SecureRandom;
+import java.time.Clock;
 import io.signaling.domain.health.CheckResult;
 import io.signaling.domain.health.HealthReport;
 import io.signaling.domain.lifecycle.LifecycleState;
@@ -112,12 +117,18 @@ public final class EmbeddedSignaling implements Lifecycle {
         this.adapterName = provider.name();
         Forwarder forwarder = new Forwarder();
         this.webSocket = provider.create(ws, forwarder, loggers, b.metrics, b.tracer);
-        this.signaling = SignalingService.builder(webSocket.hub(), JacksonCodecs.messageCodec())
+        SignalingService.Builder service = SignalingService.builder(webSocket.hub(), JacksonCodecs.messageCodec())
                 .settings(SignalingSettings.of(ws, b.maxPeersPerRoom, b.messagesPerSecond, b.burst, b.drainTimeout))
                 .loggers(loggers)
                 .metrics(b.metrics)
-                .tracer(b.tracer)
-                .build();
+                .tracer(b.tracer);
+        if (b.accessTokens != null) {
+            service.accessTokens(b.accessTokens);
+        }
+        if (b.iceSettings.configured()) {
+            service.iceServers(new TurnCredentials(b.iceSettings, Clock.systemUTC(), new SecureRandom()));
+        }
+        this.signaling = service.build();
         forwarder.target = signaling;
 
         // Stopped in reverse: signaling drains (goaway, peer-left, 1001) before the endpoint closes what is left.
@@ -311,6 +322,17 @@ public final class EmbeddedSignaling implements Lifecycle {
         public void onError(WebSocketConnection connection, Throwable error) {
             target.onError(connection, error);
         }
+
+        @Override
+        public io.signaling.ports.websocket.UpgradeDecision onUpgrade(io.signaling.ports.websocket.UpgradeRequest request) {
+            return target.onUpgrade(request);
+        }
+
+        @Override
+        public java.util.List<String> subprotocols() {
+            // Asked while the endpoint is built, before the service exists: the service's own answer.
+            return java.util.List.of(SignalingService.SUBPROTOCOL_V11);
+        }
     }
 
     /** What the host passes in; every telemetry part defaults to a no-op. */
@@ -331,6 +353,8 @@ public final class EmbeddedSignaling implements Lifecycle {
         private Tracer tracer = Tracer.noop();
         private UndertowWebSocketProvider provider;
         private ClassLoader classLoader = EmbeddedSignaling.class.getClassLoader();
+        private AccessTokenVerifier accessTokens;
+        private IceSettings iceSettings = IceSettings.none();
 
         private Builder() {
         }
@@ -426,6 +450,22 @@ public final class EmbeddedSignaling implements Lifecycle {
         /** Where to look for the WebSocket adapter module; default this module's loader. */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /**
+         * Requires an access token at every upgrade ({@code auth.mode: jwt}), verified by this
+         * verifier (e.g. {@code JwtVerifiers.builder()…build()} from signaling-adapters-jwt); a
+         * connection may then join only its token's room. Default: no authentication.
+         */
+        public Builder accessTokens(AccessTokenVerifier verifier) {
+            this.accessTokens = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** STUN/TURN servers for {@code welcome.iceServers}, TURN with REST credentials; default none. */
+        public Builder iceServers(IceSettings settings) {
+            this.iceSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

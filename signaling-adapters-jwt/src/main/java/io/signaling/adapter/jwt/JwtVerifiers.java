@@ -186,7 +186,8 @@ public final class JwtVerifiers {
             }
         }
 
-        public AccessTokenVerifier build() {
+        /** Every problem {@link #build()} would throw for, without building or fetching anything. */
+        public List<String> problems() {
             problems.clear();
             keysById.clear();
             keysWithoutId.clear();
@@ -200,6 +201,11 @@ public final class JwtVerifiers {
             if (keysById.isEmpty() && keysWithoutId.isEmpty() && jwksUri == null) {
                 problems.add("no keys: configure at least one key or a jwks-uri");
             }
+            return List.copyOf(problems);
+        }
+
+        public AccessTokenVerifier build() {
+            problems();
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(String.join("; ", problems));
             }

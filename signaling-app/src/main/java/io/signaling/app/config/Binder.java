@@ -84,12 +84,151 @@ final class Binder {
                 positiveInt("rate-limit.burst"));
         var redis = new RedisConfig(bool("redis.enabled"), redisUri("redis.uri"), Secret.of(text("redis.password")),
                 nonEmpty("redis.channel-prefix"));
+        var auth = auth();
+        var turn = turn();
         var config = new SignalingConfig(service, server, admin, shutdown, health, logging, metrics, tracing,
-                websocket, rooms, rateLimit, redis);
+                websocket, rooms, rateLimit, redis, auth, turn);
         if (profile != null) {
             requiredByProfile(profile, providedFor);
+            if (EXPLICIT_BY_PROFILE.getOrDefault(profile, Set.of()).contains("auth.mode")
+                    && !providedFor.contains("auth.mode")) {
+                Entry mode = values.get("auth.mode");
+                if (mode == null || mode.source() instanceof ConfigSource.Defaults
+                        || mode.source() instanceof ConfigSource.Profile) {
+                    problem("auth.mode", "required under the " + profile + " profile: say who may connect, "
+                            + "auth.mode=jwt (tokens; see docs/security.md) or auth.mode=none on purpose "
+                            + "(SIGNALING_AUTH_MODE=none)");
+                }
+            }
         }
         return config;
+    }
+
+    /** Settings a profile requires to be set by the operator (a file, the environment or a flag), even to their default. */
+    static final Map<String, Set<String>> EXPLICIT_BY_PROFILE = Map.of("prod", Set.of("auth.mode"));
+
+    private AuthConfig auth() {
+        AuthMode mode = enumValue("auth.mode", AuthMode.class, AuthMode.NONE);
+        String audience = nonEmpty("auth.jwt.audience");
+        List<String> issuers = list("auth.jwt.issuers");
+        Duration skew = duration("auth.jwt.clock-skew", true);
+        String jwksUri = text("auth.jwt.jwks-uri").strip();
+        List<JwtKeyConfig> keys = jwtKeys("auth.jwt.keys");
+        if (mode == AuthMode.JWT) {
+            io.signaling.adapter.jwt.JwtVerifiers.Builder check = io.signaling.adapter.jwt.JwtVerifiers.builder()
+                    .audience(audience.isBlank() ? "x" : audience);
+            for (JwtKeyConfig key : keys) {
+                if (key.isHmac()) {
+                    check.hmacKey(key.kid(), key.alg(), key.secret().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } else {
+                    check.publicKeyPem(key.kid(), key.alg(), key.publicKeyPem());
+                }
+            }
+            if (!jwksUri.isEmpty()) {
+                try {
+                    check.jwksUri(new URI(jwksUri));
+                } catch (URISyntaxException e) {
+                    problem("auth.jwt.jwks-uri", "is not a URI (" + e.getReason() + ")");
+                }
+            }
+            for (String reason : check.problems()) {
+                problem(reason.startsWith("jwks-uri") ? "auth.jwt.jwks-uri" : "auth.jwt.keys", reason.startsWith("no keys")
+                        ? "auth.mode is jwt but no key is configured: add auth.jwt.keys or auth.jwt.jwks-uri" : reason);
+            }
+        }
+        return new AuthConfig(mode, audience, issuers, skew, keys, jwksUri);
+    }
+
+    /**
+     * {@code auth.jwt.keys}: a sequence of mappings, or (environment, flags) the same written as
+     * YAML/JSON flow text, e.g. {@code [{kid: k1, alg: HS256, secret-file: /run/secrets/k1}]}.
+     */
+    private List<JwtKeyConfig> jwtKeys(String key) {
+        Entry e = entry(key);
+        if (e == null) {
+            return List.of();
+        }
+        JsonNode v = e.value();
+        if (v.isTextual()) {
+            if (v.asText().isBlank()) {
+                return List.of();
+            }
+            try {
+                v = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                        .readTree(v.asText());
+            } catch (java.io.IOException ex) {
+                problem(key, "expected a list of keys, e.g. [{kid: k1, alg: HS256, secret-file: /run/secrets/k1}]");
+                return List.of();
+            }
+        }
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            problem(key, "expected a list of keys ({kid, alg, and one of secret, secret-file, public-key-file}), not a "
+                    + Layers.kind(v));
+            return List.of();
+        }
+        List<JwtKeyConfig> keys = new ArrayList<>();
+        Set<String> allowed = Set.of("kid", "alg", "secret", "secret-file", "public-key-file");
+        int index = 0;
+        for (JsonNode item : v) {
+            String at = "entry " + (++index);
+            if (!item.isObject()) {
+                problem(key, at + ": expected a mapping with kid, alg and one of secret, secret-file, public-key-file");
+                continue;
+            }
+            item.fieldNames().forEachRemaining(name -> {
+                if (!allowed.contains(name)) {
+                    problem(key, "entry: unknown field '" + name + "'; allowed: kid, alg, secret, secret-file,"
+                            + " public-key-file");
+                }
+            });
+            String kid = item.path("kid").asText("").strip();
+            String alg = item.path("alg").asText("").strip();
+            if (kid.isEmpty()) {
+                problem(key, at + ": kid is required (tokens name their key by it)");
+            }
+            if (alg.isEmpty()) {
+                problem(key, at + ": alg is required (each key pins its one algorithm)");
+            }
+            List<String> material = new ArrayList<>();
+            for (String field : List.of("secret", "secret-file", "public-key-file")) {
+                if (item.hasNonNull(field) && !item.get(field).asText().isEmpty()) {
+                    material.add(field);
+                }
+            }
+            if (material.size() != 1) {
+                problem(key, at + " (kid '" + kid + "'): needs exactly one of secret, secret-file, public-key-file");
+                continue;
+            }
+            String field = material.get(0);
+            String value = item.get(field).asText();
+            try {
+                switch (field) {
+                    case "secret" -> keys.add(new JwtKeyConfig(kid, alg, Secret.of(value), "secret", ""));
+                    case "secret-file" -> keys.add(new JwtKeyConfig(kid, alg,
+                            Secret.of(java.nio.file.Files.readString(java.nio.file.Path.of(value)).strip()), value, ""));
+                    default -> keys.add(new JwtKeyConfig(kid, alg, Secret.empty(), value,
+                            java.nio.file.Files.readString(java.nio.file.Path.of(value))));
+                }
+            } catch (java.io.IOException | RuntimeException ex) {
+                problem(key, at + " (kid '" + kid + "'): cannot read " + field + " " + value + " ("
+                        + ex.getClass().getSimpleName() + ")");
+            }
+        }
+        return keys;
+    }
+
+    private TurnConfig turn() {
+        List<String> urls = list("turn.urls");
+        List<String> secrets = list("turn.secrets");
+        Duration ttl = duration("turn.ttl", false);
+        for (String reason : io.signaling.ports.signaling.IceSettings.problems(urls, secrets, ttl)) {
+            int colon = reason.indexOf(": ");
+            problem(reason.substring(0, colon), reason.substring(colon + 2));
+        }
+        return new TurnConfig(urls, secrets.stream().map(Secret::of).toList(), ttl);
     }
 
     private void requiredByProfile(String profile, Set<String> providedFor) {
@@ -483,6 +622,11 @@ final class Binder {
     static String display(String key, JsonNode value) {
         if (Schema.isSecret(key)) {
             return Secret.MASK;
+        }
+        if (key.equals("auth.jwt.keys")) {
+            // Only the secrets are secret; kids, algorithms and file paths help the operator.
+            String text = value == null ? "null" : value.toString();
+            return text.replaceAll("(\"?secret\"?\\s*[:=]\\s*)(\"[^\"]*\"|[^,}\\]\\s]+)", "$1\"" + Secret.MASK + "\"");
         }
         if (value == null || value.isNull()) {
             return "null";

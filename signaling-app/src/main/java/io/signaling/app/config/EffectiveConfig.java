@@ -94,6 +94,33 @@ public final class EffectiveConfig {
         redis.put("password", c.redis().password().isEmpty() ? "" : Secret.MASK);
         redis.put("channel-prefix", c.redis().channelPrefix());
 
+        ObjectNode auth = root.putObject("auth");
+        auth.put("mode", lower(c.auth().mode()));
+        ObjectNode jwt = auth.putObject("jwt");
+        jwt.put("audience", c.auth().audience());
+        list(jwt, "issuers", c.auth().issuers());
+        jwt.put("clock-skew", Values.formatDuration(c.auth().clockSkew()));
+        var keys = jwt.putArray("keys");
+        for (JwtKeyConfig key : c.auth().keys()) {
+            ObjectNode k = keys.addObject();
+            k.put("kid", key.kid());
+            k.put("alg", key.alg());
+            if (!key.isHmac()) {
+                k.put("public-key-file", key.source());
+            } else if (key.source().equals("secret")) {
+                k.put("secret", Secret.MASK);
+            } else {
+                k.put("secret-file", key.source());
+            }
+        }
+        jwt.put("jwks-uri", c.auth().jwksUri());
+
+        ObjectNode turn = root.putObject("turn");
+        list(turn, "urls", c.turn().urls());
+        var secrets = turn.putArray("secrets");
+        c.turn().secrets().forEach(secret -> secrets.add(Secret.MASK));
+        turn.put("ttl", Values.formatDuration(c.turn().ttl()));
+
         try {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {

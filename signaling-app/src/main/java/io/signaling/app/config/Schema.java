@@ -38,15 +38,28 @@ final class Schema {
             "websocket.send-queue-bytes", "websocket.max-connections", "websocket.allowed-origins",
             "rooms.max-peers",
             "rate-limit.messages-per-second", "rate-limit.burst",
-            "redis.enabled", "redis.uri", "redis.password", "redis.channel-prefix");
+            "redis.enabled", "redis.uri", "redis.password", "redis.channel-prefix",
+            "auth.mode", "auth.jwt.audience", "auth.jwt.issuers", "auth.jwt.clock-skew", "auth.jwt.keys",
+            "auth.jwt.jwks-uri",
+            "turn.urls", "turn.secrets", "turn.ttl");
 
-    static final Set<String> SECRETS = Set.of("redis.password");
+    /** Masked wherever shown; {@code auth.jwt.keys} masks only its entries' {@code secret} (see Binder.display). */
+    static final Set<String> SECRETS = Set.of("redis.password", "turn.secrets");
 
     /** Keys whose value is a list (sequence or comma-separated string). */
-    static final Set<String> LISTS = Set.of("logging.access-log-exclude", "websocket.allowed-origins");
+    static final Set<String> LISTS = Set.of("logging.access-log-exclude", "websocket.allowed-origins",
+            "auth.jwt.issuers", "turn.urls", "turn.secrets");
 
+    /** Every mapping that holds keys: top-level sections and nested ones such as {@code auth.jwt}. */
     static final List<String> SECTIONS = KEYS.stream()
-            .map(k -> k.substring(0, k.indexOf('.')))
+            .flatMap(k -> {
+                List<String> prefixes = new java.util.ArrayList<>();
+                for (int dot = k.indexOf('.'); dot > 0; dot = k.indexOf('.', dot + 1)) {
+                    prefixes.add(k.substring(0, dot));
+                }
+                return prefixes.stream();
+            })
+            .filter(prefix -> !prefix.startsWith(LEVELS))
             .distinct()
             .toList();
 

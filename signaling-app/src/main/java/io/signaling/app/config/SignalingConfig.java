@@ -19,7 +19,9 @@ public record SignalingConfig(
         WebSocketConfig websocket,
         RoomsConfig rooms,
         RateLimitConfig rateLimit,
-        RedisConfig redis) {
+        RedisConfig redis,
+        AuthConfig auth,
+        TurnConfig turn) {
 
     public SignalingConfig {
         Objects.requireNonNull(service, "service");
@@ -34,5 +36,7 @@ public record SignalingConfig(
         Objects.requireNonNull(rooms, "rooms");
         Objects.requireNonNull(rateLimit, "rateLimit");
         Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(turn, "turn");
     }
 }

@@ -116,6 +116,7 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
         }
         ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder
                 .create(JsrEndpointAdapter.class, settings.path())
+                .subprotocols(support.subprotocols())
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
@@ -230,7 +231,7 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
             session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.onPong());
             session.addMessageHandler(ByteBuffer.class,
                     (MessageHandler.Partial<ByteBuffer>) (data, last) -> connection.onBinary());
-            support.register(connection);
+            support.register(connection, handshake);
         }
 
         @Override

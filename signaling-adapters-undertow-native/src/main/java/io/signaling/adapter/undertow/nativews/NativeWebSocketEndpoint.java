@@ -16,7 +16,13 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
+import io.undertow.websockets.core.protocol.version07.Hybi07Handshake;
+import io.undertow.websockets.core.protocol.version08.Hybi08Handshake;
+import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The native endpoint: the shared front handler (admission, handshake capture) in front of
@@ -30,7 +36,7 @@ final class NativeWebSocketEndpoint implements WebSocketEndpoint {
 
     private final EndpointSupport support;
     private final WebSocketSettings settings;
-    private final HttpHandler upgrade;
+    private volatile HttpHandler upgrade;
     private final HttpHandler frontHandler = this::handleRequest;
 
     NativeWebSocketEndpoint(WebSocketSettings settings, WebSocketListener listener, LoggerFactory loggerFactory,
@@ -38,7 +44,6 @@ final class NativeWebSocketEndpoint implements WebSocketEndpoint {
         this.support = new EndpointSupport(settings, listener, loggerFactory, metrics, tracer,
                 NativeWebSocketEndpoint.class);
         this.settings = support.settings();
-        this.upgrade = new WebSocketProtocolHandshakeHandler(this::onConnect, NativeWebSocketEndpoint::unsupportedHandshake);
     }
 
     // ---------------------------------------------------------------- WebSocketEndpoint
@@ -70,7 +75,12 @@ final class NativeWebSocketEndpoint implements WebSocketEndpoint {
 
     @Override
     public synchronized void start() {
-        // Nothing to deploy: the handshake handler is ready from construction.
+        // The listener's subprotocols are offered through Undertow's own handshakes, which select
+        // the one the client asked for; asked at start, when the listener is fully wired.
+        Set<String> subprotocols = new LinkedHashSet<>(support.subprotocols());
+        upgrade = new WebSocketProtocolHandshakeHandler(List.of(new Hybi13Handshake(subprotocols, false),
+                new Hybi08Handshake(subprotocols, false), new Hybi07Handshake(subprotocols, false)),
+                this::onConnect, NativeWebSocketEndpoint::unsupportedHandshake);
         support.started();
     }
 
@@ -85,11 +95,12 @@ final class NativeWebSocketEndpoint implements WebSocketEndpoint {
     // ---------------------------------------------------------------- I/O thread
 
     private void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (!support.admit(exchange)) {
+        HttpHandler handshake = upgrade;
+        if (!support.admit(exchange) || handshake == null) {
             return;
         }
         exchange.putAttachment(HANDSHAKE, support.handshake(exchange));
-        upgrade.handleRequest(exchange);
+        handshake.handleRequest(exchange);
     }
 
     private static void unsupportedHandshake(HttpServerExchange exchange) {
@@ -110,7 +121,7 @@ final class NativeWebSocketEndpoint implements WebSocketEndpoint {
         // idle option an embedding server gave its listener.
         channel.setIdleTimeout(0);
         channel.getReceiveSetter().set(new NativeFrameListener(connection, settings.maxMessageBytes()));
-        support.register(connection);
+        support.register(connection, handshake);
         channel.resumeReceives();
     }
 }

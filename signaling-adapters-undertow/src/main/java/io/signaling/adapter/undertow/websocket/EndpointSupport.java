@@ -1,5 +1,6 @@
 package io.signaling.adapter.undertow.websocket;
 
+import io.signaling.ports.auth.AccessGrant;
 import io.signaling.ports.http.Problem;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.log.LoggerFactory;
@@ -41,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>An endpoint owns one instance. Its front handler calls {@link #admit} (which answers refused
  * upgrades itself with {@code application/problem+json}: 426 not an upgrade, 503 not running,
- * draining or full, 403 origin not allowed) and {@link #handshake} before handing the upgrade to
+ * draining or full, 403 origin not allowed, and whatever the listener's
+ * {@link WebSocketListener#onUpgrade} refuses, e.g. 401 for a bad access token, see {@link UpgradeGate}) and {@link #handshake} before handing the upgrade to
  * its Undertow API; once the socket is open it calls {@link #openSpan} and {@link #register}; its
  * {@code stop} calls {@link #drain}.
  *
@@ -52,10 +54,16 @@ public final class EndpointSupport {
     private static final int ID_BYTES = 16; // 128 bits
 
     /** What the front handler learnt about an upgrade: its headers (lower-case names) and trace parent. */
-    public record Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos) {
+    public record Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos,
+                            AccessGrant grant) {
         public Handshake {
             Objects.requireNonNull(headers, "headers");
             Objects.requireNonNull(context, "context");
+        }
+
+        /** @see #grant() {@code null}: nothing granted (no authentication) */
+        public Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos) {
+            this(headers, context, createdNanos, null);
         }
 
         /** For an upgrade whose handshake was not captured (it should not happen): no headers, no parent. */
@@ -71,6 +79,7 @@ public final class EndpointSupport {
     private final UndertowConnectionHub hub = new UndertowConnectionHub();
     private final WebSocketTelemetry telemetry;
     private final Set<String> allowedOrigins;
+    private final UpgradeGate gate;
     private final SecureRandom random = new SecureRandom();
     private final Set<ManagedConnection> live = ConcurrentHashMap.newKeySet();
     private final Object liveMonitor = new Object();
@@ -95,6 +104,7 @@ public final class EndpointSupport {
             origins.add(normalizeOrigin(origin));
         }
         this.allowedOrigins = Set.copyOf(origins);
+        this.gate = new UpgradeGate(listener, telemetry, log);
     }
 
     /** Checks the settings, naming the configuration key of the first bad value. */
@@ -220,7 +230,12 @@ public final class EndpointSupport {
                     + " WebSocket connections; retry later or elsewhere");
             return false;
         }
-        return true;
+        return gate.admit(exchange);
+    }
+
+    /** The subprotocols the listener speaks, most preferred first, for the transport's handshake to select from. */
+    public List<String> subprotocols() {
+        return listener.subprotocols();
     }
 
     private static boolean isUpgrade(HttpServerExchange exchange) {
@@ -243,7 +258,8 @@ public final class EndpointSupport {
         if (!context.isValid()) {
             context = tracer.extract(carrier);
         }
-        return new Handshake(Collections.unmodifiableMap(headers), context, System.nanoTime());
+        return new Handshake(Collections.unmodifiableMap(headers), context, System.nanoTime(),
+                exchange.getAttachment(UpgradeGate.GRANT));
     }
 
     /** Answers {@code exchange} with an {@code application/problem+json} body (and Retry-After on 503). */
@@ -287,6 +303,12 @@ public final class EndpointSupport {
      * {@link #admit}), is closed at once (1001 or 1013), its listener events still paired.
      * Call from the transport's open callback, on the connection's I/O thread.
      */
+    public void register(ManagedConnection connection, Handshake handshake) {
+        connection.admitted(handshake.grant());
+        register(connection);
+    }
+
+    /** {@link #register(ManagedConnection, Handshake)} for a connection nothing was granted to. */
     public void register(ManagedConnection connection) {
         live.add(connection);
         // After live.add: a socket that closes at once must still be seen finishing.

@@ -1,5 +1,6 @@
 package io.signaling.adapter.undertow.websocket;
 
+import io.signaling.ports.auth.AccessGrant;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.trace.Scope;
 import io.signaling.ports.trace.Span;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -90,6 +92,7 @@ public abstract class ManagedConnection implements WebSocketConnection {
     private volatile boolean errorSeen;
     private volatile long lastReceived;
     private volatile Object attachment;
+    private volatile AccessGrant grant;
 
     // Text assembled from parts, touched on the I/O thread only.
     private StringBuilder partialText;
@@ -147,6 +150,22 @@ public abstract class ManagedConnection implements WebSocketConnection {
     @Override
     public Map<String, List<String>> requestHeaders() {
         return requestHeaders;
+    }
+
+    @Override
+    public String subprotocol() {
+        String selected = channel.getSubProtocol();
+        return selected == null ? "" : selected;
+    }
+
+    @Override
+    public Optional<AccessGrant> grant() {
+        return Optional.ofNullable(grant);
+    }
+
+    /** What the upgrade granted; set before the listener hears of the connection. */
+    void admitted(AccessGrant grant) {
+        this.grant = grant;
     }
 
     @Override
