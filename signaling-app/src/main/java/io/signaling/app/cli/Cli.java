@@ -62,6 +62,8 @@ public final class Cli {
      *       those. Rather than allowing every origin, the list holds only {@link #WARMUP_ORIGIN},
      *       which the warmup client sends: the origin check runs as it does in production, and
      *       it admits nothing else;</li>
+     *   <li>{@code auth.mode=none}: the prod profile requires an explicit choice, and the warmup
+     *       client has no token; its sockets stay on loopback and the run ends by itself;</li>
      *   <li>no readiness delay and a short drain: no load balancer watches a training run, and
      *       its own sockets are closed before it stops, so the drain has nothing to wait for
      *       (the bound only caps a run that went wrong).</li>
@@ -75,6 +77,7 @@ public final class Cli {
             "admin.host", "127.0.0.1",
             "admin.port", "0",
             "websocket.allowed-origins", WARMUP_ORIGIN,
+            "auth.mode", "none",
             "shutdown.readiness-delay", "0s",
             "shutdown.drain-timeout", "5s");
 

@@ -112,7 +112,7 @@ class CliTest {
         Invocation inv = parse("check", "--profile", "prod");
 
         assertThat(inv.command()).isEqualTo(Command.CHECK);
-        assertThat(inv.problems()).singleElement().extracting(ConfigProblem::key).isEqualTo("websocket.allowed-origins");
+        assertThat(inv.problems()).extracting(ConfigProblem::key).containsExactly("websocket.allowed-origins", "auth.mode");
     }
 
     @Test
