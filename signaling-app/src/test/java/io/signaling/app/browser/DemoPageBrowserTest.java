@@ -165,7 +165,9 @@ class DemoPageBrowserTest {
                 + "exit $rc\n";
         try {
             JsonNode result = runScenario(script, Map.of("TURN_DIR", turnDir.toString(), "TURN_SECRET", secret,
-                    "TURN_PORT", String.valueOf(turnPort)), "--relay=1", "--tokens=" + String.join(",", tokens));
+                    "TURN_PORT", String.valueOf(turnPort)), "--relay=1", "--tokens=" + String.join(",", tokens),
+                    // Relay-only ICE adds TURN allocations on top of a loaded machine's page loads.
+                    "--timeout-ms=" + 3 * SCENARIO_TIMEOUT_MS);
             assertCallHeld(result);
             JsonNode alice = result.path("peers").get(0);
             JsonNode bob = result.path("peers").get(1);
@@ -214,6 +216,7 @@ class DemoPageBrowserTest {
                 "--artifacts=" + artifacts,
                 "--timeout-ms=" + SCENARIO_TIMEOUT_MS));
         command.addAll(List.of(scenarioArgs));
+        long processTimeoutS = PROCESS_TIMEOUT_S * (List.of(scenarioArgs).contains("--relay=1") ? 3 : 1);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         browser = builder
@@ -223,9 +226,9 @@ class DemoPageBrowserTest {
                 .redirectError(stderr.toFile())
                 .start();
 
-        if (!browser.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS)) {
+        if (!browser.waitFor(processTimeoutS, TimeUnit.SECONDS)) {
             killTree(browser);
-            fail("two-peers.mjs did not finish within %d s; killed it.%n%s", PROCESS_TIMEOUT_S, output(stdout, stderr));
+            fail("two-peers.mjs did not finish within %d s; killed it.%n%s", processTimeoutS, output(stdout, stderr));
         }
         int exit = browser.exitValue();
         JsonNode result = resultLine(Files.readString(stdout, StandardCharsets.UTF_8));
