@@ -76,7 +76,7 @@ public final class SignalingNode {
                 .accessLogExcludes(Set.copyOf(config.logging().accessLogExclude()))
                 .build();
 
-        WebSocketSettings wsSettings = config.websocket().toSettings();
+        WebSocketSettings wsSettings = config.websocket();
         // The adapter module on the classpath (chosen at build time), unless a caller forced one.
         UndertowWebSocketProvider provider = b.webSocketProvider != null ? b.webSocketProvider
                 : WebSocketProviders.single(SignalingNode.class.getClassLoader());

@@ -30,8 +30,6 @@ import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.signaling.SignalingSettings;
 import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.ConnectionHub;
-import io.signaling.ports.websocket.WebSocketConnection;
-import io.signaling.ports.websocket.WebSocketListener;
 import io.signaling.ports.websocket.WebSocketSettings;
 import io.undertow.server.HttpHandler;
 import org.slf4j.ILoggerFactory;
@@ -115,9 +113,8 @@ public final class EmbeddedSignaling implements Lifecycle {
 
         UndertowWebSocketProvider provider = b.provider != null ? b.provider : singleProvider(b.classLoader);
         this.adapterName = provider.name();
-        Forwarder forwarder = new Forwarder();
-        this.webSocket = provider.create(ws, forwarder, loggers, b.metrics, b.tracer);
-        SignalingService.Builder service = SignalingService.builder(webSocket.hub(), JacksonCodecs.messageCodec())
+        // The service reaches peers through their connections, not the hub: it comes first, as the endpoint's listener.
+        SignalingService.Builder service = SignalingService.builder(JacksonCodecs.messageCodec())
                 .settings(SignalingSettings.of(ws, b.maxPeersPerRoom, b.messagesPerSecond, b.burst, b.drainTimeout))
                 .loggers(loggers)
                 .metrics(b.metrics)
@@ -129,7 +126,7 @@ public final class EmbeddedSignaling implements Lifecycle {
             service.iceServers(new TurnCredentials(b.iceSettings, Clock.systemUTC(), new SecureRandom()));
         }
         this.signaling = service.build();
-        forwarder.target = signaling;
+        this.webSocket = provider.create(ws, signaling, loggers, b.metrics, b.tracer);
 
         // Stopped in reverse: signaling drains (goaway, peer-left, 1001) before the endpoint closes what is left.
         lifecycle.register(webSocket);
@@ -299,42 +296,6 @@ public final class EmbeddedSignaling implements Lifecycle {
                 + "): keep one, or pass the one to use to webSocketProvider()");
     }
 
-    /** Breaks the cycle endpoint → listener → service → endpoint's hub. */
-    private static final class Forwarder implements WebSocketListener {
-        volatile WebSocketListener target;
-
-        @Override
-        public void onOpen(WebSocketConnection connection) {
-            target.onOpen(connection);
-        }
-
-        @Override
-        public void onText(WebSocketConnection connection, String text) {
-            target.onText(connection, text);
-        }
-
-        @Override
-        public void onClose(WebSocketConnection connection, int code, String reason) {
-            target.onClose(connection, code, reason);
-        }
-
-        @Override
-        public void onError(WebSocketConnection connection, Throwable error) {
-            target.onError(connection, error);
-        }
-
-        @Override
-        public io.signaling.ports.websocket.UpgradeDecision onUpgrade(io.signaling.ports.websocket.UpgradeRequest request) {
-            return target.onUpgrade(request);
-        }
-
-        @Override
-        public java.util.List<String> subprotocols() {
-            // Asked while the endpoint is built, before the service exists: the service's own answer.
-            return java.util.List.of(SignalingService.SUBPROTOCOL_V11);
-        }
-    }
-
     /** What the host passes in; every telemetry part defaults to a no-op. */
     public static final class Builder {
         private WebSocketSettings webSocket = WebSocketSettings.defaults();
@@ -342,10 +303,11 @@ public final class EmbeddedSignaling implements Lifecycle {
         private String healthPrefix = "/health";
         private String metricsPath;
         private Supplier<String> metricsScrape;
-        private int maxPeersPerRoom = 16;
-        private double messagesPerSecond = 50;
-        private int burst = 100;
-        private Duration drainTimeout = Duration.ofSeconds(30);
+        // The contract's defaults have one home, SignalingSettings.defaults(); the server's config declares them from there too.
+        private int maxPeersPerRoom = SignalingSettings.defaults().maxPeersPerRoom();
+        private double messagesPerSecond = SignalingSettings.defaults().messagesPerSecond();
+        private int burst = SignalingSettings.defaults().burst();
+        private Duration drainTimeout = SignalingSettings.defaults().drainTimeout();
         private Duration healthCheckTimeout = Duration.ofSeconds(2);
         private long maxRequestBodyBytes = 1024 * 1024;
         private LoggerFactory loggers = LoggerFactory.noop();

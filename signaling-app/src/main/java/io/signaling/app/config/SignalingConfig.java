@@ -1,11 +1,15 @@
 package io.signaling.app.config;
 
+import io.signaling.ports.websocket.WebSocketSettings;
 import java.util.Objects;
 
 /**
  * The whole, validated configuration of one server process. Immutable; obtain it from
  * {@link ConfigLoader}, which guarantees every value passed validation. Constructing it directly
  * (e.g. in an embedding service's tests) checks only for nulls.
+ *
+ * <p>Each component is one section of {@link Keys}, named as the section in camel case, and its
+ * record's components are that section's keys.
  */
 public record SignalingConfig(
         ServiceConfig service,
@@ -16,7 +20,7 @@ public record SignalingConfig(
         LoggingConfig logging,
         MetricsConfig metrics,
         TracingConfig tracing,
-        WebSocketConfig websocket,
+        WebSocketSettings websocket,
         RoomsConfig rooms,
         RateLimitConfig rateLimit,
         RedisConfig redis,

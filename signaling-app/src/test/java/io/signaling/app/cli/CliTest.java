@@ -160,7 +160,7 @@ class CliTest {
         assertThat(parse("warmup", "check").problemReport())
                 .isEqualTo("flag check: one command at a time: 'check', 'warmup' and 'token' cannot be combined");
         assertThat(parse("check", "warmup").problemReport())
-                .isEqualTo("flag warmup: one command at a time: 'check' and 'warmup' cannot be combined");
+                .isEqualTo("flag warmup: one command at a time: 'check', 'warmup' and 'token' cannot be combined");
         assertThat(parse("warmup", "warmup").problemReport()).isEqualTo("flag warmup: 'warmup' given twice");
         assertThat(parse("check", "check").problemReport()).isEqualTo("flag check: 'check' given twice");
     }

@@ -38,7 +38,7 @@ class ConfigLoaderTest {
                 List.of("/health/live", "/health/ready", "/metrics")));
         assertThat(c.metrics().enabled()).isTrue();
         assertThat(c.tracing()).isEqualTo(new TracingConfig(TracingExporter.NONE, 1.0));
-        assertThat(c.websocket()).isEqualTo(new WebSocketConfig("/ws", 64 * 1024, Duration.ofSeconds(60),
+        assertThat(c.websocket()).isEqualTo(new io.signaling.ports.websocket.WebSocketSettings("/ws", 64 * 1024, Duration.ofSeconds(60),
                 Duration.ofSeconds(20), Duration.ofSeconds(10), 256, 1024 * 1024, 10_000, List.of()));
         assertThat(c.rooms().maxPeers()).isEqualTo(16);
         assertThat(c.rateLimit()).isEqualTo(new RateLimitConfig(50.0, 100));
@@ -48,7 +48,7 @@ class ConfigLoaderTest {
 
     @Test
     void websocketSectionMatchesThePortDefaults() {
-        assertThat(ConfigLoader.defaults().websocket().toSettings())
+        assertThat(ConfigLoader.defaults().websocket())
                 .isEqualTo(io.signaling.ports.websocket.WebSocketSettings.defaults());
     }
 
@@ -187,7 +187,7 @@ class ConfigLoaderTest {
 
         assertThat(c.rateLimit()).isEqualTo(new RateLimitConfig(2.5, 7));
         assertThat(c.shutdown().drainTimeout()).isEqualTo(Duration.ofSeconds(45));
-        assertThat(c.websocket().maxMessageSize()).isEqualTo(128 * 1024);
+        assertThat(c.websocket().maxMessageBytes()).isEqualTo(128 * 1024);
         assertThat(c.admin().enabled()).isFalse();
     }
 

@@ -16,7 +16,6 @@ final class Session {
 
     final PeerId peerId;
     final WebSocketConnection connection;
-    final String connectionId;
     final TokenBucket bucket;
     Logger log;
     /** When the last {@code rate-limited} error went out; valid only when {@link #rateLimitErrorSent}. */
@@ -37,7 +36,6 @@ final class Session {
         this.grant = connection.grant().orElse(null);
         this.v11 = SignalingService.SUBPROTOCOL_V11.equals(connection.subprotocol());
         this.connection = connection;
-        this.connectionId = connection.id();
         this.bucket = bucket;
         this.log = log;
     }

@@ -31,12 +31,11 @@ import io.signaling.ports.trace.SpanKind;
 import io.signaling.ports.trace.SpanStatus;
 import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.CloseCodes;
-import io.signaling.ports.websocket.ConnectionHub;
+import io.signaling.ports.websocket.TextFrame;
 import io.signaling.ports.websocket.WebSocketConnection;
 import io.signaling.ports.websocket.UpgradeDecision;
 import io.signaling.ports.websocket.UpgradeRequest;
 import io.signaling.ports.websocket.WebSocketListener;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,8 +61,8 @@ import java.util.random.RandomGenerator;
  * <p>On open it gives the connection an unguessable peer id and sends {@code welcome} with the
  * effective limits; each text frame is size-checked, rate-limited (a token bucket per connection;
  * excess frames are dropped with at most one {@code rate-limited} error per second), decoded, run
- * through {@link SignalingRules} and the resulting deliveries are handed to the
- * {@link ConnectionHub}; on close the room-mates get {@code peer-left} ({@code timeout} for the
+ * through {@link SignalingRules} and the resulting deliveries are queued on each recipient's
+ * connection (the one path of every message: the session holds its connection); on close the room-mates get {@code peer-left} ({@code timeout} for the
  * idle timeout, {@code disconnect} otherwise). {@link #stop} drains: joins are refused and every
  * connection, at a time drawn uniformly over 90% of the drain timeout, gets {@code goaway}, its
  * room-mates get {@code peer-left} with reason {@code shutdown}, and it is closed with 1001.
@@ -74,8 +73,11 @@ import java.util.random.RandomGenerator;
  * messages are handled one at a time (the adapter serializes a connection's callbacks, the drain
  * task takes the session's monitor), so its messages to one recipient keep their order.
  *
+ * <p>Sizes: a message is measured in UTF-8 once, where it is made (encoded once for all its
+ * recipients) or read (the adapter's measure comes with the frame), and the size travels with it.
+ *
  * <p>Thread-safety: safe for concurrent callbacks of different connections. Callbacks never block
- * on I/O: the hub only queues.
+ * on I/O: a connection's send only queues.
  */
 public final class SignalingService implements WebSocketListener, Lifecycle {
 
@@ -87,7 +89,6 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private static final String UNDECODED = "unknown";
     private static final String GOING_AWAY_REASON = "server shutting down";
 
-    private final ConnectionHub hub;
     private final MessageCodec codec;
     private final RoomRegistry registry;
     private final SignalingSettings settings;
@@ -124,7 +125,6 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private ScheduledExecutorService ownedExecutor;
 
     private SignalingService(Builder b) {
-        this.hub = Objects.requireNonNull(b.hub, "hub");
         this.codec = Objects.requireNonNull(b.codec, "codec");
         this.registry = b.registry != null ? b.registry : new InMemoryRoomRegistry();
         this.settings = b.settings;
@@ -153,8 +153,12 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         this.iceServers = b.iceServers;
     }
 
-    public static Builder builder(ConnectionHub hub, MessageCodec codec) {
-        return new Builder(hub, codec);
+    /**
+     * The service needs no hub: it reaches each peer through the connection its session holds, so
+     * it can be built before the endpoint that calls it.
+     */
+    public static Builder builder(MessageCodec codec) {
+        return new Builder(codec);
     }
 
     /** The effective settings, as {@code welcome} reports them. */
@@ -215,7 +219,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                     scheduleIceRefresh(session, issued);
                 }
             }
-            send(session, codec.encode(new ServerMessage.Welcome(peerId, settings.limits(), session.identity(), ice)));
+            send(session, TextFrame.of(codec.encode(new ServerMessage.Welcome(peerId, settings.limits(),
+                    session.identity(), ice))));
             session.log.debug("peer connected");
             if (draining) {
                 scheduleDrain(session);
@@ -223,8 +228,14 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
     }
 
+    /** A text whose size the caller did not measure: measured here. */
     @Override
     public void onText(WebSocketConnection connection, String text) {
+        onText(connection, TextFrame.of(text));
+    }
+
+    @Override
+    public void onText(WebSocketConnection connection, TextFrame frame) {
         long receivedAt = nanoTime.getAsLong();
         Session session = sessionOf(connection);
         if (session == null) {
@@ -236,7 +247,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 return;
             }
             try {
-                handleText(session, text, receivedAt);
+                handleText(session, frame, receivedAt);
             } catch (RuntimeException e) {
                 // A bug here must not take the connection's I/O thread down with it.
                 session.log.error("signaling message failed", e);
@@ -291,14 +302,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     // ---------------------------------------------------------------- messages
 
-    private void handleText(Session session, String text, long receivedAt) {
-        int bytes = utf8Length(text, settings.maxMessageBytes());
-        if (bytes > settings.maxMessageBytes()) {
+    private void handleText(Session session, TextFrame frame, long receivedAt) {
+        if (frame.utf8Bytes() > settings.maxMessageBytes()) {
             // The transport enforces the frame limit first; this guards adapters that do not.
             countMessage(UNDECODED, "too-large");
             sendError(session, ServerMessage.Error.of(ErrorCode.MESSAGE_TOO_LARGE, "message exceeds the limit of "
                     + settings.maxMessageBytes() + " bytes", null));
-            hub.close(session.connectionId, CloseCodes.MESSAGE_TOO_BIG, "message too large");
+            session.connection.close(CloseCodes.MESSAGE_TOO_BIG, "message too large");
             return;
         }
         if (!session.bucket.tryAcquire(receivedAt)) {
@@ -315,7 +325,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
         Decoded decoded;
         try {
-            decoded = codec.decode(text);
+            decoded = codec.decode(frame.text());
         } catch (RuntimeException e) {
             session.log.warn("codec threw instead of reporting a decode error", e);
             decoded = new Decoded.Invalid(ErrorCode.BAD_MESSAGE, "message could not be decoded", null);
@@ -386,7 +396,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     private void deliver(SignalingRules.Outcome outcome, long receivedAt) {
         ServerMessage lastMessage = null;
-        String lastText = null;
+        TextFrame lastFrame = null;
         for (Delivery delivery : outcome.deliveries()) {
             Session target = sessions.get(delivery.to());
             if (target == null) {
@@ -394,10 +404,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 continue;
             }
             if (delivery.message() != lastMessage) {
+                // Encoded and measured once for every recipient of the same message.
                 lastMessage = delivery.message();
-                lastText = codec.encode(authenticator == null ? lastMessage : withIdentities(lastMessage));
+                lastFrame = TextFrame.of(codec.encode(authenticator == null ? lastMessage : withIdentities(lastMessage)));
             }
-            send(target, lastText);
+            send(target, lastFrame);
             if (lastMessage instanceof ServerMessage.Relayed) {
                 relayTimer.recordNanos(nanoTime.getAsLong() - receivedAt);
             }
@@ -440,7 +451,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 return;
             }
             TurnCredentials.Issued issued = iceServers.issue();
-            send(session, codec.encode(new ServerMessage.IceServers(issued.servers())));
+            send(session, TextFrame.of(codec.encode(new ServerMessage.IceServers(issued.servers()))));
             scheduleIceRefresh(session, issued);
         }
     }
@@ -464,31 +475,18 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     private void sendError(Session session, ServerMessage.Error error) {
         errorCounters.get(error.code()).increment();
-        send(session, codec.encode(error));
+        send(session, TextFrame.of(codec.encode(error)));
     }
 
-    private void send(Session target, String text) {
-        if (hub.send(target.connectionId, text) == ConnectionHub.Delivery.UNKNOWN_CONNECTION && target.connection.isOpen()) {
-            // The adapter may register a connection with the hub only after onOpen returns.
-            target.connection.send(text);
-        }
+    /** Queues and returns: a refusal (closed, overflow) is the connection's to handle, and its stage is not awaited. */
+    private static void send(Session target, TextFrame frame) {
+        target.connection.send(frame);
     }
 
     private void countMessage(String type, String outcome) {
         messageCounters.computeIfAbsent(type + '|' + outcome, key -> metrics.counter("signaling.messages",
                 "Signaling messages received, by type and outcome", Tags.of("type", type, "outcome", outcome)))
                 .increment();
-    }
-
-    /** The UTF-8 length of {@code text}, or any value above {@code limit} once it is certainly above. */
-    static int utf8Length(String text, int limit) {
-        if (text.length() > limit) {
-            return text.length();
-        }
-        if ((long) text.length() * 3 <= limit) {
-            return text.length();
-        }
-        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     // ---------------------------------------------------------------- shutdown drain
@@ -558,7 +556,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                     session.log.error("signaling drain of a connection failed", e);
                 } finally {
                     span.end();
-                    hub.close(session.connectionId, CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
+                    session.connection.close(CloseCodes.GOING_AWAY, GOING_AWAY_REASON);
                 }
             }
         } finally {
@@ -630,9 +628,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         return clean;
     }
 
-    /** Assembles a {@link SignalingService}; only the hub and the codec are required. */
+    /** Assembles a {@link SignalingService}; only the codec is required. */
     public static final class Builder {
-        private final ConnectionHub hub;
         private final MessageCodec codec;
         private RoomRegistry registry;
         private SignalingSettings settings = SignalingSettings.defaults();
@@ -646,8 +643,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         private AccessTokenVerifier accessTokens;
         private TurnCredentials iceServers;
 
-        private Builder(ConnectionHub hub, MessageCodec codec) {
-            this.hub = Objects.requireNonNull(hub, "hub");
+        private Builder(MessageCodec codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
         }
 

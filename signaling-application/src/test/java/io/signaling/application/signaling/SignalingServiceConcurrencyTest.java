@@ -35,7 +35,7 @@ class SignalingServiceConcurrencyTest {
 
     private final FakeHub hub = new FakeHub();
     private final AtomicInteger ids = new AtomicInteger();
-    private final SignalingService service = SignalingService.builder(hub, new TestMessageCodec())
+    private final SignalingService service = SignalingService.builder(new TestMessageCodec())
             .settings(new SignalingSettings(PEERS_PER_ROOM + 1, 1_000_000, 1_000_000, 65536,
                     Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(5)))
             .peerIds(() -> PeerId.of("p" + ids.incrementAndGet()))

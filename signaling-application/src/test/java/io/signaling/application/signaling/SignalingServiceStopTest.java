@@ -15,7 +15,7 @@ class SignalingServiceStopTest {
     @Test
     void stopClosesEveryConnectionWith1001BeforeTheDeadline() {
         FakeHub hub = new FakeHub();
-        SignalingService service = SignalingService.builder(hub, new TestMessageCodec()).build();
+        SignalingService service = SignalingService.builder(new TestMessageCodec()).build();
         List<FakeConnection> connections = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             FakeConnection connection = hub.open("c" + i);

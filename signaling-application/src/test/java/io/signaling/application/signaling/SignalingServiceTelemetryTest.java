@@ -19,7 +19,7 @@ class SignalingServiceTelemetryTest {
     private final RecordingTracer tracer = new RecordingTracer();
     private final RecordingLogger loggers = new RecordingLogger();
     private final AtomicInteger ids = new AtomicInteger();
-    private final SignalingService service = SignalingService.builder(hub, new TestMessageCodec())
+    private final SignalingService service = SignalingService.builder(new TestMessageCodec())
             .settings(SignalingSettings.defaults())
             .peerIds(() -> PeerId.of("peer" + ids.incrementAndGet()))
             .tracer(tracer)

@@ -28,7 +28,7 @@ class SignalingServiceTest {
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final RecordingMetrics metrics = new RecordingMetrics();
     private final AtomicInteger ids = new AtomicInteger();
-    private final SignalingService service = SignalingService.builder(hub, new TestMessageCodec())
+    private final SignalingService service = SignalingService.builder(new TestMessageCodec())
             .settings(SETTINGS)
             .peerIds(() -> PeerId.of("peer" + ids.incrementAndGet()))
             .nanoTime(clock)

@@ -6,8 +6,6 @@ import io.signaling.domain.signaling.Membership;
 import io.signaling.domain.signaling.PeerId;
 import io.signaling.domain.signaling.RoomId;
 import io.signaling.ports.signaling.RoomRegistry;
-import io.signaling.ports.websocket.ConnectionHub;
-import io.signaling.ports.websocket.WebSocketConnection;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,11 +19,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.Collection;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Question: does the in-memory room registry scale across threads with no global lock? Two
@@ -50,7 +46,7 @@ public class RoomRegistryBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        registry = SignalingService.builder(new NoHub(), JacksonCodecs.messageCodec()).build().roomRegistry();
+        registry = SignalingService.builder(JacksonCodecs.messageCodec()).build().roomRegistry();
         rooms = new RoomId[ROOMS];
         peers = new PeerId[ROOMS * PEERS_PER_ROOM];
         for (int r = 0; r < ROOMS; r++) {
@@ -89,42 +85,4 @@ public class RoomRegistryBenchmark {
         registry.leave(peer);
         return joined;
     }
-
-    /** The registry under test never sends; a hub is needed only to build the service. */
-    static final class NoHub implements ConnectionHub {
-        @Override
-        public Delivery send(String connectionId, String text) {
-            return Delivery.QUEUED;
-        }
-
-        @Override
-        public int broadcast(String text) {
-            return 0;
-        }
-
-        @Override
-        public int broadcast(Collection<String> connectionIds, String text) {
-            return 0;
-        }
-
-        @Override
-        public boolean close(String connectionId, int code, String reason) {
-            return false;
-        }
-
-        @Override
-        public Optional<WebSocketConnection> find(String connectionId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public int count() {
-            return 0;
-        }
-
-        @Override
-        public void forEach(Consumer<WebSocketConnection> action) {
-        }
-    }
-
 }

@@ -17,11 +17,18 @@ import java.util.Optional;
  */
 public final class SignalingRules {
 
+    /**
+     * The smallest room limit: a room is for peers to meet. The one home of this bound; the
+     * settings and the configuration refer to it.
+     */
+    public static final int MIN_PEERS_PER_ROOM = 2;
+
     private final int maxPeersPerRoom;
 
     public SignalingRules(int maxPeersPerRoom) {
-        if (maxPeersPerRoom < 1) {
-            throw new IllegalArgumentException("maxPeersPerRoom must be >= 1, got " + maxPeersPerRoom);
+        if (maxPeersPerRoom < MIN_PEERS_PER_ROOM) {
+            throw new IllegalArgumentException("maxPeersPerRoom must be >= " + MIN_PEERS_PER_ROOM + ", got "
+                    + maxPeersPerRoom);
         }
         this.maxPeersPerRoom = maxPeersPerRoom;
     }

@@ -1,6 +1,7 @@
 package io.signaling.ports.signaling;
 
 import io.signaling.domain.signaling.ServerMessage;
+import io.signaling.domain.signaling.SignalingRules;
 import io.signaling.ports.websocket.WebSocketSettings;
 import java.time.Duration;
 import java.util.Objects;
@@ -29,7 +30,8 @@ public record SignalingSettings(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
-        require(maxPeersPerRoom >= 1, "maxPeersPerRoom must be >= 1, got " + maxPeersPerRoom);
+        require(maxPeersPerRoom >= SignalingRules.MIN_PEERS_PER_ROOM,
+                "maxPeersPerRoom must be >= " + SignalingRules.MIN_PEERS_PER_ROOM + ", got " + maxPeersPerRoom);
         require(messagesPerSecond > 0 && !Double.isInfinite(messagesPerSecond),
                 "messagesPerSecond must be a positive finite number, got " + messagesPerSecond);
         require(burst >= 1, "burst must be >= 1, got " + burst);

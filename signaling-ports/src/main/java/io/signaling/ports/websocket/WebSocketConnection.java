@@ -31,6 +31,14 @@ public interface WebSocketConnection {
      */
     CompletionStage<Void> send(String text);
 
+    /**
+     * {@link #send(String)} for a text whose UTF-8 size is known already: adapters that count
+     * bytes (queue bounds, metrics) use the carried size instead of measuring again.
+     */
+    default CompletionStage<Void> send(TextFrame frame) {
+        return send(frame.text());
+    }
+
     /** Starts a close handshake with this code and reason; idempotent. */
     void close(int code, String reason);
 

@@ -37,6 +37,15 @@ public interface WebSocketListener {
     }
 
     /**
+     * A text message with the UTF-8 size the adapter measured while reading it; adapters call this
+     * one. By default it forwards the text to {@link #onText(WebSocketConnection, String)}; a
+     * listener that checks sizes overrides it to use the carried size.
+     */
+    default void onText(WebSocketConnection connection, TextFrame frame) {
+        onText(connection, frame.text());
+    }
+
+    /**
      * The connection is gone, whoever closed it. For a drop without a close frame the code is
      * {@link CloseCodes#ABNORMAL} (1006); for an idle timeout, {@link CloseCodes#IDLE_TIMEOUT_REASON}
      * is the reason.

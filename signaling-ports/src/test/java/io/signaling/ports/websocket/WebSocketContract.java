@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -204,6 +205,32 @@ public abstract class WebSocketContract {
         }
         await().atMost(WAIT).until(() -> listener.openedIds().size() == 20);
         assertThat(Set.copyOf(listener.openedIds())).hasSize(20);
+    }
+
+    /** The adapter measures each text once and hands its UTF-8 size on with it (TextFrame), so the core need not. */
+    @Test
+    void textsReachTheListenerWithTheirUtf8Size() throws Exception {
+        List<TextFrame> frames = new CopyOnWriteArrayList<>();
+        RecordingWebSocketListener listener = new RecordingWebSocketListener() {
+            @Override
+            public void onText(WebSocketConnection connection, TextFrame frame) {
+                frames.add(frame);
+                super.onText(connection, frame);
+            }
+        };
+        ServerUnderTest server = server(settings().build(), listener);
+        TestWebSocketClient client = client(server);
+        String large = "\u00e9".repeat(20_000); // 40,000 bytes: more than one read
+
+        client.send("hello");
+        client.send("h\u00e9llo \uD83D\uDE00");
+        client.send(large);
+
+        await().atMost(WAIT).until(() -> frames.size() == 3);
+        assertThat(frames).containsExactly(new TextFrame("hello", 5), new TextFrame("h\u00e9llo \uD83D\uDE00", 11),
+                new TextFrame(large, 40_000));
+        assertThat(listener.only().texts).as("the text reaches onText(String) too").hasSize(3);
+        assertWellBehaved(listener);
     }
 
     @Test

@@ -1,13 +1,10 @@
 package io.signaling.adapter.undertow.jsr;
 
-import io.signaling.adapter.undertow.WebSocketEndpoint;
-import io.signaling.adapter.undertow.websocket.EndpointSupport;
 import io.signaling.adapter.undertow.websocket.EndpointSupport.Handshake;
-import io.signaling.adapter.undertow.websocket.UndertowConnectionHub;
-import io.signaling.ports.log.Logger;
+import io.signaling.adapter.undertow.websocket.ManagedConnection;
+import io.signaling.adapter.undertow.websocket.ManagedEndpoint;
 import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
-import io.signaling.ports.trace.TraceContext;
 import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.WebSocketListener;
 import io.signaling.ports.websocket.WebSocketSettings;
@@ -29,7 +26,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,17 +39,13 @@ import org.xnio.XnioWorker;
  * refuses bad upgrades cheaply, in front of a servlet deployment that holds only the WebSocket
  * endpoint (no HTTP route goes through the servlet stack).
  */
-final class JsrWebSocketEndpoint implements WebSocketEndpoint {
+final class JsrWebSocketEndpoint extends ManagedEndpoint {
 
-    private static final String CONNECTION_KEY = JsrWebSocketConnection.class.getName();
+    private static final String CONNECTION_KEY = ManagedConnection.class.getName();
     private static final long STALE_HANDSHAKE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int HANDSHAKE_SWEEP_THRESHOLD = 1024;
 
-    private final EndpointSupport support;
-    private final WebSocketSettings settings;
-    private final Logger log;
     private final XnioWorker providedWorker;
-    private final HttpHandler frontHandler = this::handleRequest;
     private final Endpoint jsrEndpoint = new JsrEndpointAdapter();
     // The Jakarta onOpen learns nothing of the HTTP upgrade: the front handler leaves it here by peer address.
     private final Map<InetSocketAddress, Handshake> handshakes = new ConcurrentHashMap<>();
@@ -64,42 +56,14 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
 
     JsrWebSocketEndpoint(WebSocketSettings settings, WebSocketListener listener, LoggerFactory loggerFactory,
                          Metrics metrics, Tracer tracer, XnioWorker worker) {
-        this.support = new EndpointSupport(settings, listener, loggerFactory, metrics, tracer,
-                JsrWebSocketEndpoint.class);
-        this.settings = support.settings();
-        this.log = support.logger();
+        super(settings, listener, loggerFactory, metrics, tracer);
         this.providedWorker = worker;
     }
 
-    // ---------------------------------------------------------------- WebSocketEndpoint
+    // ---------------------------------------------------------------- ManagedEndpoint
 
     @Override
-    public HttpHandler handler() {
-        return frontHandler;
-    }
-
-    @Override
-    public UndertowConnectionHub hub() {
-        return support.hub();
-    }
-
-    @Override
-    public void stopAccepting() {
-        support.stopAccepting();
-    }
-
-    @Override
-    public boolean isAccepting() {
-        return support.isAccepting();
-    }
-
-    @Override
-    public String name() {
-        return "websocket " + settings.path();
-    }
-
-    @Override
-    public synchronized void start() throws Exception {
+    protected void startTransport() throws Exception {
         if (deploymentHandler != null) {
             return;
         }
@@ -115,8 +79,8 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
             worker = ownedWorker;
         }
         ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder
-                .create(JsrEndpointAdapter.class, settings.path())
-                .subprotocols(support.subprotocols())
+                .create(JsrEndpointAdapter.class, settings().path())
+                .subprotocols(subprotocols())
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
@@ -145,13 +109,11 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
         HttpHandler handler = manager.start();
         deploymentManager = manager;
         deploymentHandler = handler;
-        support.started();
     }
 
     @Override
-    public synchronized boolean stop(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-        boolean clean = support.drain(deadline);
+    protected boolean stopTransport(long deadline) throws Exception {
+        boolean clean = true;
         DeploymentManager manager = deploymentManager;
         deploymentHandler = null;
         deploymentManager = null;
@@ -169,21 +131,21 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
             ownedWorker = null;
         }
         handshakes.clear();
-        log.info("websocket endpoint stopped", "clean", clean);
         return clean;
     }
 
     // ---------------------------------------------------------------- front handler (I/O thread)
 
-    private void handleRequest(HttpServerExchange exchange) throws Exception {
+    @Override
+    protected void upgrade(HttpServerExchange exchange, Handshake handshake) throws Exception {
         // The deployment's context path is "" and its endpoint path is the full path, so undo any
         // prefix stripping done by a PathHandler we were mounted under.
         exchange.setRelativePath(exchange.getRequestPath());
         HttpHandler deployment = deploymentHandler;
-        if (!support.admit(exchange) || deployment == null) {
+        if (deployment == null) {
             return;
         }
-        rememberHandshake(exchange);
+        rememberHandshake(exchange, handshake);
         deployment.handleRequest(exchange);
         if (exchange.isDispatched() && !exchange.isResponseStarted()) {
             // The servlet stack completes the handshake on a worker once this call stack unwinds,
@@ -194,8 +156,7 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
         }
     }
 
-    private void rememberHandshake(HttpServerExchange exchange) {
-        Handshake handshake = support.handshake(exchange);
+    private void rememberHandshake(HttpServerExchange exchange, Handshake handshake) {
         long now = handshake.createdNanos();
         if (handshakes.size() > HANDSHAKE_SWEEP_THRESHOLD) {
             // Upgrades that failed after this point never reach onOpen; forget them eventually.
@@ -212,31 +173,29 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
         @Override
         public void onOpen(Session session, EndpointConfig config) {
             UndertowSession undertowSession = (UndertowSession) session;
-            String id = support.newConnectionId();
             Handshake handshake = handshakes.remove(undertowSession.getWebSocketChannel().getSourceAddress());
             if (handshake == null) {
                 handshake = Handshake.unknown();
             }
-            TraceContext connectionContext = support.openSpan(id, handshake.context());
+            ManagedConnection connection = connect(undertowSession.getWebSocketChannel(), handshake,
+                    completion -> new JsrTransport(undertowSession, completion));
 
             // The limit is ours (onTextPart counts every part); Undertow's own check only counts a
             // message's first read, so it is a loose backstop here.
-            session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE, 2L * settings.maxMessageBytes()));
+            session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE, 2L * settings().maxMessageBytes()));
             session.setMaxBinaryMessageBufferSize(0);
             session.setMaxIdleTimeout(0); // our own idle timeout: pings we send must not count as activity
-            JsrWebSocketConnection connection = new JsrWebSocketConnection(id, support, undertowSession,
-                    handshake.headers(), connectionContext);
             session.getUserProperties().put(CONNECTION_KEY, connection);
             session.addMessageHandler(String.class, (MessageHandler.Partial<String>) connection::onTextPart);
             session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.onPong());
             session.addMessageHandler(ByteBuffer.class,
                     (MessageHandler.Partial<ByteBuffer>) (data, last) -> connection.onBinary());
-            support.register(connection, handshake);
+            register(connection);
         }
 
         @Override
         public void onClose(Session session, CloseReason closeReason) {
-            JsrWebSocketConnection connection = connectionOf(session);
+            ManagedConnection connection = connectionOf(session);
             if (connection != null) {
                 connection.onTransportClosed(closeReason.getCloseCode().getCode(), closeReason.getReasonPhrase());
             }
@@ -244,16 +203,16 @@ final class JsrWebSocketEndpoint implements WebSocketEndpoint {
 
         @Override
         public void onError(Session session, Throwable error) {
-            JsrWebSocketConnection connection = connectionOf(session);
+            ManagedConnection connection = connectionOf(session);
             if (connection != null) {
                 connection.onError(error);
             } else {
-                log.debug("websocket error before open", error);
+                log().debug("websocket error before open", error);
             }
         }
 
-        private JsrWebSocketConnection connectionOf(Session session) {
-            return (JsrWebSocketConnection) session.getUserProperties().get(CONNECTION_KEY);
+        private ManagedConnection connectionOf(Session session) {
+            return (ManagedConnection) session.getUserProperties().get(CONNECTION_KEY);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.signaling.adapter.undertow.nativews;
 
+import io.signaling.adapter.undertow.websocket.ManagedConnection;
 import io.signaling.ports.websocket.CloseCodes;
+import io.signaling.ports.websocket.TextFrame;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
@@ -24,10 +26,10 @@ final class NativeFrameListener extends AbstractReceiveListener {
 
     private static final int INITIAL_CAPACITY = 512;
 
-    private final NativeWebSocketConnection connection;
+    private final ManagedConnection connection;
     private final int maxMessageBytes;
 
-    NativeFrameListener(NativeWebSocketConnection connection, int maxMessageBytes) {
+    NativeFrameListener(ManagedConnection connection, int maxMessageBytes) {
         this.connection = connection;
         this.maxMessageBytes = maxMessageBytes;
     }
@@ -107,7 +109,7 @@ final class NativeFrameListener extends AbstractReceiveListener {
                             // Undertow has validated the UTF-8 of text frames already.
                             String text = bytes == null ? "" : new String(bytes, 0, size, StandardCharsets.UTF_8);
                             bytes = null;
-                            connection.onText(text, size);
+                            connection.onText(new TextFrame(text, size));
                         }
                         return;
                     } else {

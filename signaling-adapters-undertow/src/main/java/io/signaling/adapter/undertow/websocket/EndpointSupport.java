@@ -3,8 +3,6 @@ package io.signaling.adapter.undertow.websocket;
 import io.signaling.ports.auth.AccessGrant;
 import io.signaling.ports.http.Problem;
 import io.signaling.ports.log.Logger;
-import io.signaling.ports.log.LoggerFactory;
-import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.trace.Span;
 import io.signaling.ports.trace.SpanKind;
 import io.signaling.ports.trace.TraceContext;
@@ -18,6 +16,7 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.websockets.core.WebSocketChannel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -40,12 +39,14 @@ import java.util.concurrent.TimeUnit;
  * trace, log and drain connections identically: SPI support for the adapter modules, not an API
  * for applications.
  *
- * <p>An endpoint owns one instance. Its front handler calls {@link #admit} (which answers refused
- * upgrades itself with {@code application/problem+json}: 426 not an upgrade, 503 not running,
- * draining or full, 403 origin not allowed, and whatever the listener's
- * {@link WebSocketListener#onUpgrade} refuses, e.g. 401 for a bad access token, see {@link UpgradeGate}) and {@link #handshake} before handing the upgrade to
- * its Undertow API; once the socket is open it calls {@link #openSpan} and {@link #register}; its
- * {@code stop} calls {@link #drain}.
+ * <p>A {@link ManagedEndpoint} owns one instance. Its front handler calls {@link #admit} (which
+ * answers refused upgrades itself with {@code application/problem+json}: 426 not an upgrade, 503
+ * not running, draining or full, 403 origin not allowed, and what the listener's
+ * {@link WebSocketListener#onUpgrade} refuses, e.g. 401 for a bad access token: {@link UpgradeGate})
+ * and {@link #handshake} before handing the
+ * upgrade to its Undertow API; once the socket is open the flavour calls {@link #connect} and
+ * {@link #register}; {@code stop} calls {@link #drain}. It hands each connection the collaborators
+ * it needs when building it; nothing reaches back through it.
  *
  * <p>Thread-safety: safe from any thread.
  */
@@ -76,7 +77,7 @@ public final class EndpointSupport {
     private final WebSocketListener listener;
     private final Logger log;
     private final Tracer tracer;
-    private final UndertowConnectionHub hub = new UndertowConnectionHub();
+    private final UndertowConnectionHub hub;
     private final WebSocketTelemetry telemetry;
     private final Set<String> allowedOrigins;
     private final UpgradeGate gate;
@@ -90,15 +91,17 @@ public final class EndpointSupport {
      * Validates the settings: a non-positive limit or timeout, or a malformed path, throws
      * {@link IllegalArgumentException} naming the configuration key.
      *
-     * @param owner the endpoint class, which names the logger
+     * @param log the endpoint's logger; each connection's lines add {@code connection_id}
+     * @param hub the endpoint's open connections, which this admits into and counts
      */
-    public EndpointSupport(WebSocketSettings settings, WebSocketListener listener, LoggerFactory loggerFactory,
-                           Metrics metrics, Tracer tracer, Class<?> owner) {
+    public EndpointSupport(WebSocketSettings settings, WebSocketListener listener, Logger log, Tracer tracer,
+                           WebSocketTelemetry telemetry, UndertowConnectionHub hub) {
         this.settings = validate(settings);
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.log = Objects.requireNonNull(loggerFactory, "loggerFactory").logger(Objects.requireNonNull(owner, "owner"));
+        this.log = Objects.requireNonNull(log, "log");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
-        this.telemetry = new WebSocketTelemetry(Objects.requireNonNull(metrics, "metrics"), hub::count);
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+        this.hub = Objects.requireNonNull(hub, "hub");
         Set<String> origins = new HashSet<>();
         for (String origin : settings.allowedOrigins()) {
             origins.add(normalizeOrigin(origin));
@@ -148,32 +151,6 @@ public final class EndpointSupport {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
         }
         return trimmed.toLowerCase(Locale.ROOT);
-    }
-
-    // ---------------------------------------------------------------- collaborators
-
-    public WebSocketSettings settings() {
-        return settings;
-    }
-
-    public WebSocketListener listener() {
-        return listener;
-    }
-
-    public Logger logger() {
-        return log;
-    }
-
-    public Tracer tracer() {
-        return tracer;
-    }
-
-    public WebSocketTelemetry telemetry() {
-        return telemetry;
-    }
-
-    public UndertowConnectionHub hub() {
-        return hub;
     }
 
     // ---------------------------------------------------------------- accepting
@@ -277,17 +254,31 @@ public final class EndpointSupport {
     // ---------------------------------------------------------------- opening (I/O thread)
 
     /** 128 random bits in unpadded base64url. */
-    public String newConnectionId() {
+    private String newConnectionId() {
         byte[] bytes = new byte[ID_BYTES];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /**
+     * A new connection around the flavour's transport: its id, its {@code websocket.open} span
+     * (child of the upgrade's context) and its parts. Not live yet: the flavour installs its
+     * frame handlers, then calls {@link #register}.
+     */
+    public ManagedConnection connect(WebSocketChannel channel, Handshake handshake, Transport.Factory transport) {
+        String id = newConnectionId();
+        TraceContext connectionContext = openSpan(id, handshake.context());
+        ManagedConnection connection = new ManagedConnection(id, channel, handshake.headers(), connectionContext,
+                transport, settings, listener, tracer, telemetry, log, hub::remove, this::finished);
+        connection.admitted(handshake.grant());
+        return connection;
+    }
+
+    /**
      * Records the one {@code websocket.open} span of a connection, child of the upgrade's context,
      * and returns the context its message spans link to.
      */
-    public TraceContext openSpan(String connectionId, TraceContext parent) {
+    private TraceContext openSpan(String connectionId, TraceContext parent) {
         Span open = (parent.isValid() ? tracer.spanBuilder("websocket.open").parent(parent)
                 : tracer.spanBuilder("websocket.open"))
                 .kind(SpanKind.SERVER)
@@ -303,12 +294,6 @@ public final class EndpointSupport {
      * {@link #admit}), is closed at once (1001 or 1013), its listener events still paired.
      * Call from the transport's open callback, on the connection's I/O thread.
      */
-    public void register(ManagedConnection connection, Handshake handshake) {
-        connection.admitted(handshake.grant());
-        register(connection);
-    }
-
-    /** {@link #register(ManagedConnection, Handshake)} for a connection nothing was granted to. */
     public void register(ManagedConnection connection) {
         live.add(connection);
         // After live.add: a socket that closes at once must still be seen finishing.

@@ -1,6 +1,7 @@
 package io.signaling.adapter.undertow.websocket;
 
 import io.signaling.ports.websocket.ConnectionHub;
+import io.signaling.ports.websocket.TextFrame;
 import io.signaling.ports.websocket.WebSocketConnection;
 import java.util.Collection;
 import java.util.Objects;
@@ -19,11 +20,11 @@ public final class UndertowConnectionHub implements ConnectionHub {
 
     private final ConcurrentHashMap<String, ManagedConnection> connections = new ConcurrentHashMap<>();
 
-    public void add(ManagedConnection connection) {
+    void add(ManagedConnection connection) {
         connections.put(connection.id(), connection);
     }
 
-    public void remove(ManagedConnection connection) {
+    void remove(ManagedConnection connection) {
         connections.remove(connection.id(), connection);
     }
 
@@ -34,14 +35,14 @@ public final class UndertowConnectionHub implements ConnectionHub {
         if (connection == null) {
             return Delivery.UNKNOWN_CONNECTION;
         }
-        return connection.offer(text, ManagedConnection.utf8Length(text), null) ? Delivery.QUEUED : Delivery.CLOSED;
+        return connection.offer(text, TextFrame.utf8Length(text), null) ? Delivery.QUEUED : Delivery.CLOSED;
     }
 
     @Override
     public int broadcast(String text) {
         Objects.requireNonNull(text, "text");
         // Sized once for all recipients: a broadcast must not rescan the text per connection.
-        int bytes = ManagedConnection.utf8Length(text);
+        int bytes = TextFrame.utf8Length(text);
         int accepted = 0;
         for (ManagedConnection connection : connections.values()) {
             if (connection.offer(text, bytes, null)) {
@@ -55,7 +56,7 @@ public final class UndertowConnectionHub implements ConnectionHub {
     public int broadcast(Collection<String> connectionIds, String text) {
         Objects.requireNonNull(connectionIds, "connectionIds");
         Objects.requireNonNull(text, "text");
-        int bytes = ManagedConnection.utf8Length(text);
+        int bytes = TextFrame.utf8Length(text);
         int accepted = 0;
         for (String id : connectionIds) {
             ManagedConnection connection = id == null ? null : connections.get(id);
@@ -93,7 +94,7 @@ public final class UndertowConnectionHub implements ConnectionHub {
     }
 
     /** A copy of the open connections, for the drain. */
-    public Collection<ManagedConnection> snapshot() {
+    Collection<ManagedConnection> snapshot() {
         return java.util.List.copyOf(connections.values());
     }
 }

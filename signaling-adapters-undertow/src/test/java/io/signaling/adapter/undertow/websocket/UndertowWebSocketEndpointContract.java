@@ -438,6 +438,6 @@ public abstract class UndertowWebSocketEndpointContract {
 
     @Test
     void queueBoundsCountUtf8Bytes() {
-        assertThat(ManagedConnection.utf8Length("a\u00e9\u20ac\uD83D\uDE00")).isEqualTo(1 + 2 + 3 + 4);
+        assertThat(io.signaling.ports.websocket.TextFrame.utf8Length("a\u00e9\u20ac\uD83D\uDE00")).isEqualTo(1 + 2 + 3 + 4);
     }
 }
