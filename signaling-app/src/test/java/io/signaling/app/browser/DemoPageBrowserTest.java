@@ -154,7 +154,7 @@ class DemoPageBrowserTest {
                 + "turnserver -c \"$TURN_DIR/turnserver.conf\" --use-auth-secret --static-auth-secret=\"$TURN_SECRET\""
                 + " --realm=signaling.test --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 --listening-port=$TURN_PORT"
                 + " --min-port=50000 --max-port=50999 --allow-loopback-peers --no-tls --no-dtls --no-cli"
-                + " --userdb=\"$TURN_DIR/turndb\" --pidfile=\"$TURN_DIR/pid\" --log-file=stdout --simple-log"
+                + " --userdb=\"$TURN_DIR/turndb\" --pidfile=\"$TURN_DIR/pid\" --log-file=stdout --simple-log --verbose"
                 + " > \"$TURN_DIR/turnserver.log\" 2>&1 &\n"
                 + "T=$!\n"
                 + "i=0; until grep -q 'Total General servers' \"$TURN_DIR/turnserver.log\"; do i=$((i+1));"
@@ -180,7 +180,7 @@ class DemoPageBrowserTest {
                         .allSatisfy(p -> assertThat(p).extracting(JsonNode::asText).containsExactly("relay", "relay"));
             }
             assertThat(Files.readString(turnDir.resolve("turnserver.log"), StandardCharsets.ISO_8859_1))
-                    .as("coturn saw the allocations").contains("ALLOCATE");
+                    .as("coturn allocated relays for the pages").contains("ALLOCATE processed, success");
         } finally {
             try (var files = Files.walk(turnDir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
