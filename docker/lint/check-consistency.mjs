@@ -53,9 +53,30 @@ const runtime = instructions.slice(fromIdx.at(-1));
 const of = (kw) => runtime.filter((ins) => ins.getKeyword() === kw);
 const lastArgs = (kw) => { const l = of(kw).at(-1); return l ? l.getArgumentsContent() : null; };
 
+// Base images are build arguments (ARG before the first FROM): their defaults must be pinned. A
+// FROM may also name `scratch` or an earlier stage (the jar stage picks one by JAR_FROM).
+const globalArgs = new Map();
+for (const ins of instructions.slice(0, fromIdx[0])) {
+  if (ins.getKeyword() !== 'ARG') continue;
+  const [name, ...value] = (ins.getArgumentsContent() ?? '').split('=');
+  globalArgs.set(name.trim(), value.length ? value.join('=').trim() : null);
+}
+const stages = [];
 for (const ins of instructions.filter((x) => x.getKeyword() === 'FROM')) {
-  const tag = ins.getImageTag?.();
-  if (!tag || tag === 'latest') fail(DF, `line ${ins.getRange().start.line + 1}: FROM ${ins.getImage()} has no pinned tag`);
+  const where = `line ${ins.getRange().start.line + 1}: FROM ${ins.getImage()}`;
+  const unknown = [];
+  const image = (ins.getImage() ?? '').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a, b) => {
+    const v = globalArgs.get(a ?? b);
+    if (v == null) unknown.push(a ?? b);
+    return v ?? '';
+  });
+  if (unknown.length) fail(DF, `${where} uses ${unknown.join(', ')}, which no ARG before the first FROM gives a default`);
+  else if (image === 'scratch' || stages.includes(image)) { /* no registry image */ }
+  else {
+    const tag = image.includes('@') ? image.split('@').at(-1) : /:([^/:]+)$/.exec(image)?.[1];
+    if (!tag || tag === 'latest') fail(DF, `${where} (${image}) has no pinned tag`);
+  }
+  if (ins.getBuildStage?.()) stages.push(ins.getBuildStage());
 }
 
 if (contract) {
@@ -186,8 +207,12 @@ if (existsSync(join(root, '.dockerignore'))) {
     for (const src of args.slice(0, -1)) {
       const path = posix.normalize(src).replace(/\/+$/, '');
       const rule = ignored(rules, path);
+      // A glob is a build artifact (the prebuilt jar): it must be one the contract names; it only
+      // exists once Maven has run, so its existence is not checked here.
+      const artifact = /[*?[]/.test(path);
       if (rule) fail('.dockerignore', `"${rule}" excludes ${src}, which docker/Dockerfile copies (line ${ins.getRange().start.line + 1})`);
-      else if (!existsSync(join(root, path))) fail(DF, `COPY source ${src} does not exist (line ${ins.getRange().start.line + 1})`);
+      else if (artifact && !(contract && [...contract.files.values()].includes(path))) fail(DF, `COPY source ${src} is a glob but no file directive of ${EC} (line ${ins.getRange().start.line + 1})`);
+      else if (!artifact && !existsSync(join(root, path))) fail(DF, `COPY source ${src} does not exist (line ${ins.getRange().start.line + 1})`);
       copied++;
     }
   }

@@ -11,6 +11,7 @@ import io.signaling.app.telemetry.MetricsSettings;
 import io.signaling.app.telemetry.OtelSdkSetup;
 import io.signaling.app.telemetry.PrometheusSetup;
 import io.signaling.app.telemetry.TracingSettings;
+import io.signaling.embedded.WebSocketProviders;
 import io.signaling.application.http.StandardMiddleware;
 import io.signaling.application.lifecycle.ComponentStartException;
 import io.signaling.observability.Observability;

@@ -3,24 +3,22 @@ package io.signaling.app;
 import io.signaling.adapter.undertow.UndertowHttp;
 import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.app.config.SignalingConfig;
-import io.signaling.embedded.EmbeddedSignaling;
 import io.signaling.application.debug.DebugRoutes;
 import io.signaling.application.health.HealthRoutes;
-import io.signaling.application.health.HealthService;
 import io.signaling.application.http.StandardMiddleware;
 import io.signaling.application.lifecycle.ComponentStartException;
-import io.signaling.application.lifecycle.LifecycleManager;
 import io.signaling.application.signaling.SignalingService;
 import io.signaling.domain.lifecycle.LifecycleState;
+import io.signaling.embedded.EmbeddedSignaling;
 import io.signaling.ports.health.HealthCheck;
 import io.signaling.ports.http.HttpHandler;
 import io.signaling.ports.http.HttpServer;
 import io.signaling.ports.http.Router;
+import io.signaling.ports.lifecycle.Lifecycle;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.trace.Tracer;
-import io.signaling.ports.websocket.WebSocketSettings;
 import io.signaling.app.config.AuthMode;
 
 import java.net.InetSocketAddress;
@@ -35,9 +33,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One signaling node wired by hand from its configuration: the public listener (health, the demo
- * page, the WebSocket endpoint), the admin listener (health, metrics, debug), the signaling use
- * case and the lifecycle that starts and drains them in order.
+ * One signaling node, as the server jar runs it: {@link EmbeddedSignaling} configured from
+ * {@link SignalingConfig}, plus what a process has and an embedding host brings itself: the public
+ * listener (health, the demo page, the WebSocket endpoint) and the admin listener (health,
+ * metrics, debug). The embedded signaling owns the one lifecycle and the one health service; the
+ * node hands it its listeners, checks and components.
  *
  * <p>Telemetry comes in through the ports, so a node runs with the launcher's Logback, Prometheus
  * and OpenTelemetry SDK, or with no-ops in a test. Thread-safety: build and start from one thread;
@@ -48,55 +48,21 @@ public final class SignalingNode {
 
     private final SignalingConfig config;
     private final Logger log;
-    private final LifecycleManager lifecycle;
-    private final HealthService health;
     private final HttpServer publicServer;
     private final HttpServer adminServer;
     private final EmbeddedSignaling signaling;
-    private final StandardMiddleware middleware;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private final CompletableFuture<Boolean> shutdownDone = new CompletableFuture<>();
 
     private SignalingNode(Builder b) {
         this.config = b.config;
-        LoggerFactory loggers = b.loggers;
-        this.log = loggers.logger(SignalingNode.class);
-        this.lifecycle = new LifecycleManager(loggers.logger(LifecycleManager.class));
-
-        HealthService.Builder healthBuilder = HealthService.builder(lifecycle::state)
-                .checkTimeout(config.health().checkTimeout())
-                .cacheTtl(config.health().cacheTtl())
-                .logger(loggers.logger(HealthService.class));
-        b.healthChecks.forEach(healthBuilder::check);
-        this.health = healthBuilder.build();
-        HealthRoutes healthRoutes = new HealthRoutes(health, lifecycle::state, config.shutdown().retryAfter());
+        this.log = b.loggers.logger(SignalingNode.class);
+        this.signaling = embedded(config, b).build();
+        HealthRoutes healthRoutes = signaling.healthRoutes();
 
         // One middleware chain for both listeners, so the active-request gauge and the uri cap are shared.
-        this.middleware = StandardMiddleware.builder(loggers, b.metrics, b.tracer)
+        StandardMiddleware middleware = StandardMiddleware.builder(b.loggers, b.metrics, b.tracer)
                 .accessLogExcludes(Set.copyOf(config.logging().accessLogExclude()))
-                .build();
-
-        WebSocketSettings wsSettings = config.websocket();
-        // The adapter module on the classpath (chosen at build time), unless a caller forced one.
-        UndertowWebSocketProvider provider = b.webSocketProvider != null ? b.webSocketProvider
-                : WebSocketProviders.single(SignalingNode.class.getClassLoader());
-        // The same wiring a host gets from signaling-embedded; here its endpoint is mounted behind
-        // this node's own middleware and its health is the node's lifecycle.
-        EmbeddedSignaling.Builder embedded = EmbeddedSignaling.builder();
-        if (config.auth().mode() == AuthMode.JWT) {
-            embedded.accessTokens(AccessTokens.verifier(config.auth(), loggers));
-        }
-        this.signaling = embedded
-                .iceServers(config.turn().toSettings())
-                .webSocketSettings(wsSettings)
-                .maxPeersPerRoom(config.rooms().maxPeers())
-                .rateLimit(config.rateLimit().messagesPerSecond(), config.rateLimit().burst())
-                .drainTimeout(config.shutdown().drainTimeout())
-                .loggers(loggers)
-                .metrics(b.metrics)
-                .tracer(b.tracer)
-                .webSocketProvider(provider)
-                .withoutHealthRoutes()
                 .build();
 
         Router publicRouter = UndertowHttp.newRouter();
@@ -110,7 +76,7 @@ public final class SignalingNode {
                 .port(config.server().port())
                 .maxRequestBodyBytes(config.server().maxRequestBody())
                 .router(publicRouter)
-                .mount(wsSettings.path(), signaling.webSocketHandler());
+                .mount(signaling.path(), signaling.webSocketHandler());
         // 0 means "Undertow's default", which the builder applies when the value is left unset.
         if (config.server().ioThreads() > 0) {
             publicBuilder.ioThreads(config.server().ioThreads());
@@ -127,8 +93,8 @@ public final class SignalingNode {
             if (b.metricsScrape != null) {
                 adminRouter.get("/metrics", b.metricsScrape);
             }
-            new DebugRoutes(lifecycle::state, middleware.activeRequests(), b.buildInfo.version(), b.buildInfo.commit())
-                    .register(adminRouter);
+            new DebugRoutes(signaling::state, middleware.activeRequests(), b.buildInfo.version(),
+                    b.buildInfo.commit()).register(adminRouter);
             this.adminServer = UndertowHttp.server()
                     .name("admin")
                     .host(config.admin().host())
@@ -143,11 +109,40 @@ public final class SignalingNode {
         // while both listeners still run, then the endpoint closes what is left, then the public
         // listener finishes its in-flight requests, and the admin listener (metrics, health) goes last.
         if (adminServer != null) {
-            lifecycle.register(adminServer);
+            signaling.listener(adminServer);
         }
-        lifecycle.register(publicServer);
-        lifecycle.register(signaling);
-        b.components.forEach(lifecycle::register);
+        signaling.listener(publicServer);
+    }
+
+    /**
+     * Signaling as the configuration and the node's collaborators define it: everything an
+     * embedding host would pass, taken from the settings the jar reads.
+     */
+    private static EmbeddedSignaling.Builder embedded(SignalingConfig config, Builder b) {
+        EmbeddedSignaling.Builder signaling = EmbeddedSignaling.builder()
+                .webSocketSettings(config.websocket())
+                .maxPeersPerRoom(config.rooms().maxPeers())
+                .rateLimit(config.rateLimit().messagesPerSecond(), config.rateLimit().burst())
+                .drainTimeout(config.shutdown().drainTimeout())
+                .healthCheckTimeout(config.health().checkTimeout())
+                .healthCacheTtl(config.health().cacheTtl())
+                .retryAfter(config.shutdown().retryAfter())
+                .maxRequestBodyBytes(config.server().maxRequestBody())
+                .loggers(b.loggers)
+                .metrics(b.metrics)
+                .tracer(b.tracer)
+                // The node serves health on its own listeners (health routes above), not through handler().
+                .withoutHealthRoutes();
+        if (b.webSocketProvider != null) {
+            signaling.webSocketProvider(b.webSocketProvider);
+        }
+        if (config.auth().mode() == AuthMode.JWT) {
+            signaling.accessTokens(AccessTokens.verifier(config.auth(), b.loggers));
+        }
+        signaling.iceServers(config.turn().toSettings());
+        b.healthChecks.forEach(signaling::healthCheck);
+        b.components.forEach(signaling::component);
+        return signaling;
     }
 
     public static Builder builder(SignalingConfig config) {
@@ -156,8 +151,7 @@ public final class SignalingNode {
 
     /** Starts every component in order and marks the node ready. */
     public void start() throws ComponentStartException {
-        lifecycle.start();
-        lifecycle.markReady();
+        signaling.start();
     }
 
     /**
@@ -174,7 +168,7 @@ public final class SignalingNode {
         }
         boolean clean = false;
         try {
-            lifecycle.beginDrain();
+            signaling.beginDrain();
             Duration delay = config.shutdown().readinessDelay();
             log.info("shutdown started: readiness is 503", "readiness_delay_ms", delay.toMillis(),
                     "drain_timeout_ms", config.shutdown().drainTimeout().toMillis());
@@ -186,21 +180,20 @@ public final class SignalingNode {
             publicServer.stopAccepting();
             log.info("listener stopped accepting; draining", "active_requests", publicServer.activeRequests(),
                     "websockets", signaling.connections().count());
-            clean = lifecycle.stop(config.shutdown().drainTimeout());
+            clean = signaling.stop(config.shutdown().drainTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            clean = lifecycle.stop(Duration.ZERO);
+            clean = signaling.stop(Duration.ZERO);
         } catch (RuntimeException e) {
             log.error("shutdown failed", e);
         } finally {
-            health.close();
             shutdownDone.complete(clean);
         }
         return clean;
     }
 
     public LifecycleState state() {
-        return lifecycle.state();
+        return signaling.state();
     }
 
     public InetSocketAddress publicAddress() {
@@ -230,7 +223,7 @@ public final class SignalingNode {
         private BuildInfo buildInfo = new BuildInfo("unknown", "unknown");
         private final List<Consumer<Router>> publicRoutes = new ArrayList<>();
         private final List<HealthCheck> healthChecks = new ArrayList<>();
-        private final List<io.signaling.ports.lifecycle.Lifecycle> components = new ArrayList<>();
+        private final List<Lifecycle> components = new ArrayList<>();
         private UndertowWebSocketProvider webSocketProvider;
 
         private Builder(SignalingConfig config) {
@@ -275,7 +268,7 @@ public final class SignalingNode {
         }
 
         /** A component started after the node's own and stopped before them. */
-        public Builder component(io.signaling.ports.lifecycle.Lifecycle component) {
+        public Builder component(Lifecycle component) {
             this.components.add(Objects.requireNonNull(component, "component"));
             return this;
         }

@@ -1,5 +1,8 @@
 package io.signaling.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signaling.app.cli.Cli;
 import io.signaling.app.config.SignalingConfig;
 import io.signaling.ports.log.Logger;
@@ -26,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code warmup} command's traffic: every hot path of a started node, once, from a client in
@@ -44,10 +45,11 @@ final class Warmup {
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
     private static final String ROOM = "warmup";
     private static final String PAYLOAD = "{\"sdp\":\"v=0\\r\\no=- 0 0 IN IP4 127.0.0.1\\r\\n\"}";
-    private static final Pattern TYPE = field("type");
-    private static final Pattern PEER_ID = field("peerId");
-    private static final Pattern FROM = field("from");
-    private static final Pattern CODE = field("code");
+    private static final String TYPE = "type";
+    private static final String PEER_ID = "peerId";
+    private static final String FROM = "from";
+    private static final String CODE = "code";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI publicBase;
     private final URI adminBase;
@@ -238,11 +240,6 @@ final class Warmup {
         return URI.create(scheme + "://" + host + ":" + address.getPort() + "/");
     }
 
-    /** A string field of a flat signaling message; the server writes ids and types unescaped. */
-    private static Pattern field(String name) {
-        return Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"\\\\]*)\"");
-    }
-
     /**
      * One WebSocket client: each text message it receives, queued whole. When the node closes the
      * socket (or it fails), a marker is queued behind the messages, so a step waiting for a message
@@ -271,8 +268,8 @@ final class Warmup {
             socket.sendText(json, true).get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
 
-        /** The next message, which must be of {@code type}; returns its field {@code value}. */
-        String expect(String type, Pattern value) throws Exception {
+        /** The next message, which must be of {@code type}; returns its string field {@code field}. */
+        String expect(String type, String field) throws Exception {
             String message = received.poll(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (message == null) {
                 throw new TimeoutException("no '" + type + "' message within " + STEP_TIMEOUT.toSeconds() + "s");
@@ -281,15 +278,20 @@ final class Warmup {
                 received.add(closedMarker);
                 throw new IllegalStateException("expected a '" + type + "' message, but " + closedHow);
             }
-            Matcher t = TYPE.matcher(message);
-            if (!t.find() || !t.group(1).equals(type)) {
+            JsonNode parsed;
+            try {
+                parsed = JSON.readTree(message);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("expected a '" + type + "' message, got invalid JSON: " + message, e);
+            }
+            if (!type.equals(parsed.path(TYPE).textValue())) {
                 throw new IllegalStateException("expected a '" + type + "' message, got " + message);
             }
-            Matcher v = value.matcher(message);
-            if (!v.find()) {
+            String value = parsed.path(field).textValue();
+            if (value == null) {
                 throw new IllegalStateException("'" + type + "' message without the expected field: " + message);
             }
-            return v.group(1);
+            return value;
         }
 
         /** Sends a normal close and waits for the node's close in answer. */

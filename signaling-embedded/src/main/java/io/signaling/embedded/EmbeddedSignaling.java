@@ -35,15 +35,14 @@ import io.undertow.server.HttpHandler;
 import org.slf4j.ILoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Signaling v1 mounted into a host's own Undertow server.
@@ -71,14 +70,19 @@ import java.util.stream.Collectors;
  * one is given, all behind the standard middleware (request id, recovery, tracing, metrics, access
  * log); every other request goes to the host's handler untouched. Routes match the full request
  * path. Exactly one WebSocket adapter module ({@code signaling-adapters-undertow-jsr} or
- * {@code -native}) must be on the host's classpath, or be given to the builder.
+ * {@code -native}) must be on the host's classpath ({@link WebSocketProviders}), or be given to
+ * the builder.
  *
- * <p>Thread-safety: build and start from one thread; {@link #stop} from any thread, once.
+ * <p>It owns the one lifecycle and the one health service of what it runs: a host may hand it
+ * its listeners ({@link #listener}) and further components ({@link Builder#component}) to start
+ * and stop in order with signaling, and its readiness checks ({@link Builder#healthCheck}). The
+ * server jar ({@code signaling-app}'s {@code SignalingNode}) is such a host: it adds its two
+ * listeners and nothing else, so an embedding host runs exactly what the jar runs.
+ *
+ * <p>Thread-safety: build, {@link #listener} and start from one thread; {@link #stop} from any
+ * thread, once.
  */
 public final class EmbeddedSignaling implements Lifecycle {
-
-    public static final String JSR_MODULE = "signaling-adapters-undertow-jsr";
-    public static final String NATIVE_MODULE = "signaling-adapters-undertow-native";
 
     private final String path;
     private final String healthPrefix;
@@ -93,6 +97,10 @@ public final class EmbeddedSignaling implements Lifecycle {
     private final Tracer tracer;
     private final String metricsPath;
     private final Supplier<String> metricsScrape;
+    private final HealthRoutes healthRoutes;
+    private final List<Lifecycle> listeners = new ArrayList<>();
+    private final List<Lifecycle> components;
+    private boolean registered;
 
     private EmbeddedSignaling(Builder b) {
         WebSocketSettings ws = b.webSocketSettings();
@@ -106,12 +114,18 @@ public final class EmbeddedSignaling implements Lifecycle {
         this.metricsPath = b.metricsPath;
         this.metricsScrape = b.metricsScrape;
         this.lifecycle = new LifecycleManager(loggers.logger(EmbeddedSignaling.class));
-        this.health = HealthService.builder(lifecycle::state)
+        HealthService.Builder healthBuilder = HealthService.builder(lifecycle::state)
                 .checkTimeout(b.healthCheckTimeout)
-                .logger(loggers.logger(HealthService.class))
-                .build();
+                .logger(loggers.logger(HealthService.class));
+        if (b.healthCacheTtl != null) {
+            healthBuilder.cacheTtl(b.healthCacheTtl);
+        }
+        b.healthChecks.forEach(healthBuilder::check);
+        this.health = healthBuilder.build();
+        this.healthRoutes = new HealthRoutes(health, lifecycle::state, b.retryAfter);
+        this.components = List.copyOf(b.components);
 
-        UndertowWebSocketProvider provider = b.provider != null ? b.provider : singleProvider(b.classLoader);
+        UndertowWebSocketProvider provider = b.provider != null ? b.provider : WebSocketProviders.single(b.classLoader);
         this.adapterName = provider.name();
         // The service reaches peers through their connections, not the hub: it comes first, as the endpoint's listener.
         SignalingService.Builder service = SignalingService.builder(JacksonCodecs.messageCodec())
@@ -127,10 +141,6 @@ public final class EmbeddedSignaling implements Lifecycle {
         }
         this.signaling = service.build();
         this.webSocket = provider.create(ws, signaling, loggers, b.metrics, b.tracer);
-
-        // Stopped in reverse: signaling drains (goaway, peer-left, 1001) before the endpoint closes what is left.
-        lifecycle.register(webSocket);
-        lifecycle.register(signaling);
     }
 
     public static Builder builder() {
@@ -152,9 +162,8 @@ public final class EmbeddedSignaling implements Lifecycle {
                 .build()
                 .install(router);
         if (healthPrefix != null) {
-            HealthRoutes routes = new HealthRoutes(health, lifecycle::state, Duration.ofSeconds(5));
-            router.get(healthPrefix + "/live", routes.liveness());
-            router.get(healthPrefix + "/ready", routes.readiness());
+            router.get(healthPrefix + "/live", healthRoutes.liveness());
+            router.get(healthPrefix + "/ready", healthRoutes.readiness());
         }
         if (metricsPath != null) {
             Supplier<String> scrape = metricsScrape;
@@ -215,6 +224,33 @@ public final class EmbeddedSignaling implements Lifecycle {
         return health;
     }
 
+    /**
+     * Liveness and readiness handlers on this health and lifecycle, for a host that serves them
+     * on routers of its own (the server jar does, on both its listeners).
+     */
+    public HealthRoutes healthRoutes() {
+        return healthRoutes;
+    }
+
+    /**
+     * A host listener that serves {@link #handler} or {@link #webSocketHandler}: started before
+     * signaling, so it takes upgrades as soon as signaling is ready, and stopped after it, so the
+     * drain's goaway and close frames still go out. Listeners start in the order given and stop
+     * in reverse. Call before {@link #start}.
+     *
+     * @throws IllegalStateException after {@link #start}
+     */
+    public EmbeddedSignaling listener(Lifecycle listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (listeners) {
+            if (registered) {
+                throw new IllegalStateException("cannot add listener '" + listener.name() + "' after start()");
+            }
+            listeners.add(listener);
+        }
+        return this;
+    }
+
     /** Whether signaling takes traffic: started and not draining. */
     public boolean isReady() {
         return health.readiness().isUp();
@@ -253,16 +289,38 @@ public final class EmbeddedSignaling implements Lifecycle {
         return "signaling";
     }
 
-    /** Deploys the endpoint and starts signaling; readiness turns UP. */
+    /**
+     * Starts, in order, the host's listeners, the endpoint, signaling and the host's components;
+     * readiness turns UP. A failure stops, in reverse, what had started.
+     */
     @Override
     public void start() throws ComponentStartException {
+        synchronized (listeners) {
+            if (!registered) {
+                registered = true;
+                listeners.forEach(lifecycle::register);
+                // Stopped in reverse: signaling drains (goaway, peer-left, 1001) before the endpoint closes what is left.
+                lifecycle.register(webSocket);
+                lifecycle.register(signaling);
+                components.forEach(lifecycle::register);
+            }
+        }
         lifecycle.start();
         lifecycle.markReady();
     }
 
     /**
+     * Readiness turns DOWN at once; everything else carries on until {@link #stop}. For a host
+     * that gives load balancers time to notice before it stops accepting. Idempotent.
+     */
+    public void beginDrain() {
+        lifecycle.beginDrain();
+    }
+
+    /**
      * Readiness turns DOWN, new upgrades get 503, and every socket is drained within
-     * {@code timeout}: {@code goaway}, {@code peer-left} to its room-mates, close 1001.
+     * {@code timeout}: {@code goaway}, {@code peer-left} to its room-mates, close 1001; then the
+     * host's components and listeners stop, in reverse start order, within what remains of it.
      */
     @Override
     public boolean stop(Duration timeout) {
@@ -273,27 +331,6 @@ public final class EmbeddedSignaling implements Lifecycle {
         } finally {
             health.close();
         }
-    }
-
-    static UndertowWebSocketProvider singleProvider(ClassLoader loader) {
-        List<UndertowWebSocketProvider> found;
-        try {
-            found = ServiceLoader.load(UndertowWebSocketProvider.class, loader).stream()
-                    .map(ServiceLoader.Provider::get)
-                    .toList();
-        } catch (ServiceConfigurationError e) {
-            throw new IllegalStateException("a WebSocket adapter module on the classpath is broken: " + e.getMessage(), e);
-        }
-        if (found.size() == 1) {
-            return found.get(0);
-        }
-        if (found.isEmpty()) {
-            throw new IllegalStateException("no WebSocket adapter on the classpath: add a dependency on " + JSR_MODULE
-                    + " (portable, the default) or " + NATIVE_MODULE + " (leaner), or pass one to webSocketProvider()");
-        }
-        throw new IllegalStateException(found.size() + " WebSocket adapters on the classpath ("
-                + found.stream().map(UndertowWebSocketProvider::module).collect(Collectors.joining(", "))
-                + "): keep one, or pass the one to use to webSocketProvider()");
     }
 
     /** What the host passes in; every telemetry part defaults to a no-op. */
@@ -309,6 +346,10 @@ public final class EmbeddedSignaling implements Lifecycle {
         private int burst = SignalingSettings.defaults().burst();
         private Duration drainTimeout = SignalingSettings.defaults().drainTimeout();
         private Duration healthCheckTimeout = Duration.ofSeconds(2);
+        private Duration healthCacheTtl;
+        private Duration retryAfter = Duration.ofSeconds(5);
+        private final List<HealthCheck> healthChecks = new ArrayList<>();
+        private final List<Lifecycle> components = new ArrayList<>();
         private long maxRequestBodyBytes = 1024 * 1024;
         private LoggerFactory loggers = LoggerFactory.noop();
         private Metrics metrics = Metrics.noop();
@@ -353,6 +394,36 @@ public final class EmbeddedSignaling implements Lifecycle {
         /** Where the health routes go ({@code PREFIX/live}, {@code PREFIX/ready}); default {@code /health}. */
         public Builder healthPrefix(String prefix) {
             this.healthPrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /** A check slower than this counts as DOWN; default 2 s. */
+        public Builder healthCheckTimeout(Duration timeout) {
+            this.healthCheckTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How long check results are reused; default the health service's. */
+        public Builder healthCacheTtl(Duration ttl) {
+            this.healthCacheTtl = Objects.requireNonNull(ttl, "ttl");
+            return this;
+        }
+
+        /** A readiness check of the host's, reported beside signaling's lifecycle. */
+        public Builder healthCheck(HealthCheck check) {
+            this.healthChecks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /** The {@code Retry-After} of readiness while draining; default 5 s. */
+        public Builder retryAfter(Duration retryAfter) {
+            this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+            return this;
+        }
+
+        /** A host component started after signaling and stopped before it, in its lifecycle. */
+        public Builder component(Lifecycle component) {
+            this.components.add(Objects.requireNonNull(component, "component"));
             return this;
         }
 

@@ -5,7 +5,9 @@
  * instance (or none). It installs no globals, starts no listener and never exits the process;
  * the host's lifecycle drives {@code start} and {@code stop}.
  *
- * <p>Like {@code signaling-app}, this module is a composition root: it may wire adapters, and no
- * other module may depend on it.
+ * <p>This module is the composition root of signaling: it wires adapters (the one WebSocket
+ * adapter lookup is {@link io.signaling.embedded.WebSocketProviders}), and owns the one lifecycle
+ * and health service. {@code signaling-app}, the only module that may depend on it, is a thin
+ * layer over it that adds configuration, the process's listeners and its telemetry backends.
  */
 package io.signaling.embedded;

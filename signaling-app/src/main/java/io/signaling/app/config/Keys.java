@@ -32,7 +32,9 @@ import java.util.function.Function;
  *   <li>use it ({@code config.redis().timeout()});</li>
  *   <li>regenerate the reference: {@code ./mvnw -o -pl signaling-app -am verify
  *       -Dtest=ConfigReferenceTest -Dconfig.write=true -Dsurefire.failIfNoSpecifiedTests=false}
- *       (rewrites {@code default.yaml} and the README table; review and commit them).</li>
+ *       (rewrites {@code default.yaml} and the README table; review and commit them), then run
+ *       {@code ConfigReferenceTest} again without {@code -Dconfig.write} to check the new file
+ *       loads to the declared defaults.</li>
  * </ol>
  * A new section also needs its record (next to {@link RedisConfig}), a line in {@link #SECTIONS}
  * and a component of {@link SignalingConfig} named after it. A rule between keys goes into

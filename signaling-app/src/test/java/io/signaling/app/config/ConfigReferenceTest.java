@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +50,8 @@ class ConfigReferenceTest {
 
     @Test
     void theDefaultsLoadedFromDefaultYamlAreTheDeclaredOnes() {
+        // A writing run reads the default.yaml copied to the class path before it was rewritten.
+        Assumptions.assumeFalse(WRITE, "default.yaml was just rewritten; run again without -Dconfig.write");
         // Independent of the text comparison above: what the loader reads back is each declared default.
         SignalingConfig defaults = new ConfigLoader().load(ConfigRequest.of(Map.of()));
 

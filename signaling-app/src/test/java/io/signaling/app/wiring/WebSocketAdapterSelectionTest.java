@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.app.Launcher;
 import io.signaling.app.SignalingNode;
-import io.signaling.app.WebSocketProviders;
+import io.signaling.embedded.WebSocketProviders;
 import io.signaling.app.config.ConfigLoader;
 import io.signaling.app.config.ConfigRequest;
 import io.signaling.app.config.SignalingConfig;

@@ -26,14 +26,15 @@ class MiniJsonTest {
 
     @Test
     void rejectsMalformedInputWithThePosition() {
-        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1")).hasMessageContaining("end of input");
-        assertThatThrownBy(() -> MiniJson.parseObject("[1]")).hasMessageContaining("expected '{'");
-        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1} x")).hasMessageContaining("trailing");
+        // The reasons are Jackson's; each names where the input went wrong.
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1")).hasMessageContaining("end-of-input");
+        assertThatThrownBy(() -> MiniJson.parseObject("[1]")).hasMessageContaining("expected '{' at offset 0");
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1} x")).hasMessageContaining("Unrecognized token 'x'");
         assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":}")).hasMessageContaining("offset 5");
-        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1-2}")).hasMessageContaining("expected ','");
-        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":-}")).hasMessageContaining("expected a JSON value");
-        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1.}")).hasMessageContaining("after '.'");
-        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":01}")).hasMessageContaining("expected ','");
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1-2}")).hasMessageContaining("offset 6");
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":-}")).hasMessageContaining("offset 6");
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":1.}")).hasMessageContaining("Decimal point");
+        assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":01}")).hasMessageContaining("Leading zeroes");
         assertThat(MiniJson.parseObject("{\"a\":-0.5e+3,\"b\":0,\"c\":12E2}").get("a")).isEqualTo("-0.5e+3");
         assertThatThrownBy(() -> MiniJson.parseObject("{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}"))
                 .hasMessageContaining("nesting");

@@ -1,15 +1,25 @@
 package io.signaling.ports.signaling;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.signaling.ports.testing.StrictJson;
+import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON parser for tests: objects become {@link LinkedHashMap}, arrays
- * {@link List}, numbers {@link BigDecimal}, JSON null {@link #NULL}. For each member of the top-level
- * object it also keeps the raw text of the value, which is what a codec hands over as a payload.
+ * JSON reading for tests, on Jackson: objects become {@link LinkedHashMap}, arrays {@link List},
+ * numbers {@link BigDecimal}, JSON null {@link #NULL}. For each member of a top-level object it also
+ * keeps the raw text of the value, which is what a codec hands over as a payload. Nesting deeper
+ * than 64 levels is refused (as a codec must refuse it, without a stack overflow).
  */
 public final class MiniJson {
 
@@ -23,6 +33,11 @@ public final class MiniJson {
 
     private static final int MAX_DEPTH = 64;
 
+    private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .build())
+            .build();
+
     /** A parsed top-level object: its values and the raw text of each. */
     public record Document(Object value, Map<String, String> rawMembers) {
     }
@@ -30,17 +45,12 @@ public final class MiniJson {
     public static final class SyntaxException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        SyntaxException(String message) {
-            super(message);
+        SyntaxException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
-    private final String text;
-    private int pos;
-    private final Map<String, String> raw = new LinkedHashMap<>();
-
-    private MiniJson(String text) {
-        this.text = text;
+    private MiniJson() {
     }
 
     public static Object parse(String text) {
@@ -48,174 +58,36 @@ public final class MiniJson {
     }
 
     public static Document parseDocument(String text) {
-        MiniJson parser = new MiniJson(text);
-        parser.skipWhitespace();
-        Object value = parser.value(0);
-        parser.skipWhitespace();
-        if (parser.pos != text.length()) {
-            throw new SyntaxException("trailing characters at " + parser.pos);
-        }
-        return new Document(value, parser.raw);
-    }
-
-    private Object value(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new SyntaxException("nested too deeply");
-        }
-        if (pos >= text.length()) {
-            throw new SyntaxException("unexpected end");
-        }
-        char c = text.charAt(pos);
-        switch (c) {
-            case '{':
-                return object(depth);
-            case '[':
-                return array(depth);
-            case '"':
-                return string();
-            case 't':
-                return literal("true", Boolean.TRUE);
-            case 'f':
-                return literal("false", Boolean.FALSE);
-            case 'n':
-                return literal("null", NULL);
-            default:
-                return number();
-        }
-    }
-
-    private Map<String, Object> object(int depth) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        pos++;
-        skipWhitespace();
-        if (peek() == '}') {
-            pos++;
-            return map;
-        }
-        while (true) {
-            skipWhitespace();
-            if (peek() != '"') {
-                throw new SyntaxException("expected a member name at " + pos);
+        Map<String, String> raw = new LinkedHashMap<>();
+        try (JsonParser parser = JSON.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new SyntaxException("unexpected end", null);
             }
-            String key = string();
-            skipWhitespace();
-            expect(':');
-            skipWhitespace();
-            int start = pos;
-            Object v = value(depth + 1);
-            if (depth == 0) {
-                raw.put(key, text.substring(start, pos));
-            }
-            map.put(key, v);
-            skipWhitespace();
-            char c = next();
-            if (c == '}') {
-                return map;
-            }
-            if (c != ',') {
-                throw new SyntaxException("expected ',' or '}' at " + (pos - 1));
-            }
-        }
-    }
-
-    private List<Object> array(int depth) {
-        List<Object> list = new ArrayList<>();
-        pos++;
-        skipWhitespace();
-        if (peek() == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            skipWhitespace();
-            list.add(value(depth + 1));
-            skipWhitespace();
-            char c = next();
-            if (c == ']') {
-                return list;
-            }
-            if (c != ',') {
-                throw new SyntaxException("expected ',' or ']' at " + (pos - 1));
-            }
-        }
-    }
-
-    private String string() {
-        expect('"');
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            char c = next();
-            if (c == '"') {
-                return sb.toString();
-            }
-            if (c == '\\') {
-                char e = next();
-                switch (e) {
-                    case '"', '\\', '/' -> sb.append(e);
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'u' -> {
-                        if (pos + 4 > text.length()) {
-                            throw new SyntaxException("bad unicode escape");
-                        }
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                        pos += 4;
-                    }
-                    default -> throw new SyntaxException("bad escape at " + (pos - 1));
+            JsonNode value;
+            if (first == JsonToken.START_OBJECT) {
+                // Member by member, to slice each value's raw text from the input by its offsets.
+                ObjectNode object = JsonNodeFactory.instance.objectNode();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    int start = (int) parser.currentTokenLocation().getCharOffset();
+                    JsonNode member = JSON.readTree(parser);
+                    int end = (int) parser.currentLocation().getCharOffset();
+                    raw.put(name, text.substring(start, end));
+                    object.set(name, member);
                 }
-            } else if (c < 0x20) {
-                throw new SyntaxException("control character in string at " + (pos - 1));
+                value = object;
             } else {
-                sb.append(c);
+                value = JSON.readTree(parser);
             }
-        }
-    }
-
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, pos)) {
-            throw new SyntaxException("unexpected token at " + pos);
-        }
-        pos += word.length();
-        return value;
-    }
-
-    private BigDecimal number() {
-        int start = pos;
-        while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
-            pos++;
-        }
-        try {
-            return new BigDecimal(text.substring(start, pos));
-        } catch (NumberFormatException e) {
-            throw new SyntaxException("bad number at " + start);
-        }
-    }
-
-    private void skipWhitespace() {
-        while (pos < text.length() && " \t\r\n".indexOf(text.charAt(pos)) >= 0) {
-            pos++;
-        }
-    }
-
-    private char peek() {
-        if (pos >= text.length()) {
-            throw new SyntaxException("unexpected end");
-        }
-        return text.charAt(pos);
-    }
-
-    private char next() {
-        char c = peek();
-        pos++;
-        return c;
-    }
-
-    private void expect(char c) {
-        if (next() != c) {
-            throw new SyntaxException("expected '" + c + "' at " + (pos - 1));
+            if (parser.nextToken() != null) {
+                throw new SyntaxException("trailing characters at " + parser.currentTokenLocation().getCharOffset(),
+                        null);
+            }
+            return new Document(StrictJson.toJava(value, NULL), raw);
+        } catch (IOException e) {
+            throw new SyntaxException(e.getMessage(), e);
         }
     }
 }

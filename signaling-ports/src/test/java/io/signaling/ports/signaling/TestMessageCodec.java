@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A hand-rolled {@link MessageCodec} for tests of the core, which carries no JSON library. It
- * follows the contract (strict types, unknown fields ignored, payload raw) and passes
+ * A second {@link MessageCodec}, for tests of the core (whose main code carries no JSON library;
+ * it reads with Jackson through {@link MiniJson}, test-scoped). It follows the contract (strict types, unknown fields ignored, payload raw) and passes
  * {@link MessageCodecContract}; production uses the Jackson adapter.
  */
 public final class TestMessageCodec implements MessageCodec {

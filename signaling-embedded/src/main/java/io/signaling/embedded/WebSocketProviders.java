@@ -1,4 +1,4 @@
-package io.signaling.app;
+package io.signaling.embedded;
 
 import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import java.util.List;
@@ -8,18 +8,18 @@ import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /**
- * Finds the one WebSocket adapter module the build put on the classpath (Maven profile
- * {@code ws-jsr}, the default, or {@code ws-native} with {@code -Dws.adapter=native}). Zero or
- * several is a build mistake, reported with the modules to add or remove before anything starts.
- * Thread-safe (stateless).
+ * Finds the one WebSocket adapter module on a classpath with {@link ServiceLoader}: the one
+ * lookup behind {@link EmbeddedSignaling} and the server jar alike. Zero or several is a build
+ * mistake, reported with the modules to add or remove before anything starts. Thread-safe
+ * (stateless).
  */
 public final class WebSocketProviders {
 
     public static final String JSR_MODULE = "signaling-adapters-undertow-jsr";
     public static final String NATIVE_MODULE = "signaling-adapters-undertow-native";
 
-    /** The classpath holds no WebSocket adapter, or more than one. */
-    public static final class SelectionException extends RuntimeException {
+    /** The classpath holds no WebSocket adapter, or more than one, or a broken one. */
+    public static final class SelectionException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
         SelectionException(String message, Throwable cause) {
@@ -40,20 +40,20 @@ public final class WebSocketProviders {
                     .toList();
         } catch (ServiceConfigurationError e) {
             throw new SelectionException("a WebSocket adapter module on the classpath is broken: " + e.getMessage()
-                    + "; rebuild with exactly one of " + JSR_MODULE + " or " + NATIVE_MODULE, e);
+                    + "; keep exactly one of " + JSR_MODULE + " or " + NATIVE_MODULE, e);
         }
         if (found.size() == 1) {
             return found.get(0);
         }
         if (found.isEmpty()) {
             throw new SelectionException("no WebSocket adapter on the classpath: add exactly one of " + JSR_MODULE
-                    + " (the default; build signaling-app without -Dws.adapter) or " + NATIVE_MODULE
-                    + " (build with -Dws.adapter=native)", null);
+                    + " (portable, the default; signaling-app builds it without -Dws.adapter) or " + NATIVE_MODULE
+                    + " (leaner; signaling-app with -Dws.adapter=native), or pass one to webSocketProvider()", null);
         }
         String modules = found.stream().map(p -> p.module() + " (" + p.name() + ", " + p.getClass().getName() + ")")
                 .collect(Collectors.joining(", "));
         throw new SelectionException(found.size() + " WebSocket adapters on the classpath: " + modules
-                + "; remove all but one (build signaling-app with one -Dws.adapter value: jsr or native, and do not"
-                + " add the other module as a dependency)", null);
+                + "; remove all but one (signaling-app: build with one -Dws.adapter value, jsr or native, and do not"
+                + " add the other module as a dependency), or pass the one to use to webSocketProvider()", null);
     }
 }
