@@ -21,6 +21,7 @@ import io.signaling.ports.log.Logger;
 import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.trace.Tracer;
+import io.signaling.app.config.AuthMode;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -144,6 +145,10 @@ public final class SignalingNode {
         if (cluster != null) {
             signaling.cluster(cluster);
         }
+        if (config.auth().mode() == AuthMode.JWT) {
+            signaling.accessTokens(AccessTokens.verifier(config.auth(), b.loggers));
+        }
+        signaling.iceServers(config.turn().toSettings());
         b.healthChecks.forEach(signaling::healthCheck);
         b.components.forEach(signaling::component);
         return signaling;

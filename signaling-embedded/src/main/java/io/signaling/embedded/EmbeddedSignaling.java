@@ -12,7 +12,12 @@ import io.signaling.application.health.HealthService;
 import io.signaling.application.http.StandardMiddleware;
 import io.signaling.application.lifecycle.ComponentStartException;
 import io.signaling.application.lifecycle.LifecycleManager;
+import io.signaling.application.ice.TurnCredentials;
 import io.signaling.application.signaling.SignalingService;
+import io.signaling.ports.auth.AccessTokenVerifier;
+import io.signaling.ports.signaling.IceSettings;
+import java.security.SecureRandom;
+import java.time.Clock;
 import io.signaling.domain.health.CheckResult;
 import io.signaling.domain.health.HealthReport;
 import io.signaling.domain.lifecycle.LifecycleState;
@@ -139,6 +144,12 @@ public final class EmbeddedSignaling implements Lifecycle {
                 .tracer(b.tracer);
         if (cluster != null) {
             service.cluster(cluster);
+        }
+        if (b.accessTokens != null) {
+            service.accessTokens(b.accessTokens);
+        }
+        if (b.iceSettings.configured()) {
+            service.iceServers(new TurnCredentials(b.iceSettings, Clock.systemUTC(), new SecureRandom()));
         }
         this.signaling = service.build();
         this.webSocket = provider.create(ws, signaling, loggers, b.metrics, b.tracer);
@@ -368,6 +379,8 @@ public final class EmbeddedSignaling implements Lifecycle {
         private UndertowWebSocketProvider provider;
         private ClassLoader classLoader = EmbeddedSignaling.class.getClassLoader();
         private Cluster cluster;
+        private AccessTokenVerifier accessTokens;
+        private IceSettings iceSettings = IceSettings.none();
 
         private Builder() {
         }
@@ -503,6 +516,22 @@ public final class EmbeddedSignaling implements Lifecycle {
          */
         public Builder cluster(Cluster cluster) {
             this.cluster = Objects.requireNonNull(cluster, "cluster");
+            return this;
+        }
+
+        /**
+         * Requires an access token at every upgrade ({@code auth.mode: jwt}), verified by this
+         * verifier (e.g. {@code JwtVerifiers.builder()…build()} from signaling-adapters-jwt); a
+         * connection may then join only its token's room. Default: no authentication.
+         */
+        public Builder accessTokens(AccessTokenVerifier verifier) {
+            this.accessTokens = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** STUN/TURN servers for {@code welcome.iceServers}, TURN with REST credentials; default none. */
+        public Builder iceServers(IceSettings settings) {
+            this.iceSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

@@ -209,6 +209,54 @@ final class Types {
     /** Logger name to level; each logger is a key of its own ({@code logging.levels.io.undertow}). */
     static final MapType<LogLevel> LEVELS = new MapType<>(enumOf(LogLevel.class, true));
 
+    /** Credentials in a list ({@code turn.secrets}): read like a list, every item shown as {@link Secret#MASK}. */
+    static final Type<List<Secret>> SECRET_LIST = new Type<>() {
+        private final Type<List<String>> texts = list(item -> item.isEmpty() ? "a secret must not be empty" : null);
+
+        @Override
+        public Class<?> javaType() {
+            return List.class;
+        }
+
+        @Override
+        public List<Secret> parse(JsonNode raw, Consumer<String> problems) {
+            List<String> values = texts.parse(raw, problems);
+            return values == null ? null : values.stream().map(Secret::of).toList();
+        }
+
+        @Override
+        public JsonNode render(List<Secret> value) {
+            ArrayNode array = JsonNodeFactory.instance.arrayNode();
+            value.forEach(secret -> array.add(Secret.MASK));
+            return array;
+        }
+
+        @Override
+        public String display(String text) {
+            return Secret.MASK;
+        }
+
+        @Override
+        public boolean isList() {
+            return true;
+        }
+
+        @Override
+        public boolean isSecret() {
+            return true;
+        }
+    };
+
+    /** {@code turn.urls}: STUN and TURN URLs. */
+    static final Type<List<String>> ICE_URLS = list(url -> {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        return lower.matches("(stun|stuns|turn|turns):[^\\s\"]{3,}") ? null
+                : "'" + url + "' must be a stun:, stuns:, turn: or turns: URL (host[:port][?transport=udp|tcp])";
+    });
+
+    /** {@code auth.jwt.keys}: see {@link JwtKeysType}. */
+    static final Type<List<JwtKeyConfig>> JWT_KEYS = new JwtKeysType();
+
     // ---- factories
 
     /** Stripped text that {@code rule} accepts (it returns null) or rejects with a reason. */

@@ -162,12 +162,19 @@ class ConfigLoaderTest {
     @Test
     void prodProfileWithOriginsIsJsonInfoWithAReadinessDelay() {
         SignalingConfig c = loader.load(ConfigRequest.of(
-                Map.of("SIGNALING_WEBSOCKET_ALLOWEDORIGINS", "https://app.example.com")).withProfile("prod"));
+                Map.of("SIGNALING_WEBSOCKET_ALLOWEDORIGINS", "https://app.example.com", "SIGNALING_AUTH_MODE", "jwt",
+                        "SIGNALING_AUTH_JWT_KEYS", "[{kid: k1, alg: HS256, secret: 0123456789abcdef0123456789abcdef}]"))
+                .withProfile("prod"));
 
         assertThat(c.logging().format()).isEqualTo(LogFormat.JSON);
         assertThat(c.logging().level()).isEqualTo(LogLevel.INFO);
         assertThat(c.shutdown().readinessDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.websocket().allowedOrigins()).containsExactly("https://app.example.com");
+        assertThat(c.auth().mode()).isEqualTo(AuthMode.JWT);
+        assertThat(c.auth().keys()).singleElement().satisfies(k -> {
+            assertThat(k.kid()).isEqualTo("k1");
+            assertThat(k.secret().reveal()).isEqualTo("0123456789abcdef0123456789abcdef");
+        });
     }
 
     @Test
@@ -289,10 +296,11 @@ class ConfigLoaderTest {
         ConfigRequest prod = ConfigRequest.of(Map.of()).withProfile("prod");
         ConfigException withoutOverride = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
                 () -> loader.load(prod));
-        assertThat(withoutOverride.problems()).extracting(ConfigProblem::key).containsExactly("websocket.allowed-origins");
+        assertThat(withoutOverride.problems()).extracting(ConfigProblem::key)
+                .containsExactly("websocket.allowed-origins", "auth.mode");
 
         SignalingConfig c = loader.load(prod.withOverrides("warmup",
-                Map.of("websocket.allowed-origins", "http://warmup.invalid")));
+                Map.of("websocket.allowed-origins", "http://warmup.invalid", "auth.mode", "none")));
 
         assertThat(c.websocket().allowedOrigins()).containsExactly("http://warmup.invalid");
         assertThat(c.shutdown().readinessDelay()).as("the rest of the profile applies").isEqualTo(Duration.ofSeconds(5));

@@ -1,9 +1,12 @@
 package io.signaling.application.signaling;
 
 import io.signaling.application.cluster.SignalingCluster;
+import io.signaling.application.auth.UpgradeAuthenticator;
+import io.signaling.application.ice.TurnCredentials;
 import io.signaling.domain.signaling.ClientMessage;
 import io.signaling.domain.signaling.Delivery;
 import io.signaling.domain.signaling.ErrorCode;
+import io.signaling.domain.signaling.IceServer;
 import io.signaling.domain.signaling.LeaveReason;
 import io.signaling.domain.signaling.PeerId;
 import io.signaling.domain.signaling.RoomId;
@@ -15,6 +18,7 @@ import io.signaling.ports.cluster.ClusterUnavailableException;
 import io.signaling.ports.cluster.Envelope;
 import io.signaling.ports.cluster.Member;
 import io.signaling.ports.cluster.NodeId;
+import io.signaling.ports.auth.AccessTokenVerifier;
 import io.signaling.ports.lifecycle.Lifecycle;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.log.LoggerFactory;
@@ -34,12 +38,14 @@ import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.CloseCodes;
 import io.signaling.ports.websocket.TextFrame;
 import io.signaling.ports.websocket.WebSocketConnection;
+import io.signaling.ports.websocket.UpgradeDecision;
+import io.signaling.ports.websocket.UpgradeRequest;
 import io.signaling.ports.websocket.WebSocketListener;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -87,6 +93,9 @@ import java.util.random.RandomGenerator;
  */
 public final class SignalingService implements WebSocketListener, Lifecycle {
 
+    /** The WebSocket subprotocol of protocol v1.1. */
+    public static final String SUBPROTOCOL_V11 = "signaling.v1.1";
+
     private static final long ONE_SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int LOCK_STRIPES = 1024;
     private static final String UNDECODED = "unknown";
@@ -105,6 +114,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private final Tracer tracer;
     private final Metrics metrics;
     private final String welcomeLimitsLog;
+    private final UpgradeAuthenticator authenticator;
+    private final TurnCredentials iceServers;
+    private final Object iceSchedulerLock = new Object();
+    private TaskScheduler iceScheduler;
+    private ScheduledExecutorService ownedIceExecutor;
 
     private final ConcurrentMap<PeerId, Session> sessions = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[LOCK_STRIPES];
@@ -149,6 +163,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 registry::roomCount);
         metrics.gauge("signaling.peers.active", "Peers in a room on this node", Tags.empty(), registry::peerCount);
         this.welcomeLimitsLog = settings.limits().toString();
+        this.authenticator = b.accessTokens == null ? null : new UpgradeAuthenticator(b.accessTokens, b.loggers, metrics);
+        this.iceServers = b.iceServers;
     }
 
     /**
@@ -189,6 +205,17 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     // ---------------------------------------------------------------- connection events
 
+    /** Under {@code auth.mode: jwt}, the access token decides; otherwise every upgrade is accepted. */
+    @Override
+    public UpgradeDecision onUpgrade(UpgradeRequest request) {
+        return authenticator == null ? UpgradeDecision.accept() : authenticator.decide(request);
+    }
+
+    @Override
+    public List<String> subprotocols() {
+        return List.of(SUBPROTOCOL_V11);
+    }
+
     @Override
     public void onOpen(WebSocketConnection connection) {
         PeerId peerId = peerIds.next();
@@ -201,7 +228,16 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
         connection.attach(session);
         synchronized (session) {
-            send(session, TextFrame.of(codec.encode(new ServerMessage.Welcome(peerId, settings.limits()))));
+            List<IceServer> ice = List.of();
+            if (iceServers != null && iceServers.configured()) {
+                TurnCredentials.Issued issued = iceServers.issue();
+                ice = issued.servers();
+                if (session.v11 && iceServers.expiring()) {
+                    scheduleIceRefresh(session, issued);
+                }
+            }
+            send(session, TextFrame.of(codec.encode(new ServerMessage.Welcome(peerId, settings.limits(),
+                    session.identity(), ice))));
             session.log.debug("peer connected");
             if (draining) {
                 scheduleDrain(session);
@@ -249,6 +285,9 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             session.closed = true;
             if (session.drainTask != null) {
                 session.drainTask.cancel();
+            }
+            if (session.iceRefresh != null) {
+                session.iceRefresh.cancel();
             }
             LeaveReason leaveReason = CloseCodes.IDLE_TIMEOUT_REASON.equals(reason) ? LeaveReason.TIMEOUT
                     : LeaveReason.DISCONNECT;
@@ -318,6 +357,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     private void handleMessage(Session session, ClientMessage message, long receivedAt) {
         String type = message.type();
+        if (message instanceof ClientMessage.Join join && session.grant != null && !session.grant.allows(join.room())) {
+            countMessage(type, "error");
+            session.log.debug("message refused", "type", type, "code", ErrorCode.FORBIDDEN.wire());
+            sendError(session, ServerMessage.Error.of(ErrorCode.FORBIDDEN, "your access token does not grant room '"
+                    + join.room().value() + "'", join.id()));
+            return;
+        }
         boolean relay = message instanceof ClientMessage.Relay;
         Span span = tracer.spanBuilder(relay ? "signaling.relay" : "signaling." + type).kind(SpanKind.SERVER)
                 .attribute("signaling.type", type).start();
@@ -404,7 +450,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             if (delivery.message() != lastMessage) {
                 // Encoded and measured once for every recipient of the same message.
                 lastMessage = delivery.message();
-                lastFrame = TextFrame.of(codec.encode(lastMessage));
+                lastFrame = TextFrame.of(codec.encode(authenticator == null ? lastMessage : withIdentities(lastMessage)));
             }
             if (remote != null) {
                 forward(remote, room, delivery, lastFrame.text(), event);
@@ -490,6 +536,64 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             for (Session session : sessions.values()) {
                 session.connection.close(CloseCodes.GOING_AWAY, "node fenced; reconnect");
             }
+        }
+    }
+
+    /** {@code joined.members} and {@code peer-joined.identity}, from the sessions' grants (auth on only). */
+    private ServerMessage withIdentities(ServerMessage message) {
+        if (message instanceof ServerMessage.Joined joined) {
+            List<ServerMessage.Member> members = new ArrayList<>(joined.peers().size());
+            for (PeerId peer : joined.peers()) {
+                Session other = sessions.get(peer);
+                members.add(new ServerMessage.Member(peer, other == null ? null : other.identity()));
+            }
+            return joined.withMembers(members);
+        }
+        if (message instanceof ServerMessage.PeerJoined peerJoined) {
+            Session newcomer = sessions.get(peerJoined.peerId());
+            return newcomer == null ? message : peerJoined.withIdentity(newcomer.identity());
+        }
+        return message;
+    }
+
+    // ---------------------------------------------------------------- ICE servers refresh (v1.1)
+
+    /**
+     * Sends fresh {@code ice-servers} at a random point between 50% and 80% of the credentials'
+     * lifetime, so a long call can still reach TURN after its first credentials expire. Call
+     * holding the session's monitor.
+     */
+    private void scheduleIceRefresh(Session session, TurnCredentials.Issued issued) {
+        long lifetimeMs = iceServers.settings().ttl().toMillis();
+        long delayMs = lifetimeMs / 2 + random.nextLong(lifetimeMs * 3 / 10 + 1);
+        session.iceRefresh = iceScheduler().schedule(Duration.ofMillis(delayMs), () -> refreshIce(session));
+    }
+
+    private void refreshIce(Session session) {
+        synchronized (session) {
+            if (session.closed || session.drained) {
+                return;
+            }
+            TurnCredentials.Issued issued = iceServers.issue();
+            send(session, TextFrame.of(codec.encode(new ServerMessage.IceServers(issued.servers()))));
+            scheduleIceRefresh(session, issued);
+        }
+    }
+
+    private TaskScheduler iceScheduler() {
+        if (injectedScheduler != null) {
+            return injectedScheduler;
+        }
+        synchronized (iceSchedulerLock) {
+            if (iceScheduler == null) {
+                ownedIceExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "signaling-ice-refresh");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                iceScheduler = TaskScheduler.of(ownedIceExecutor);
+            }
+            return iceScheduler;
         }
     }
 
@@ -641,6 +745,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         if (cluster != null) {
             cluster.stop();
         }
+        synchronized (iceSchedulerLock) {
+            if (ownedIceExecutor != null) {
+                ownedIceExecutor.shutdownNow();
+            }
+        }
         log.info("signaling stopped", "clean", clean, "took_ms",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return clean;
@@ -659,6 +768,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         private LoggerFactory loggers = LoggerFactory.noop();
         private Tracer tracer = Tracer.noop();
         private Metrics metrics = Metrics.noop();
+        private AccessTokenVerifier accessTokens;
+        private TurnCredentials iceServers;
 
         private Builder(MessageCodec codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
@@ -720,6 +831,21 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
         public Builder metrics(Metrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Turns on {@code auth.mode: jwt}: every upgrade needs a token this verifier accepts, and a
+         * connection may join only its token's room. Without it (the default) anyone may join any room.
+         */
+        public Builder accessTokens(AccessTokenVerifier verifier) {
+            this.accessTokens = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** The STUN/TURN servers handed out in {@code welcome} (and refreshed on v1.1 connections). */
+        public Builder iceServers(TurnCredentials iceServers) {
+            this.iceServers = Objects.requireNonNull(iceServers, "iceServers");
             return this;
         }
 

@@ -43,7 +43,7 @@ class IdsTest {
     void errorCodesUseTheContractSpelling() {
         assertThat(ErrorCode.values()).extracting(ErrorCode::wire).containsExactly("bad-message", "unknown-type",
                 "invalid-room", "already-in-room", "not-in-room", "peer-not-found", "room-full", "rate-limited",
-                "message-too-large", "server-shutting-down", "unavailable");
+                "message-too-large", "server-shutting-down", "unavailable", "forbidden");
         assertThat(ErrorCode.fromWire("room-full")).contains(ErrorCode.ROOM_FULL);
         assertThat(ErrorCode.fromWire("nope")).isEmpty();
         assertThat(RelayKind.fromWire("candidate")).contains(RelayKind.CANDIDATE);

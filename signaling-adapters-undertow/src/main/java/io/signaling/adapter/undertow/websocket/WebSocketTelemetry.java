@@ -32,6 +32,8 @@ public final class WebSocketTelemetry {
     public static final String REJECT_ORIGIN = "origin";
     public static final String REJECT_CAPACITY = "capacity";
     public static final String REJECT_DRAINING = "draining";
+    /** The listener refused the upgrade (a missing or bad access token). */
+    public static final String REJECT_REFUSED = "refused";
 
     private final Metrics metrics;
     private final Metrics.Counter opened;
@@ -44,6 +46,7 @@ public final class WebSocketTelemetry {
     private final Metrics.Counter rejectedOrigin;
     private final Metrics.Counter rejectedCapacity;
     private final Metrics.Counter rejectedDraining;
+    private final Metrics.Counter rejectedRefused;
 
     public WebSocketTelemetry(Metrics metrics, Supplier<? extends Number> activeConnections) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -62,6 +65,7 @@ public final class WebSocketTelemetry {
         rejectedOrigin = rejection(REJECT_ORIGIN);
         rejectedCapacity = rejection(REJECT_CAPACITY);
         rejectedDraining = rejection(REJECT_DRAINING);
+        rejectedRefused = rejection(REJECT_REFUSED);
     }
 
     private Metrics.Counter rejection(String reason) {
@@ -96,6 +100,7 @@ public final class WebSocketTelemetry {
         switch (reason) {
             case REJECT_ORIGIN -> rejectedOrigin.increment();
             case REJECT_CAPACITY -> rejectedCapacity.increment();
+            case REJECT_REFUSED -> rejectedRefused.increment();
             default -> rejectedDraining.increment();
         }
     }
