@@ -234,6 +234,8 @@ await_ready() {
 log_line() { podman logs "$1" 2>&1 | grep -F "\"message\":\"$2\"" | head -1; }
 
 # ------------------------------------------------------------------------------------ run 1
+# The prod profile requires auth.mode to be chosen explicitly; these runs choose none (their peers
+# carry no token).
 # The image as shipped (its own config file, prod profile), hardened as production runs it: read
 # only, nothing writable but a tmpfs at /tmp, only the origins set, ports on 127.0.0.1.
 echo "== run 1: the image as shipped, --read-only with a tmpfs /tmp"
@@ -243,6 +245,7 @@ pm run -d --name "$C1" "${RUN_OPTS[@]}" \
   --read-only --read-only-tmpfs=false --tmpfs /tmp:rw,nosuid,nodev,size=64m \
   -p 127.0.0.1::8080 -p 127.0.0.1::9090 \
   -e SIGNALING_WEBSOCKET_ALLOWEDORIGINS="$ORIGIN" \
+  -e SIGNALING_AUTH_MODE=none \
   -e JDK_JAVA_OPTIONS=-Xlog:class+load=info:file=/tmp/class-load.log \
   "$IMAGE" >/dev/null
 PUBLIC="$(host_port "$C1" 8080)"
@@ -320,6 +323,7 @@ pm run -d --name "$C2" "${RUN_OPTS[@]}" \
   -p 127.0.0.1::9090 \
   -v "$WORK/signaling.yaml:/etc/signaling/signaling.yaml:ro" \
   -e SIGNALING_WEBSOCKET_ALLOWEDORIGINS="$ORIGIN" \
+  -e SIGNALING_AUTH_MODE=none \
   -e SIGNALING_SERVICE_INSTANCEID="check-image-env-$RUN_ID" \
   -e SIGNALING_SHUTDOWN_DRAINTIMEOUT=3s \
   "$IMAGE" >/dev/null

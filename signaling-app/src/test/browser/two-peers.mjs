@@ -36,6 +36,10 @@ const artifacts = args.artifacts || null;
 const timeoutMs = Number(args['timeout-ms'] || 30000);
 const joinMode = args.join || 'url';
 const glare = args.glare === 'true';
+// --relay=1: the pages force iceTransportPolicy "relay" (TURN only); --tokens=A,B: alice's and bob's
+// access tokens, passed as ?token= as a person pasting a link would.
+const relayOnly = args.relay === '1';
+const tokens = args.tokens ? args.tokens.split(',') : [];
 if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`--port must be 1..65535, got ${args.port}`);
 if (!socketPath) usage('--socket is required');
 if (!room || !/^[A-Za-z0-9_-]{1,64}$/.test(room)) usage(`--room must be 1-64 chars of [A-Za-z0-9_-], got ${room}`);
@@ -153,7 +157,9 @@ try {
 
   const base = `http://127.0.0.1:${port}/`;
   const url = `${base}?room=${encodeURIComponent(room)}`;
-  for (const name of ['alice', 'bob']) {
+  const pageUrls = {};
+  for (const [i, name] of ['alice', 'bob'].entries()) {
+    pageUrls[name] = url + (relayOnly ? '&relay=1' : '') + (tokens[i] ? '&token=' + encodeURIComponent(tokens[i]) : '');
     // Separate contexts: two independent "users", no shared storage or session.
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     const page = await context.newPage();
@@ -172,7 +178,7 @@ try {
   if (joinMode === 'url') {
     // As a person would: one tab is in the room before the second arrives.
     for (const p of pages) {
-      await p.page.goto(url, { timeout: remaining(), waitUntil: 'load' });
+      await p.page.goto(pageUrls[p.name], { timeout: remaining(), waitUntil: 'load' });
       await until(p, 'joined the room', () => window.signalingDemo.state.room);
     }
   } else {
@@ -288,6 +294,9 @@ async function describe(p) {
         peerId: d.state.peerId,
         room: d.state.room,
         connectionStates: d.connectionStates(),
+        identity: d.state.identity || null,
+        identities: d.identities(),
+        candidateTypes: await d.selectedCandidateTypes(),
         negotiation: [...d.state.peers.values()].map(p => ({
           peer: p.id, polite: p.polite, signaling: p.pc.signalingState, ice: p.pc.iceConnectionState,
           gathering: p.pc.iceGatheringState, remoteDescription: p.pc.remoteDescription ? p.pc.remoteDescription.type : null,

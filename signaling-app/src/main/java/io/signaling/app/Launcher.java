@@ -134,9 +134,26 @@ public final class Launcher {
                 return serve(config, false);
             case WARMUP:
                 return serve(config, true);
+            case TOKEN:
+                return token(config, invocation.token().orElseThrow());
             default:
                 throw new IllegalStateException("unhandled command " + invocation.command());
         }
+    }
+
+    /** Mints with the first HMAC key; the token alone on the last line, so scripts can take {@code tail -1}. */
+    private int token(SignalingConfig config, io.signaling.app.cli.Invocation.TokenRequest request) {
+        io.signaling.app.config.JwtKeyConfig key = AccessTokens.signingKey(config.auth()).orElseThrow();
+        java.time.Instant now = java.time.Instant.now();
+        String token = io.signaling.adapter.jwt.JwtVerifiers.mintHmac(key.kid(), key.alg(),
+                key.secret().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8), request.subject(),
+                io.signaling.domain.signaling.RoomId.of(request.room()), config.auth().audience(), now, request.ttl());
+        out.println("# access token for sub '" + request.subject() + "', room '" + request.room() + "', key '"
+                + key.kid() + "', expires " + now.plus(request.ttl()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + (config.auth().mode() == io.signaling.app.config.AuthMode.JWT ? ""
+                : " (note: auth.mode is none here, so this server ignores tokens)"));
+        out.println(token);
+        return EXIT_OK;
     }
 
     private int serve(SignalingConfig config, boolean warmup) {

@@ -1,5 +1,6 @@
 package io.signaling.app;
 
+import io.signaling.adapter.redis.RedisCluster;
 import io.signaling.adapter.undertow.UndertowHttp;
 import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.app.config.SignalingConfig;
@@ -10,6 +11,7 @@ import io.signaling.application.lifecycle.ComponentStartException;
 import io.signaling.application.signaling.SignalingService;
 import io.signaling.domain.lifecycle.LifecycleState;
 import io.signaling.embedded.EmbeddedSignaling;
+import io.signaling.ports.cluster.Cluster;
 import io.signaling.ports.health.HealthCheck;
 import io.signaling.ports.http.HttpHandler;
 import io.signaling.ports.http.HttpServer;
@@ -19,6 +21,7 @@ import io.signaling.ports.log.Logger;
 import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.trace.Tracer;
+import io.signaling.app.config.AuthMode;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -145,6 +148,17 @@ public final class SignalingNode {
         if (b.webSocketProvider != null) {
             signaling.webSocketProvider(b.webSocketProvider);
         }
+        // A cluster node when redis.enabled (or a cluster was given); embedded adds the store's
+        // readiness check.
+        Cluster cluster = b.cluster != null ? b.cluster
+                : config.redis().enabled() ? connectRedis(config, b.loggers, b.metrics) : null;
+        if (cluster != null) {
+            signaling.cluster(cluster);
+        }
+        if (config.auth().mode() == AuthMode.JWT) {
+            signaling.accessTokens(AccessTokens.verifier(config.auth(), b.loggers));
+        }
+        signaling.iceServers(config.turn().toSettings());
         b.healthChecks.forEach(signaling::healthCheck);
         b.components.forEach(signaling::component);
         return signaling;
@@ -152,6 +166,20 @@ public final class SignalingNode {
 
     public static Builder builder(SignalingConfig config) {
         return new Builder(config);
+    }
+
+    private static Cluster connectRedis(SignalingConfig config, LoggerFactory loggers, Metrics metrics) {
+        var redis = config.redis();
+        return RedisCluster.builder(redis.uri())
+                .password(redis.password().reveal())
+                .keyPrefix(redis.keyPrefix())
+                .nodeTtl(redis.nodeTtl())
+                .commandTimeout(redis.commandTimeout())
+                .inboxMaxLength(redis.inboxMaxLength())
+                .requestQueueSize(redis.requestQueueSize())
+                .loggers(loggers)
+                .metrics(metrics)
+                .connect();
     }
 
     /** Starts every component in order and marks the node ready. */
@@ -230,6 +258,7 @@ public final class SignalingNode {
         private final List<HealthCheck> healthChecks = new ArrayList<>();
         private final List<Lifecycle> components = new ArrayList<>();
         private UndertowWebSocketProvider webSocketProvider;
+        private Cluster cluster;
 
         private Builder(SignalingConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -284,6 +313,12 @@ public final class SignalingNode {
          */
         public Builder webSocketProvider(UndertowWebSocketProvider provider) {
             this.webSocketProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** Runs as a cluster node on these ports instead of the Redis that {@code redis.*} configures. */
+        public Builder cluster(Cluster cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
             return this;
         }
 

@@ -6,16 +6,23 @@ import io.signaling.adapter.jackson.JacksonCodecs;
 import io.signaling.adapter.undertow.UndertowHttp;
 import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.adapter.undertow.WebSocketEndpoint;
+import io.signaling.application.cluster.SignalingCluster;
 import io.signaling.application.health.HealthRoutes;
 import io.signaling.application.health.HealthService;
 import io.signaling.application.http.StandardMiddleware;
 import io.signaling.application.lifecycle.ComponentStartException;
 import io.signaling.application.lifecycle.LifecycleManager;
+import io.signaling.application.ice.TurnCredentials;
 import io.signaling.application.signaling.SignalingService;
+import io.signaling.ports.auth.AccessTokenVerifier;
+import io.signaling.ports.signaling.IceSettings;
+import java.security.SecureRandom;
+import java.time.Clock;
 import io.signaling.domain.health.CheckResult;
 import io.signaling.domain.health.HealthReport;
 import io.signaling.domain.lifecycle.LifecycleState;
 import io.signaling.observability.Observability;
+import io.signaling.ports.cluster.Cluster;
 import io.signaling.ports.health.HealthCheck;
 import io.signaling.ports.health.HealthQuery;
 import io.signaling.ports.http.Router;
@@ -85,6 +92,7 @@ public final class EmbeddedSignaling implements Lifecycle {
     private final HealthService health;
     private final WebSocketEndpoint webSocket;
     private final SignalingService signaling;
+    private final SignalingCluster cluster;
     private final long maxRequestBodyBytes;
     private final String adapterName;
     private final LoggerFactory loggers;
@@ -109,6 +117,8 @@ public final class EmbeddedSignaling implements Lifecycle {
         this.metricsPath = b.metricsPath;
         this.metricsScrape = b.metricsScrape;
         this.lifecycle = new LifecycleManager(loggers.logger(EmbeddedSignaling.class));
+        this.cluster = b.cluster == null ? null : SignalingCluster.builder(b.cluster)
+                .loggers(loggers).metrics(b.metrics).tracer(b.tracer).build();
         HealthService.Builder healthBuilder = HealthService.builder(lifecycle::state)
                 .checkTimeout(b.healthCheckTimeout)
                 .logger(loggers.logger(HealthService.class));
@@ -116,6 +126,10 @@ public final class EmbeddedSignaling implements Lifecycle {
             healthBuilder.cacheTtl(b.healthCacheTtl);
         }
         b.healthChecks.forEach(healthBuilder::check);
+        if (cluster != null) {
+            // Readiness only: a Redis outage takes the node out of load balancing, never restarts it.
+            healthBuilder.check(cluster.health());
+        }
         this.health = healthBuilder.build();
         this.healthRoutes = new HealthRoutes(health, lifecycle::state, b.retryAfter);
         this.components = List.copyOf(b.components);
@@ -123,12 +137,21 @@ public final class EmbeddedSignaling implements Lifecycle {
         UndertowWebSocketProvider provider = b.provider != null ? b.provider : WebSocketProviders.single(b.classLoader);
         this.adapterName = provider.name();
         // The service reaches peers through their connections, not the hub: it comes first, as the endpoint's listener.
-        this.signaling = SignalingService.builder(JacksonCodecs.messageCodec())
+        SignalingService.Builder service = SignalingService.builder(JacksonCodecs.messageCodec())
                 .settings(SignalingSettings.of(ws, b.maxPeersPerRoom, b.messagesPerSecond, b.burst, b.drainTimeout))
                 .loggers(loggers)
                 .metrics(b.metrics)
-                .tracer(b.tracer)
-                .build();
+                .tracer(b.tracer);
+        if (cluster != null) {
+            service.cluster(cluster);
+        }
+        if (b.accessTokens != null) {
+            service.accessTokens(b.accessTokens);
+        }
+        if (b.iceSettings.configured()) {
+            service.iceServers(new TurnCredentials(b.iceSettings, Clock.systemUTC(), new SecureRandom()));
+        }
+        this.signaling = service.build();
         this.webSocket = provider.create(ws, signaling, loggers, b.metrics, b.tracer);
     }
 
@@ -264,6 +287,16 @@ public final class EmbeddedSignaling implements Lifecycle {
         };
     }
 
+    /** The shared store's readiness check when this is a cluster node ({@code redis}); empty otherwise. */
+    public java.util.Optional<HealthCheck> clusterHealth() {
+        return java.util.Optional.ofNullable(cluster).map(SignalingCluster::health);
+    }
+
+    /** This node's cluster side, when it is one of a cluster. */
+    public java.util.Optional<SignalingCluster> cluster() {
+        return java.util.Optional.ofNullable(cluster);
+    }
+
     /** The open WebSocket connections. */
     public ConnectionHub connections() {
         return webSocket.hub();
@@ -345,6 +378,9 @@ public final class EmbeddedSignaling implements Lifecycle {
         private Tracer tracer = Tracer.noop();
         private UndertowWebSocketProvider provider;
         private ClassLoader classLoader = EmbeddedSignaling.class.getClassLoader();
+        private Cluster cluster;
+        private AccessTokenVerifier accessTokens;
+        private IceSettings iceSettings = IceSettings.none();
 
         private Builder() {
         }
@@ -470,6 +506,32 @@ public final class EmbeddedSignaling implements Lifecycle {
         /** Where to look for the WebSocket adapter module; default this module's loader. */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /**
+         * Runs as one node of a cluster on these ports (e.g. {@code RedisCluster.builder(uri).connect()}
+         * from signaling-adapters-redis): rooms span nodes, readiness gains the store's check.
+         * Without it, signaling is one node in memory.
+         */
+        public Builder cluster(Cluster cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            return this;
+        }
+
+        /**
+         * Requires an access token at every upgrade ({@code auth.mode: jwt}), verified by this
+         * verifier (e.g. {@code JwtVerifiers.builder()…build()} from signaling-adapters-jwt); a
+         * connection may then join only its token's room. Default: no authentication.
+         */
+        public Builder accessTokens(AccessTokenVerifier verifier) {
+            this.accessTokens = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** STUN/TURN servers for {@code welcome.iceServers}, TURN with REST credentials; default none. */
+        public Builder iceServers(IceSettings settings) {
+            this.iceSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

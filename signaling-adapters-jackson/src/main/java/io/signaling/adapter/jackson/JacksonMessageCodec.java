@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.signaling.domain.signaling.ClientMessage;
 import io.signaling.domain.signaling.ErrorCode;
+import io.signaling.domain.signaling.IceServer;
 import io.signaling.domain.signaling.PeerId;
 import io.signaling.domain.signaling.RelayKind;
 import io.signaling.domain.signaling.RoomId;
@@ -349,10 +350,27 @@ final class JacksonMessageCodec implements MessageCodec {
                 }
                 g.writeEndArray();
                 g.writeBooleanField("polite", j.polite());
+                if (j.members() != null) {
+                    g.writeArrayFieldStart("members");
+                    for (ServerMessage.Member member : j.members()) {
+                        g.writeStartObject();
+                        g.writeStringField("peerId", member.peerId().value());
+                        if (member.identity() != null) {
+                            g.writeStringField("identity", member.identity());
+                        }
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
             } else if (message instanceof ServerMessage.PeerJoined p) {
                 g.writeStringField("room", p.room().value());
                 g.writeStringField("peerId", p.peerId().value());
                 g.writeBooleanField("polite", p.polite());
+                if (p.identity() != null) {
+                    g.writeStringField("identity", p.identity());
+                }
+            } else if (message instanceof ServerMessage.IceServers i) {
+                writeIceServers(g, i.iceServers());
             } else if (message instanceof ServerMessage.PeerLeft p) {
                 g.writeStringField("room", p.room().value());
                 g.writeStringField("peerId", p.peerId().value());
@@ -396,6 +414,31 @@ final class JacksonMessageCodec implements MessageCodec {
         g.writeNumberField("pingIntervalMs", limits.pingIntervalMs());
         g.writeNumberField("idleTimeoutMs", limits.idleTimeoutMs());
         g.writeEndObject();
+        if (welcome.identity() != null) {
+            g.writeStringField("identity", welcome.identity());
+        }
+        if (!welcome.iceServers().isEmpty()) {
+            writeIceServers(g, welcome.iceServers());
+        }
+    }
+
+    /** {@code "iceServers":[{"urls":[…],"username":…,"credential":…}]}, the browser's RTCIceServer shape. */
+    private static void writeIceServers(JsonGenerator g, java.util.List<IceServer> servers) throws IOException {
+        g.writeArrayFieldStart("iceServers");
+        for (IceServer server : servers) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("urls");
+            for (String url : server.urls()) {
+                g.writeString(url);
+            }
+            g.writeEndArray();
+            if (server.username() != null) {
+                g.writeStringField("username", server.username());
+                g.writeStringField("credential", server.credential());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static void writeId(JsonGenerator g, String id) throws IOException {

@@ -43,7 +43,8 @@ public final class Cli {
     public static final int EXIT_CONFIG_ERROR = 2;
 
     private static final List<String> OPTIONS = List.of("--config", "--profile", "--help", "--version");
-    private static final List<String> COMMANDS = List.of("check", "warmup");
+    private static final List<String> COMMANDS = List.of("check", "warmup", "token");
+    private static final List<String> TOKEN_OPTIONS = List.of("--sub", "--room", "--ttl");
 
     /**
      * The only {@code Origin} {@code warmup} admits: its own client's. The {@code .invalid} name
@@ -62,6 +63,8 @@ public final class Cli {
      *       those. Rather than allowing every origin, the list holds only {@link #WARMUP_ORIGIN},
      *       which the warmup client sends: the origin check runs as it does in production, and
      *       it admits nothing else;</li>
+     *   <li>{@code auth.mode=none}: the prod profile requires an explicit choice, and the warmup
+     *       client has no token; its sockets stay on loopback and the run ends by itself;</li>
      *   <li>no readiness delay and a short drain: no load balancer watches a training run, and
      *       its own sockets are closed before it stops, so the drain has nothing to wait for
      *       (the bound only caps a run that went wrong).</li>
@@ -75,6 +78,7 @@ public final class Cli {
             "admin.host", "127.0.0.1",
             "admin.port", "0",
             "websocket.allowed-origins", WARMUP_ORIGIN,
+            "auth.mode", "none",
             "shutdown.readiness-delay", "0s",
             "shutdown.drain-timeout", "5s");
 
@@ -96,6 +100,7 @@ public final class Cli {
         boolean version = false;
         ConfigRequest request = ConfigRequest.of(env);
         Set<String> seen = new HashSet<>();
+        Map<String, String> tokenOptions = new LinkedHashMap<>();
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -104,13 +109,23 @@ public final class Cli {
             } else if (arg.equals("--version") || arg.equals("-V")) {
                 version = true;
             } else if (COMMANDS.contains(arg)) {
-                Command named = arg.equals("check") ? Command.CHECK : Command.WARMUP;
+                Command named = arg.equals("check") ? Command.CHECK : arg.equals("warmup") ? Command.WARMUP
+                        : Command.TOKEN;
                 if (command == named) {
                     problems.add(usage(arg, "'" + arg + "' given twice"));
                 } else if (command != Command.RUN) {
-                    problems.add(usage(arg, "one command at a time: 'check' and 'warmup' cannot be combined"));
+                    problems.add(usage(arg, "one command at a time: 'check', 'warmup' and 'token' cannot be combined"));
                 }
                 command = named;
+            } else if (TOKEN_OPTIONS.stream().anyMatch(o -> isValued(arg, o))) {
+                String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1)
+                        : i + 1 < args.length && !args[i + 1].startsWith("--") ? args[++i] : null;
+                if (value == null || value.isBlank()) {
+                    problems.add(usage(option, "needs a value: " + option + " VALUE"));
+                } else if (tokenOptions.put(option, value) != null) {
+                    problems.add(usage(option, "given more than once"));
+                }
             } else if (isValued(arg, "--config") || isValued(arg, "--profile")) {
                 String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 String value;
@@ -148,7 +163,7 @@ public final class Cli {
                 problems.add(usage(arg, "unknown option; options are " + String.join(", ", OPTIONS)
                         + " and --key=value settings"));
             } else {
-                problems.add(usage(arg, "unexpected argument; the commands are 'check' and 'warmup'"));
+                problems.add(usage(arg, "unexpected argument; the commands are 'check', 'warmup' and 'token'"));
             }
         }
 
@@ -162,15 +177,50 @@ public final class Cli {
         if (command == Command.WARMUP) {
             request = request.withOverrides("warmup", WARMUP_OVERRIDES);
         }
+        Optional<Invocation.TokenRequest> token = Optional.empty();
+        if (command == Command.TOKEN) {
+            token = tokenRequest(tokenOptions, problems);
+        } else if (!tokenOptions.isEmpty()) {
+            problems.add(usage(tokenOptions.keySet().iterator().next(), "belongs to the 'token' command only"));
+        }
         try {
             SignalingConfig config = loader.load(request);
+            if (command == Command.TOKEN && config.auth().keys().stream().noneMatch(k -> k.isHmac())) {
+                problems.add(ConfigProblem.ofSource(new ConfigSource.Flag("token"), "auth.jwt.keys has no HMAC key"
+                        + " (HS256, HS384, HS512) to sign with; add one, e.g. {kid: dev, alg: HS256, secret: ...}"));
+            }
             if (problems.isEmpty()) {
-                return new Invocation(command, Optional.of(config), List.of());
+                return new Invocation(command, Optional.of(config), List.of(), token);
             }
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
         return new Invocation(command, Optional.empty(), problems);
+    }
+
+    private static Optional<Invocation.TokenRequest> tokenRequest(Map<String, String> options,
+                                                                  List<ConfigProblem> problems) {
+        String sub = options.get("--sub");
+        String room = options.get("--room");
+        java.time.Duration ttl = java.time.Duration.ofHours(1);
+        if (sub == null || sub.length() > io.signaling.ports.auth.AccessGrant.MAX_IDENTITY_LENGTH) {
+            problems.add(usage("--sub", "token needs --sub ID, the caller's identity (1 to 128 characters)"));
+        }
+        if (room == null || !io.signaling.domain.signaling.RoomId.isValid(room)) {
+            problems.add(usage("--room", "token needs --room NAME, the one room it grants ("
+                    + io.signaling.domain.signaling.RoomId.describeInvalid(room) + ")"));
+        }
+        if (options.containsKey("--ttl")) {
+            try {
+                ttl = io.signaling.app.config.Values.parseDuration(options.get("--ttl"));
+                if (ttl.isNegative() || ttl.isZero()) {
+                    problems.add(usage("--ttl", "must be positive, e.g. 1h"));
+                }
+            } catch (RuntimeException e) {
+                problems.add(usage("--ttl", "must be a duration such as 30m, 1h, 24h"));
+            }
+        }
+        return Optional.of(new Invocation.TokenRequest(sub, room, ttl));
     }
 
     private static Map<String, String> orderedMap(String... keysAndValues) {
@@ -198,6 +248,7 @@ public final class Cli {
     public static String usage() {
         return """
                 Usage: java -jar signaling-app.jar [check | warmup] [--config PATH] [--profile NAME] [--key=value...]
+                       java -jar signaling-app.jar token --sub ID --room ROOM [--ttl 1h] [--config PATH] ...
                        java -jar signaling-app.jar --help | --version
 
                 Commands:
@@ -208,6 +259,9 @@ public final class Cli {
                                     e.g. java -XX:ArchiveClassesAtExit=app.jsa -jar signaling-app.jar warmup
                                     (the configuration is validated as for a start; allowed origins
                                     are not needed)
+                  token             mint a development access token with the first HMAC key of
+                                    auth.jwt.keys (configuration layered as for a start) and print
+                                    it alone on the last line: --sub ID --room ROOM [--ttl 1h]
 
                 Options:
                   --config PATH     a YAML config file (or SIGNALING_CONFIG=PATH)

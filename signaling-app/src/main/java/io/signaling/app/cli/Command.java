@@ -12,6 +12,11 @@ public enum Command {
      * start loads (the container image bakes its AppCDS archive this way).
      */
     WARMUP,
+    /**
+     * {@code token --sub ID --room ROOM [--ttl 1h]}: mint a development token with the configured
+     * HMAC key and print it alone on the last line of stdout.
+     */
+    TOKEN,
     /** {@code --help}: print {@link Cli#usage()}. */
     HELP,
     /** {@code --version}: print {@link Cli#version()}. */

@@ -18,10 +18,21 @@ import java.util.stream.Collectors;
  * @param config   the configuration, present exactly when {@code problems} is empty and the
  *                 command needs one
  * @param problems every usage and configuration problem, in the order found
+ * @param token    for {@link Command#TOKEN}: what to mint
  */
-public record Invocation(Command command, Optional<SignalingConfig> config, List<ConfigProblem> problems) {
+public record Invocation(Command command, Optional<SignalingConfig> config, List<ConfigProblem> problems,
+                         Optional<TokenRequest> token) {
+
+    /** What {@code token} was asked to mint. */
+    public record TokenRequest(String subject, String room, java.time.Duration ttl) {
+    }
+
+    public Invocation(Command command, Optional<SignalingConfig> config, List<ConfigProblem> problems) {
+        this(command, config, problems, Optional.empty());
+    }
 
     public Invocation {
+        Objects.requireNonNull(token, "token");
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(config, "config");
         problems = List.copyOf(problems);

@@ -120,6 +120,15 @@ final class Binder {
                 problem(key.name(), hint);
             }
         }
+        for (Key<?> key : Keys.EXPLICIT_UNDER.getOrDefault(profile, List.of())) {
+            Entry e = values.get(key.name());
+            if (!providedFor.contains(key.name()) && (e == null || e.source() instanceof ConfigSource.Defaults
+                    || e.source() instanceof ConfigSource.Profile)) {
+                problem(key.name(), "required under the " + profile + " profile: say who may connect, "
+                        + "auth.mode=jwt (tokens; see docs/security.md) or auth.mode=none on purpose "
+                        + "(SIGNALING_AUTH_MODE=none)");
+            }
+        }
     }
 
     private static boolean isBlank(JsonNode v) {
@@ -156,6 +165,7 @@ final class Binder {
             String s = declared == null ? value.asText() : declared.type().display(value.asText());
             return s.isEmpty() ? "\"\"" : s;
         }
-        return value.toString();
+        // A structured value (a list of keys) goes through its type's masking too.
+        return declared == null ? value.toString() : declared.type().display(value.toString());
     }
 }

@@ -1,6 +1,7 @@
 package io.signaling.app.config;
 
 import io.signaling.domain.signaling.SignalingRules;
+import io.signaling.ports.signaling.IceSettings;
 import io.signaling.ports.signaling.SignalingSettings;
 import io.signaling.ports.websocket.WebSocketSettings;
 import java.lang.reflect.RecordComponent;
@@ -148,13 +149,46 @@ final class Keys {
             "token bucket size");
 
     static final Key<Boolean> REDIS_ENABLED = key("redis.enabled", Types.BOOLEAN, false,
-            "reserved for the Redis scale-out");
+            "true: one node of a cluster sharing this Redis (docs/cluster.md)");
     static final Key<String> REDIS_URI = key("redis.uri", Types.REDIS_URI, "redis://127.0.0.1:6379",
-            "redis:// or rediss://, without a password");
+            "redis://, rediss:// (TLS), redis-sentinel://h:26379[,h:26379]#master, or a cluster seed list redis://h:p,redis://h:p; no password");
     static final Key<Secret> REDIS_PASSWORD = key("redis.password", Types.SECRET, Secret.empty(),
             "secret: masked in every output");
-    static final Key<String> REDIS_CHANNEL_PREFIX = key("redis.channel-prefix", Types.NON_EMPTY, "signaling",
-            "prefix of the pub/sub channels");
+    static final Key<String> REDIS_KEY_PREFIX = key("redis.key-prefix", Types.KEY_PREFIX, "signaling",
+            "every key starts with it, so several deployments can share one Redis");
+    static final Key<Duration> REDIS_NODE_TTL = key("redis.node-ttl", Types.DURATION, Duration.ofSeconds(10),
+            "the node lease, renewed every third of it; a crashed node's peers leave within about this");
+    static final Key<Duration> REDIS_COMMAND_TIMEOUT = key("redis.command-timeout", Types.DURATION, Duration.ofSeconds(2),
+            "longest wait for a Redis command, then unavailable; under a third of redis.node-ttl");
+    static final Key<Integer> REDIS_INBOX_MAX_LENGTH = key("redis.inbox-max-length", Types.POSITIVE_INT, 100_000,
+            "entries kept at most (approximately) in each node's inbox stream");
+    static final Key<Integer> REDIS_REQUEST_QUEUE_SIZE = key("redis.request-queue-size", Types.POSITIVE_INT, 10_000,
+            "Redis commands queued at most; beyond, refused at once");
+
+    static final Key<AuthMode> AUTH_MODE = key("auth.mode", Types.enumOf(AuthMode.class, false), AuthMode.NONE,
+            "none: anyone may join any room; jwt: a token at the upgrade, one room per token (docs/security.md);"
+                    + " the prod profile requires it set explicitly");
+    static final Key<String> AUTH_JWT_AUDIENCE = key("auth.jwt.audience", Types.NON_EMPTY, "signaling",
+            "`aud` must contain it", "audience", Map.of());
+    static final Key<List<String>> AUTH_JWT_ISSUERS = key("auth.jwt.issuers", Types.list(i -> null), List.of(),
+            "accepted `iss` values; empty: any issuer", "issuers", Map.of());
+    static final Key<Duration> AUTH_JWT_CLOCK_SKEW = key("auth.jwt.clock-skew", Types.DURATION_OR_ZERO,
+            Duration.ofSeconds(30), "allowed for `exp`, `nbf`, `iat`", "clockSkew", Map.of());
+    static final Key<List<JwtKeyConfig>> AUTH_JWT_KEYS = key("auth.jwt.keys", Types.JWT_KEYS, List.of(),
+            "by kid, each pinning its alg: [{kid: k1, alg: HS256, secret: ...}]; or secret-file, public-key-file (PEM);"
+                    + " inline secrets masked", "keys", Map.of());
+    static final Key<String> AUTH_JWT_JWKS_URI = key("auth.jwt.jwks-uri", Types.TEXT, "",
+            "a JWKS URL, fetched at start, cached, refreshed in the background", "jwksUri", Map.of());
+
+    static final Key<List<String>> TURN_URLS = key("turn.urls", Types.ICE_URLS, List.of(),
+            "stun:/turn:/turns: URLs for welcome.iceServers; empty: none");
+    static final Key<List<Secret>> TURN_SECRETS = key("turn.secrets", Types.SECRET_LIST, List.of(),
+            "coturn static-auth-secrets; the first signs the TURN REST credentials; masked");
+    static final Key<Duration> TURN_TTL = key("turn.ttl", Types.duration(false, Duration.ofSeconds(1),
+            "must be at least 1s"), IceSettings.DEFAULT_TTL, "TURN credential lifetime, at most 24h");
+
+    /** Settings a profile requires the operator to set (a file, the environment, a flag), even to the default. */
+    static final Map<String, List<Key<?>>> EXPLICIT_UNDER = Map.of("prod", List.of(AUTH_MODE));
 
     /** Each section's record, in the order of {@link SignalingConfig}'s components. */
     static final List<Section<?>> SECTIONS = List.of(
@@ -169,7 +203,9 @@ final class Keys {
             section("websocket", WebSocketSettings.class),
             section("rooms", RoomsConfig.class),
             section("rate-limit", RateLimitConfig.class),
-            section("redis", RedisConfig.class));
+            section("redis", RedisConfig.class),
+            section("auth", AuthConfig.class),
+            section("turn", TurnConfig.class));
 
     /**
      * Rules between keys: each returns the reason its key is wrong, or null. A rule that reads a
@@ -190,7 +226,42 @@ final class Keys {
                     v.get(WEBSOCKET_IDLE_TIMEOUT)) >= 0
                     ? "must be shorter than websocket.idle-timeout ("
                     + Values.formatDuration(v.get(WEBSOCKET_IDLE_TIMEOUT)) + "), else quiet but healthy connections "
-                    + "time out before they are pinged" : null));
+                    + "time out before they are pinged" : null),
+            new Rule(REDIS_NODE_TTL, v -> v.get(REDIS_NODE_TTL).compareTo(Duration.ofMillis(300)) < 0
+                    ? "must be at least 300ms: it is renewed every third of it" : null),
+            new Rule(REDIS_COMMAND_TIMEOUT, v -> v.get(REDIS_COMMAND_TIMEOUT).multipliedBy(3).compareTo(
+                    v.get(REDIS_NODE_TTL)) >= 0
+                    ? "must be under a third of redis.node-ttl (" + Values.formatDuration(v.get(REDIS_NODE_TTL))
+                    + "), else one slow renewal loses the lease" : null),
+            new Rule(AUTH_JWT_KEYS, v -> v.get(AUTH_MODE) == AuthMode.JWT ? jwtKeyProblems(v) : null),
+            new Rule(TURN_SECRETS, v -> v.get(TURN_SECRETS).isEmpty() && v.get(TURN_URLS).stream()
+                    .anyMatch(u -> u.toLowerCase(java.util.Locale.ROOT).startsWith("turn"))
+                    ? "a turn: or turns: URL needs at least one shared secret (coturn's static-auth-secret)" : null),
+            new Rule(TURN_TTL, v -> v.get(TURN_TTL).compareTo(IceSettings.MAX_TTL) > 0
+                    ? "must be at most 24h" : null));
+
+    /** The keys' own checks (secret length, PEM, alg) as the verifier will make them, without fetching JWKS. */
+    private static String jwtKeyProblems(Bound v) {
+        io.signaling.adapter.jwt.JwtVerifiers.Builder check = io.signaling.adapter.jwt.JwtVerifiers.builder();
+        for (JwtKeyConfig key : v.get(AUTH_JWT_KEYS)) {
+            if (key.isHmac()) {
+                check.hmacKey(key.kid(), key.alg(), key.secret().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                check.publicKeyPem(key.kid(), key.alg(), key.publicKeyPem());
+            }
+        }
+        String jwks = v.get(AUTH_JWT_JWKS_URI).strip();
+        if (!jwks.isEmpty()) {
+            try {
+                check.jwksUri(new java.net.URI(jwks));
+            } catch (java.net.URISyntaxException e) {
+                return "auth.jwt.jwks-uri is not a URI (" + e.getReason() + ")";
+            }
+        }
+        List<String> problems = check.problems().stream().map(p -> p.startsWith("no keys")
+                ? "auth.mode is jwt but no key is configured: add auth.jwt.keys or auth.jwt.jwks-uri" : p).toList();
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
 
     static {
         check();

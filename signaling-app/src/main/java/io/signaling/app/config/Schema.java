@@ -26,7 +26,12 @@ final class Schema {
     static final Set<String> SECRETS = Keys.all().stream().filter(Key::isSecret).map(Key::name)
             .collect(Collectors.toUnmodifiableSet());
 
-    static final List<String> SECTIONS = Keys.SECTIONS.stream().map(Keys.Section::name).toList();
+    /** Every mapping that holds keys: the sections, and nested ones such as {@code auth.jwt}. */
+    static final List<String> SECTIONS = java.util.stream.Stream.concat(
+                    Keys.SECTIONS.stream().map(Keys.Section::name),
+                    KEYS.stream().filter(k -> k.indexOf('.') != k.lastIndexOf('.') && !k.startsWith(LEVELS))
+                            .map(k -> k.substring(0, k.lastIndexOf('.'))))
+            .distinct().toList();
 
     private static final Map<String, String> BY_ENV_NAME = new LinkedHashMap<>();
 

@@ -23,7 +23,9 @@ public record SignalingConfig(
         WebSocketSettings websocket,
         RoomsConfig rooms,
         RateLimitConfig rateLimit,
-        RedisConfig redis) {
+        RedisConfig redis,
+        AuthConfig auth,
+        TurnConfig turn) {
 
     public SignalingConfig {
         Objects.requireNonNull(service, "service");
@@ -38,5 +40,7 @@ public record SignalingConfig(
         Objects.requireNonNull(rooms, "rooms");
         Objects.requireNonNull(rateLimit, "rateLimit");
         Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(turn, "turn");
     }
 }

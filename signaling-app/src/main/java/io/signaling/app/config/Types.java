@@ -43,6 +43,10 @@ final class Types {
     /** Text with surrounding blanks removed, which must not be empty. */
     static final Type<String> NON_EMPTY = text(s -> s.isEmpty() ? "must not be empty" : null);
 
+    /** What prefixes every Redis key: no braces, which would break the keys' hash tags. */
+    static final Type<String> KEY_PREFIX = text(s -> s.matches("[A-Za-z0-9_.:-]{1,64}") ? null
+            : "must be 1-64 characters of [A-Za-z0-9_.:-] (no braces: they would break the keys' hash tags)");
+
     /** An IP literal or an RFC 1123 host name, never resolved; {@code [::1]} reads as {@code ::1}. */
     static final Type<String> HOST = new Scalar<>(String.class, TextNode::valueOf) {
         @Override
@@ -142,20 +146,44 @@ final class Types {
         @Override
         String convert(String text, Consumer<String> problems) {
             String s = text.strip();
-            try {
-                URI uri = new URI(s);
-                if (!Set.of("redis", "rediss").contains(String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT))
-                        || uri.getHost() == null) {
-                    problems.accept("must be redis://host[:port][/db] or rediss://host[:port][/db]");
+            if (s.toLowerCase(Locale.ROOT).startsWith("redis-sentinel://")) {
+                // redis-sentinel://host[:port][,host[:port]...][/db]#master: the host list is no URI authority.
+                String rest = s.substring("redis-sentinel://".length());
+                int hash = rest.indexOf('#');
+                String hosts = hash < 0 ? rest : rest.substring(0, hash);
+                if (hash < 0 || hash == rest.length() - 1) {
+                    problems.accept("a Sentinel URI names its master after '#': redis-sentinel://host:26379[,host:26379]#mymaster");
                     return null;
                 }
-                if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+                if (hosts.contains("@") && hosts.substring(0, hosts.indexOf('@')).contains(":")) {
                     problems.accept("must not carry a password; set redis.password (it is masked in output)");
                     return null;
                 }
-            } catch (URISyntaxException e) {
-                problems.accept("is not a URI (" + e.getReason() + ")");
-                return null;
+                if (hosts.replaceAll("/.*", "").isBlank()) {
+                    problems.accept("a Sentinel URI lists at least one host: redis-sentinel://host:26379#mymaster");
+                    return null;
+                }
+                return s;
+            }
+            // Several comma-separated URIs are a Redis Cluster's seed list; each is checked alone.
+            for (String part : s.split(",", -1)) {
+                try {
+                    URI uri = new URI(part.strip());
+                    if (!Set.of("redis", "rediss").contains(String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT))
+                            || uri.getHost() == null) {
+                        problems.accept("must be redis://host[:port][/db] or rediss://host[:port][/db], "
+                                + "redis-sentinel://host[:port][,host[:port]]#master, or a cluster seed list "
+                                + "redis://host:port,redis://host:port");
+                        return null;
+                    }
+                    if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+                        problems.accept("must not carry a password; set redis.password (it is masked in output)");
+                        return null;
+                    }
+                } catch (URISyntaxException e) {
+                    problems.accept("is not a URI (" + e.getReason() + ")");
+                    return null;
+                }
             }
             return s;
         }
@@ -192,6 +220,54 @@ final class Types {
 
     /** Logger name to level; each logger is a key of its own ({@code logging.levels.io.undertow}). */
     static final MapType<LogLevel> LEVELS = new MapType<>(enumOf(LogLevel.class, true));
+
+    /** Credentials in a list ({@code turn.secrets}): read like a list, every item shown as {@link Secret#MASK}. */
+    static final Type<List<Secret>> SECRET_LIST = new Type<>() {
+        private final Type<List<String>> texts = list(item -> item.isEmpty() ? "a secret must not be empty" : null);
+
+        @Override
+        public Class<?> javaType() {
+            return List.class;
+        }
+
+        @Override
+        public List<Secret> parse(JsonNode raw, Consumer<String> problems) {
+            List<String> values = texts.parse(raw, problems);
+            return values == null ? null : values.stream().map(Secret::of).toList();
+        }
+
+        @Override
+        public JsonNode render(List<Secret> value) {
+            ArrayNode array = JsonNodeFactory.instance.arrayNode();
+            value.forEach(secret -> array.add(Secret.MASK));
+            return array;
+        }
+
+        @Override
+        public String display(String text) {
+            return Secret.MASK;
+        }
+
+        @Override
+        public boolean isList() {
+            return true;
+        }
+
+        @Override
+        public boolean isSecret() {
+            return true;
+        }
+    };
+
+    /** {@code turn.urls}: STUN and TURN URLs. */
+    static final Type<List<String>> ICE_URLS = list(url -> {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        return lower.matches("(stun|stuns|turn|turns):[^\\s\"]{3,}") ? null
+                : "'" + url + "' must be a stun:, stuns:, turn: or turns: URL (host[:port][?transport=udp|tcp])";
+    });
+
+    /** {@code auth.jwt.keys}: see {@link JwtKeysType}. */
+    static final Type<List<JwtKeyConfig>> JWT_KEYS = new JwtKeysType();
 
     // ---- factories
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * {@code 1MiB}, {@code 1GiB}, or plain bytes), and the host check. Failures throw
  * {@link IllegalArgumentException} whose message is the reason shown to the operator.
  */
-final class Values {
+public final class Values {
 
     private static final Pattern DURATION = Pattern.compile("(-?\\d+)\\s*([a-zA-Z]*)");
     private static final Pattern SIZE = Pattern.compile("(-?\\d+)\\s*([a-zA-Z]*)");
@@ -29,7 +29,7 @@ final class Values {
     private Values() {
     }
 
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         String s = text.strip();
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty; " + DURATION_FORMS);

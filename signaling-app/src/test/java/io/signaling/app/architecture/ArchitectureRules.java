@@ -35,8 +35,11 @@ final class ArchitectureRules {
     static final String[] FRAMEWORKS = {
         "io.undertow..", "org.xnio..", "jakarta..", "javax.websocket..", "org.slf4j..", "ch.qos.logback..",
         "io.micrometer..", "io.prometheus..", "io.opentelemetry..", "com.fasterxml.jackson..",
-        "tools.jackson..", "org.apache.logging..", "redis.clients..", "io.lettuce..",
+        "tools.jackson..", "org.apache.logging..", "redis.clients..", "io.lettuce..", "com.nimbusds..",
     };
+
+    /** The one module that may parse and verify JOSE objects. */
+    static final String JWT_ADAPTER = "io.signaling.adapter.jwt..";
 
     static final ArchRule DOMAIN_USES_JDK_ONLY = noClasses()
             .that().resideInAPackage(DOMAIN)
@@ -108,6 +111,11 @@ final class ArchitectureRules {
             .that().resideInAPackage(EMBEDDED)
             .should().dependOnClassesThat().resideInAPackage(APP)
             .as("the embedding API never imports the launcher");
+
+    static final ArchRule JOSE_ONLY_IN_THE_JWT_ADAPTER = noClasses()
+            .that().resideOutsideOfPackages(JWT_ADAPTER)
+            .should().dependOnClassesThat().resideInAPackage("com.nimbusds..")
+            .as("only the jwt adapter (signaling-adapters-jwt) imports nimbus-jose-jwt");
 
     static final ArchRule NO_PACKAGE_CYCLES = slices()
             .matching("io.signaling.(**)")

@@ -7,6 +7,7 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import io.signaling.adapter.archfixturea.AdapterA;
 import io.signaling.adapter.archfixturea.AdapterUsingApp;
 import io.signaling.adapter.archfixtureb.AdapterB;
+import io.signaling.adapter.archfixtureb.AdapterUsingNimbus;
 import io.signaling.adapter.undertow.websocket.archfixture.SpiUsingNative;
 import io.signaling.adapter.undertow.jsr.archfixture.JsrUsingNative;
 import io.signaling.adapter.undertow.nativews.archfixture.NativeThing;
@@ -35,7 +36,13 @@ class ArchitectureRulesCanFailTest {
             DomainUsingSlf4j.class, PortUsingUndertow.class, PortUsingService.class, PortUsingAdapter.class,
             SomeService.class, AdapterA.class, AdapterB.class, AdapterUsingApp.class, AppThing.class,
             ObservabilityUsingAdapter.class, Outsider.class, CycleA.class, CycleB.class,
-            JsrUsingNative.class, NativeThing.class, SpiUsingNative.class, EmbeddedUsingApp.class);
+            JsrUsingNative.class, NativeThing.class, SpiUsingNative.class, EmbeddedUsingApp.class,
+            AdapterUsingNimbus.class);
+
+    @Test
+    void anotherAdapterImportingNimbusFails() {
+        assertViolates(ArchitectureRules.JOSE_ONLY_IN_THE_JWT_ADAPTER, AdapterUsingNimbus.class);
+    }
 
     @Test
     void domainImportingAFrameworkFails() {

@@ -31,7 +31,13 @@ class ArchitectureTest {
                 .anyMatch(p -> p.startsWith("io.signaling.ports"))
                 .anyMatch(p -> p.startsWith("io.signaling.application"))
                 .anyMatch(p -> p.startsWith("io.signaling.app"))
-                .anyMatch(p -> p.startsWith("io.signaling.embedded"));
+                .anyMatch(p -> p.startsWith("io.signaling.embedded"))
+                .anyMatch(p -> p.startsWith("io.signaling.adapter.jwt"));
+    }
+
+    @Test
+    void joseOnlyInTheJwtAdapter() {
+        check(ArchitectureRules.JOSE_ONLY_IN_THE_JWT_ADAPTER);
     }
 
     @Test

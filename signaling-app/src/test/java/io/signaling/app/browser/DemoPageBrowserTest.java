@@ -63,12 +63,20 @@ class DemoPageBrowserTest {
     @BeforeEach
     void startNode() throws Exception {
         requirePrerequisites();
-        SignalingConfig config = new ConfigLoader().load(ConfigRequest.of(Map.of())
+        startNode(Map.of());
+    }
+
+    private void startNode(Map<String, String> flags) throws Exception {
+        ConfigRequest request = ConfigRequest.of(Map.of())
                 .withFlag("server.host", "127.0.0.1")
                 .withFlag("server.port", "0")
                 .withFlag("admin.port", "0")
                 .withFlag("shutdown.readiness-delay", "0s")
-                .withFlag("shutdown.drain-timeout", "2s"));
+                .withFlag("shutdown.drain-timeout", "2s");
+        for (Map.Entry<String, String> flag : flags.entrySet()) {
+            request = request.withFlag(flag.getKey(), flag.getValue());
+        }
+        SignalingConfig config = new ConfigLoader().load(request);
         node = SignalingNode.builder(config).build();
         node.start();
         // /tmp keeps the path well under the 108-byte limit of a Unix socket address.
@@ -110,11 +118,89 @@ class DemoPageBrowserTest {
         assertCallHeld(result);
     }
 
-    /** Runs two-peers.mjs in a fresh network namespace; its RESULT, once it exited 0. */
-    private JsonNode runScenario(String... scenarioArgs) throws Exception {
+    /**
+     * Tokens on, and TURN only: both pages take their access token from the link, get TURN
+     * credentials in {@code welcome.iceServers} and force {@code iceTransportPolicy: "relay"}, so
+     * media can flow only through a real coturn (started inside Chromium's network namespace,
+     * where the pages' 127.0.0.1 is, with the server's shared secret) using the server's
+     * credentials. Each page decodes the other's video and its selected candidate pair is relay on
+     * both ends; each shows the other's identity.
+     */
+    @Test
+    void aTurnOnlyCallWithAccessTokensRelaysThroughCoturn() throws Exception {
+        io.signaling.ports.testing.RequiredPrograms.require("turnserver", io.signaling.ports.testing.Coturn.INSTALL);
+        String secret = "browser-turn-secret-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+        String jwtSecret = "browser-jwt-secret-of-at-least-32-bytes";
+        int turnPort = io.signaling.ports.testing.Coturn.freeUdpAndTcpPort();
+        relay.close();
+        node.shutdown();
+        Files.deleteIfExists(socketDir);
+        startNode(Map.of(
+                "auth.mode", "jwt",
+                "auth.jwt.keys", "[{kid: k1, alg: HS256, secret: \"" + jwtSecret + "\"}]",
+                "turn.urls", "turn:127.0.0.1:" + turnPort + "?transport=udp",
+                "turn.secrets", secret));
+        room = newRoom();
+        List<String> tokens = new ArrayList<>();
+        for (String who : List.of("alice", "bob")) {
+            tokens.add(io.signaling.adapter.jwt.JwtVerifiers.mintHmac("k1", "HS256",
+                    jwtSecret.getBytes(StandardCharsets.UTF_8), who, io.signaling.domain.signaling.RoomId.of(room),
+                    "signaling", java.time.Instant.now(), java.time.Duration.ofMinutes(10)));
+        }
+        Path turnDir = Files.createTempDirectory(Path.of("/tmp"), "signaling-turn-");
+        Files.writeString(turnDir.resolve("turnserver.conf"), "# flags only\n");
+        // coturn runs in the namespace next to Chromium and is stopped by its PID when the scenario ends.
+        String script = "ip link set lo up || exit 1\n"
+                + "turnserver -c \"$TURN_DIR/turnserver.conf\" --use-auth-secret --static-auth-secret=\"$TURN_SECRET\""
+                + " --realm=signaling.test --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 --listening-port=$TURN_PORT"
+                + " --min-port=50000 --max-port=50999 --allow-loopback-peers --no-tls --no-dtls --no-cli"
+                + " --userdb=\"$TURN_DIR/turndb\" --pidfile=\"$TURN_DIR/pid\" --log-file=stdout --simple-log --verbose"
+                + " > \"$TURN_DIR/turnserver.log\" 2>&1 &\n"
+                + "T=$!\n"
+                + "i=0; until grep -q 'Total General servers' \"$TURN_DIR/turnserver.log\"; do i=$((i+1));"
+                + " if [ $i -gt 600 ] || ! kill -0 $T 2>/dev/null; then echo 'turnserver did not start' >&2; break; fi;"
+                + " sleep 0.1; done\n"
+                + "node two-peers.mjs \"$@\"; rc=$?\n"
+                + "kill $T; wait $T\n"
+                + "exit $rc\n";
+        try {
+            JsonNode result = runScenario(script, Map.of("TURN_DIR", turnDir.toString(), "TURN_SECRET", secret,
+                    "TURN_PORT", String.valueOf(turnPort)), "--relay=1", "--tokens=" + String.join(",", tokens),
+                    // Relay-only ICE adds TURN allocations on top of a loaded machine's page loads.
+                    "--timeout-ms=" + 3 * SCENARIO_TIMEOUT_MS);
+            assertCallHeld(result);
+            JsonNode alice = result.path("peers").get(0);
+            JsonNode bob = result.path("peers").get(1);
+            for (JsonNode[] pair : new JsonNode[][] {{alice, bob}, {bob, alice}}) {
+                String name = pair[0].path("name").asText();
+                assertThat(pair[0].path("identity").asText()).as("%s's own identity", name).isEqualTo(name);
+                assertThat(pair[0].path("identities").path(pair[1].path("peerId").asText()).asText())
+                        .as("who %s sees", name).isEqualTo(pair[1].path("name").asText());
+                assertThat(pair[0].path("candidateTypes")).as("%s's selected candidate pair", name).isNotEmpty()
+                        .allSatisfy(p -> assertThat(p).extracting(JsonNode::asText).containsExactly("relay", "relay"));
+            }
+            assertThat(Files.readString(turnDir.resolve("turnserver.log"), StandardCharsets.ISO_8859_1))
+                    .as("coturn allocated relays for the pages").contains("ALLOCATE processed, success");
+        } finally {
+            try (var files = Files.walk(turnDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static String newRoom() {
         byte[] nonce = new byte[6];
         new SecureRandom().nextBytes(nonce);
-        room = "browser-" + HexFormat.of().formatHex(nonce);
+        return "browser-" + HexFormat.of().formatHex(nonce);
+    }
+
+    /** Runs two-peers.mjs in a fresh network namespace; its RESULT, once it exited 0. */
+    private JsonNode runScenario(String... scenarioArgs) throws Exception {
+        room = newRoom();
+        return runScenario("ip link set lo up && exec node two-peers.mjs \"$@\"", Map.of(), scenarioArgs);
+    }
+
+    private JsonNode runScenario(String script, Map<String, String> env, String... scenarioArgs) throws Exception {
         int port = node.publicAddress().getPort();
         Path artifacts = moduleDir.resolve("target/browser-test").resolve(room);
         Files.createDirectories(artifacts);
@@ -122,7 +208,7 @@ class DemoPageBrowserTest {
         Path stderr = artifacts.resolve("node-stderr.log");
 
         List<String> command = new ArrayList<>(List.of(
-                "unshare", "--net", "--", "sh", "-c", "ip link set lo up && exec node two-peers.mjs \"$@\"", "two-peers",
+                "unshare", "--net", "--", "sh", "-c", script, "two-peers",
                 "--port=" + port,
                 "--socket=" + relay.socketPath(),
                 "--room=" + room,
@@ -130,16 +216,19 @@ class DemoPageBrowserTest {
                 "--artifacts=" + artifacts,
                 "--timeout-ms=" + SCENARIO_TIMEOUT_MS));
         command.addAll(List.of(scenarioArgs));
-        browser = new ProcessBuilder(command)
+        long processTimeoutS = PROCESS_TIMEOUT_S * (List.of(scenarioArgs).contains("--relay=1") ? 3 : 1);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        browser = builder
                 .directory(scriptDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .start();
 
-        if (!browser.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS)) {
+        if (!browser.waitFor(processTimeoutS, TimeUnit.SECONDS)) {
             killTree(browser);
-            fail("two-peers.mjs did not finish within %d s; killed it.%n%s", PROCESS_TIMEOUT_S, output(stdout, stderr));
+            fail("two-peers.mjs did not finish within %d s; killed it.%n%s", processTimeoutS, output(stdout, stderr));
         }
         int exit = browser.exitValue();
         JsonNode result = resultLine(Files.readString(stdout, StandardCharsets.UTF_8));

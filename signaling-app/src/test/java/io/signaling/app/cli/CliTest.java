@@ -85,7 +85,7 @@ class CliTest {
                 "flag --verbose: unknown option; settings are written --key=value (e.g. --server.port=9000), "
                         + "options are --config, --profile, --help, --version",
                 "flag -x: unknown option; options are --config, --profile, --help, --version and --key=value settings",
-                "flag start: unexpected argument; the commands are 'check' and 'warmup'",
+                "flag start: unexpected argument; the commands are 'check', 'warmup' and 'token'",
                 "SIGNALING_SERVR_PORT = 1 (env SIGNALING_SERVR_PORT): unknown variable; "
                         + "did you mean `SIGNALING_SERVER_PORT` (server.port)?",
                 "server.port = 70000 (flag --server.port): must be between 0 and 65535 (0 picks a free port)");
@@ -112,7 +112,7 @@ class CliTest {
         Invocation inv = parse("check", "--profile", "prod");
 
         assertThat(inv.command()).isEqualTo(Command.CHECK);
-        assertThat(inv.problems()).singleElement().extracting(ConfigProblem::key).isEqualTo("websocket.allowed-origins");
+        assertThat(inv.problems()).extracting(ConfigProblem::key).containsExactly("websocket.allowed-origins", "auth.mode");
     }
 
     @Test
@@ -159,9 +159,9 @@ class CliTest {
     @Test
     void checkAndWarmupAreOneCommandAtATime() {
         assertThat(parse("warmup", "check").problemReport())
-                .isEqualTo("flag check: one command at a time: 'check' and 'warmup' cannot be combined");
+                .isEqualTo("flag check: one command at a time: 'check', 'warmup' and 'token' cannot be combined");
         assertThat(parse("check", "warmup").problemReport())
-                .isEqualTo("flag warmup: one command at a time: 'check' and 'warmup' cannot be combined");
+                .isEqualTo("flag warmup: one command at a time: 'check', 'warmup' and 'token' cannot be combined");
         assertThat(parse("warmup", "warmup").problemReport()).isEqualTo("flag warmup: 'warmup' given twice");
         assertThat(parse("check", "check").problemReport()).isEqualTo("flag check: 'check' given twice");
     }
@@ -174,5 +174,33 @@ class CliTest {
         assertThat(c.server().port()).isEqualTo(8080);
         assertThat(c.admin().port()).isEqualTo(9191);
         assertThat(c.websocket().allowedOrigins()).isEmpty();
+    }
+
+    @Test
+    void tokenMintsWithTheFirstHmacKeyAndPrintsTheTokenAloneOnTheLastLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("auth.yaml"), "auth:\n  mode: jwt\n  jwt:\n    keys:\n"
+                + "      - {kid: k1, alg: HS256, secret: \"token-command-secret-of-32-bytes!!\"}\n");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = new io.signaling.app.Launcher(Map.of(), new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true), action -> { }).run(new String[] {"token", "--config", file.toString(),
+                "--sub", "alice", "--room", "demo", "--ttl", "1h"});
+        assertThat(exit).as(err.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        String token = lines[lines.length - 1];
+        assertThat(token).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+        io.signaling.ports.auth.AccessGrant grant = io.signaling.adapter.jwt.JwtVerifiers.builder()
+                .hmacKey("k1", "HS256", "token-command-secret-of-32-bytes!!".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build().verify(token);
+        assertThat(grant.identity()).isEqualTo("alice");
+        assertThat(grant.room().value()).isEqualTo("demo");
+        assertThat(grant.expiresAt()).isBetween(java.time.Instant.now().plusSeconds(3500), java.time.Instant.now().plusSeconds(3700));
+    }
+
+    @Test
+    void tokenNeedsSubRoomAndAnHmacKey() {
+        Invocation inv = parse("token", "--room", "not a room");
+        assertThat(inv.problemReport()).contains("--sub").contains("--room").contains("no HMAC key");
+        assertThat(parse("--sub", "alice").problemReport()).contains("belongs to the 'token' command only");
     }
 }

@@ -42,7 +42,8 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(20), Duration.ofSeconds(10), 256, 1024 * 1024, 10_000, List.of()));
         assertThat(c.rooms().maxPeers()).isEqualTo(16);
         assertThat(c.rateLimit()).isEqualTo(new RateLimitConfig(50.0, 100));
-        assertThat(c.redis()).isEqualTo(new RedisConfig(false, "redis://127.0.0.1:6379", Secret.empty(), "signaling"));
+        assertThat(c.redis()).isEqualTo(new RedisConfig(false, "redis://127.0.0.1:6379", Secret.empty(), "signaling",
+                Duration.ofSeconds(10), Duration.ofSeconds(2), 100_000, 10_000));
         assertThat(ConfigLoader.defaults()).isEqualTo(c);
     }
 
@@ -161,12 +162,19 @@ class ConfigLoaderTest {
     @Test
     void prodProfileWithOriginsIsJsonInfoWithAReadinessDelay() {
         SignalingConfig c = loader.load(ConfigRequest.of(
-                Map.of("SIGNALING_WEBSOCKET_ALLOWEDORIGINS", "https://app.example.com")).withProfile("prod"));
+                Map.of("SIGNALING_WEBSOCKET_ALLOWEDORIGINS", "https://app.example.com", "SIGNALING_AUTH_MODE", "jwt",
+                        "SIGNALING_AUTH_JWT_KEYS", "[{kid: k1, alg: HS256, secret: 0123456789abcdef0123456789abcdef}]"))
+                .withProfile("prod"));
 
         assertThat(c.logging().format()).isEqualTo(LogFormat.JSON);
         assertThat(c.logging().level()).isEqualTo(LogLevel.INFO);
         assertThat(c.shutdown().readinessDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.websocket().allowedOrigins()).containsExactly("https://app.example.com");
+        assertThat(c.auth().mode()).isEqualTo(AuthMode.JWT);
+        assertThat(c.auth().keys()).singleElement().satisfies(k -> {
+            assertThat(k.kid()).isEqualTo("k1");
+            assertThat(k.secret().reveal()).isEqualTo("0123456789abcdef0123456789abcdef");
+        });
     }
 
     @Test
@@ -288,10 +296,11 @@ class ConfigLoaderTest {
         ConfigRequest prod = ConfigRequest.of(Map.of()).withProfile("prod");
         ConfigException withoutOverride = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
                 () -> loader.load(prod));
-        assertThat(withoutOverride.problems()).extracting(ConfigProblem::key).containsExactly("websocket.allowed-origins");
+        assertThat(withoutOverride.problems()).extracting(ConfigProblem::key)
+                .containsExactly("websocket.allowed-origins", "auth.mode");
 
         SignalingConfig c = loader.load(prod.withOverrides("warmup",
-                Map.of("websocket.allowed-origins", "http://warmup.invalid")));
+                Map.of("websocket.allowed-origins", "http://warmup.invalid", "auth.mode", "none")));
 
         assertThat(c.websocket().allowedOrigins()).containsExactly("http://warmup.invalid");
         assertThat(c.shutdown().readinessDelay()).as("the rest of the profile applies").isEqualTo(Duration.ofSeconds(5));

@@ -71,6 +71,6 @@ class ConfigReferenceTest {
 
     @Test
     void secretsAreDeclaredByTheirType() {
-        assertThat(Schema.SECRETS).containsExactly("redis.password");
+        assertThat(Schema.SECRETS).containsExactlyInAnyOrder("redis.password", "turn.secrets");
     }
 }

@@ -222,17 +222,64 @@ class ConfigValidationTest {
 
     @Test
     void prodWithoutAllowedOriginsFailsSayingWhatToSet() {
-        assertThat(lines(ConfigRequest.of(Map.of()).withProfile("prod"))).singleElement().asString()
+        assertThat(lines(ConfigRequest.of(Map.of("SIGNALING_AUTH_MODE", "none")).withProfile("prod"))).singleElement()
+                .asString()
                 .startsWith("websocket.allowed-origins = [] (profile prod): required under the prod profile")
                 .contains("SIGNALING_WEBSOCKET_ALLOWEDORIGINS=");
     }
 
     @Test
     void prodWithOriginsEmptiedByEnvStillFails() {
-        assertThat(lines(ConfigRequest.of(Map.of("SIGNALING_WEBSOCKET_ALLOWEDORIGINS", " , "))
+        assertThat(lines(ConfigRequest.of(Map.of("SIGNALING_WEBSOCKET_ALLOWEDORIGINS", " , ", "SIGNALING_AUTH_MODE", "none"))
                 .withProfile("prod"))).singleElement().asString()
                 .startsWith("websocket.allowed-origins =  ,  (env SIGNALING_WEBSOCKET_ALLOWEDORIGINS): "
                         + "required under the prod profile");
+    }
+
+    @Test
+    void prodRequiresAuthModeSetExplicitlyEvenToItsDefault() {
+        assertThat(lines(ConfigRequest.of(Map.of("SIGNALING_WEBSOCKET_ALLOWEDORIGINS", "https://app.example"))
+                .withProfile("prod"))).singleElement().asString()
+                .startsWith("auth.mode = none (default.yaml): required under the prod profile")
+                .contains("auth.mode=jwt").contains("auth.mode=none on purpose");
+        assertThat(new ConfigLoader().load(ConfigRequest.of(Map.of("SIGNALING_WEBSOCKET_ALLOWEDORIGINS",
+                "https://app.example", "SIGNALING_AUTH_MODE", "none")).withProfile("prod")).auth().mode())
+                .isEqualTo(AuthMode.NONE);
+    }
+
+    @Test
+    void jwtModeChecksEveryKeyAndMasksSecrets() throws IOException {
+        String path = file("auth:\n  mode: jwt\n  jwt:\n    keys:\n"
+                + "      - {kid: short, alg: HS256, secret: tooshort}\n"
+                + "      - {kid: both, alg: HS256, secret: x, secret-file: /x}\n"
+                + "      - {kid: pem, alg: ES256, public-key-file: /nonexistent/k.pem}\n"
+                + "      - {kid: odd, alg: HS256, secret: \"abcdefghijklmnopqrstuvwxyz0123456789\", colour: red}\n");
+        List<String> problems = lines(ConfigRequest.of(Map.of()).withConfigFile(path));
+        assertThat(problems).anyMatch(l -> l.contains("needs exactly one of secret, secret-file, public-key-file"))
+                .anyMatch(l -> l.contains("cannot read public-key-file /nonexistent/k.pem"))
+                .anyMatch(l -> l.contains("unknown field 'colour'"))
+                .allMatch(l -> !l.contains("tooshort") && !l.contains("abcdefghijklmnopqrstuvwxyz"));
+        // Once the list is well formed, each key's own checks run (as the verifier will make them).
+        assertThat(lines(ConfigRequest.of(Map.of()).withFlag("auth.mode", "jwt")
+                .withFlag("auth.jwt.keys", "[{kid: short, alg: HS256, secret: tooshort}, {kid: big, alg: HS512,"
+                        + " secret: abcdefghijklmnopqrstuvwxyz0123456789}]")))
+                .anyMatch(l -> l.contains("'short': an HS256 secret must be at least 32 bytes"))
+                .anyMatch(l -> l.contains("'big': an HS512 secret must be at least 64 bytes"))
+                .allMatch(l -> !l.contains("tooshort") && !l.contains("abcdefghijklmnopqrstuvwxyz"));
+        assertThat(lines(ConfigRequest.of(Map.of()).withFlag("auth.mode", "jwt")))
+                .anyMatch(l -> l.contains("auth.mode is jwt but no key is configured"));
+    }
+
+    @Test
+    void turnSettingsAreCheckedAndTheirSecretsMasked() {
+        assertThat(lines(ConfigRequest.of(Map.of()).withFlag("turn.urls", "turn:127.0.0.1:3478,http://x")
+                .withFlag("turn.ttl", "48h")))
+                .anyMatch(l -> l.startsWith("turn.urls") && l.contains("'http://x' must be a stun:"))
+                .anyMatch(l -> l.startsWith("turn.ttl") && l.contains("at most 24h"));
+        assertThat(lines(ConfigRequest.of(Map.of()).withFlag("turn.urls", "turn:127.0.0.1:3478")))
+                .anyMatch(l -> l.startsWith("turn.secrets") && l.contains("needs at least one shared secret"));
+        assertThat(lines(ConfigRequest.of(Map.of()).withFlag("turn.secrets", "[oops").withFlag("turn.ttl", "0s")))
+                .allMatch(l -> !l.contains("oops"));
     }
 
     @Test

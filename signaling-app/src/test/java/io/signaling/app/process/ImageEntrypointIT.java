@@ -116,7 +116,7 @@ class ImageEntrypointIT {
                 "SIGNALING_SERVER_PORT", "0",
                 "SIGNALING_ADMIN_PORT", "0",
                 "SIGNALING_ADMIN_HOST", "127.0.0.1",
-                "SIGNALING_WEBSOCKET_ALLOWEDORIGINS", ORIGINS,
+                "SIGNALING_WEBSOCKET_ALLOWEDORIGINS", ORIGINS, "SIGNALING_AUTH_MODE", "none",
                 // As an operator would add a JVM option; the image leaves JDK_JAVA_OPTIONS unset.
                 "JDK_JAVA_OPTIONS", classLoadLog(classLoads)), true);
         AppProcess.Started started = app.awaitStarted();
@@ -188,7 +188,7 @@ class ImageEntrypointIT {
                 "SIGNALING_SERVER_PORT", "0",
                 "SIGNALING_ADMIN_PORT", "0",
                 "SIGNALING_ADMIN_HOST", "127.0.0.1",
-                "SIGNALING_WEBSOCKET_ALLOWEDORIGINS", ORIGINS,
+                "SIGNALING_WEBSOCKET_ALLOWEDORIGINS", ORIGINS, "SIGNALING_AUTH_MODE", "none",
                 "SIGNALING_SHUTDOWN_READINESSDELAY", "0s",
                 "JDK_JAVA_OPTIONS", jvmOptions + classLoadLog(classLoads));
     }

@@ -1,8 +1,12 @@
 package io.signaling.application.signaling;
 
+import io.signaling.application.cluster.SignalingCluster;
+import io.signaling.application.auth.UpgradeAuthenticator;
+import io.signaling.application.ice.TurnCredentials;
 import io.signaling.domain.signaling.ClientMessage;
 import io.signaling.domain.signaling.Delivery;
 import io.signaling.domain.signaling.ErrorCode;
+import io.signaling.domain.signaling.IceServer;
 import io.signaling.domain.signaling.LeaveReason;
 import io.signaling.domain.signaling.PeerId;
 import io.signaling.domain.signaling.RoomId;
@@ -10,6 +14,11 @@ import io.signaling.domain.signaling.ServerMessage;
 import io.signaling.domain.signaling.SignalingEvent;
 import io.signaling.domain.signaling.SignalingRules;
 import io.signaling.domain.signaling.TokenBucket;
+import io.signaling.ports.cluster.ClusterUnavailableException;
+import io.signaling.ports.cluster.Envelope;
+import io.signaling.ports.cluster.Member;
+import io.signaling.ports.cluster.NodeId;
+import io.signaling.ports.auth.AccessTokenVerifier;
 import io.signaling.ports.lifecycle.Lifecycle;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.log.LoggerFactory;
@@ -29,10 +38,14 @@ import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.CloseCodes;
 import io.signaling.ports.websocket.TextFrame;
 import io.signaling.ports.websocket.WebSocketConnection;
+import io.signaling.ports.websocket.UpgradeDecision;
+import io.signaling.ports.websocket.UpgradeRequest;
 import io.signaling.ports.websocket.WebSocketListener;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -68,10 +81,20 @@ import java.util.random.RandomGenerator;
  * <p>Sizes: a message is measured in UTF-8 once, where it is made (encoded once for all its
  * recipients) or read (the adapter's measure comes with the frame), and the size travels with it.
  *
+ * <p>In a cluster ({@link Builder#cluster}) membership goes through the shared room directory
+ * (a join waits for it, under the room's lock, at most the store's command timeout), deliveries to
+ * peers on other nodes go to their node's inbox under the same lock (so they keep the order above),
+ * and envelopes from other nodes are delivered under the room's lock too. What needs the shared
+ * store while it cannot be reached is answered {@code unavailable} with {@code retryAfterMs}.
+ *
  * <p>Thread-safety: safe for concurrent callbacks of different connections. Callbacks never block
- * on I/O: a connection's send only queues.
+ * on I/O (a connection's send only queues), except a cluster join or leave, bounded by the store's
+ * command timeout.
  */
 public final class SignalingService implements WebSocketListener, Lifecycle {
+
+    /** The WebSocket subprotocol of protocol v1.1. */
+    public static final String SUBPROTOCOL_V11 = "signaling.v1.1";
 
     private static final long ONE_SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int LOCK_STRIPES = 1024;
@@ -80,6 +103,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     private final MessageCodec codec;
     private final RoomRegistry registry;
+    private final SignalingCluster cluster;
     private final SignalingSettings settings;
     private final SignalingRules rules;
     private final PeerIdGenerator peerIds;
@@ -90,6 +114,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private final Tracer tracer;
     private final Metrics metrics;
     private final String welcomeLimitsLog;
+    private final UpgradeAuthenticator authenticator;
+    private final TurnCredentials iceServers;
+    private final Object iceSchedulerLock = new Object();
+    private TaskScheduler iceScheduler;
+    private ScheduledExecutorService ownedIceExecutor;
 
     private final ConcurrentMap<PeerId, Session> sessions = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[LOCK_STRIPES];
@@ -110,7 +139,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     private SignalingService(Builder b) {
         this.codec = Objects.requireNonNull(b.codec, "codec");
-        this.registry = b.registry != null ? b.registry : new InMemoryRoomRegistry();
+        this.cluster = b.cluster;
+        this.registry = cluster != null ? cluster.rooms() : b.registry != null ? b.registry : new InMemoryRoomRegistry();
         this.settings = b.settings;
         this.rules = new SignalingRules(settings.maxPeersPerRoom());
         this.peerIds = b.peerIds != null ? b.peerIds : new SecureRandomPeerIdGenerator(new SecureRandom());
@@ -133,6 +163,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 registry::roomCount);
         metrics.gauge("signaling.peers.active", "Peers in a room on this node", Tags.empty(), registry::peerCount);
         this.welcomeLimitsLog = settings.limits().toString();
+        this.authenticator = b.accessTokens == null ? null : new UpgradeAuthenticator(b.accessTokens, b.loggers, metrics);
+        this.iceServers = b.iceServers;
     }
 
     /**
@@ -165,10 +197,24 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     @Override
     public void start() {
+        if (cluster != null) {
+            cluster.start(new ClusterSide());
+        }
         log.info("signaling ready", "limits", welcomeLimitsLog);
     }
 
     // ---------------------------------------------------------------- connection events
+
+    /** Under {@code auth.mode: jwt}, the access token decides; otherwise every upgrade is accepted. */
+    @Override
+    public UpgradeDecision onUpgrade(UpgradeRequest request) {
+        return authenticator == null ? UpgradeDecision.accept() : authenticator.decide(request);
+    }
+
+    @Override
+    public List<String> subprotocols() {
+        return List.of(SUBPROTOCOL_V11);
+    }
 
     @Override
     public void onOpen(WebSocketConnection connection) {
@@ -182,7 +228,16 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
         connection.attach(session);
         synchronized (session) {
-            send(session, TextFrame.of(codec.encode(new ServerMessage.Welcome(peerId, settings.limits()))));
+            List<IceServer> ice = List.of();
+            if (iceServers != null && iceServers.configured()) {
+                TurnCredentials.Issued issued = iceServers.issue();
+                ice = issued.servers();
+                if (session.v11 && iceServers.expiring()) {
+                    scheduleIceRefresh(session, issued);
+                }
+            }
+            send(session, TextFrame.of(codec.encode(new ServerMessage.Welcome(peerId, settings.limits(),
+                    session.identity(), ice))));
             session.log.debug("peer connected");
             if (draining) {
                 scheduleDrain(session);
@@ -230,6 +285,9 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             session.closed = true;
             if (session.drainTask != null) {
                 session.drainTask.cancel();
+            }
+            if (session.iceRefresh != null) {
+                session.iceRefresh.cancel();
             }
             LeaveReason leaveReason = CloseCodes.IDLE_TIMEOUT_REASON.equals(reason) ? LeaveReason.TIMEOUT
                     : LeaveReason.DISCONNECT;
@@ -299,6 +357,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     private void handleMessage(Session session, ClientMessage message, long receivedAt) {
         String type = message.type();
+        if (message instanceof ClientMessage.Join join && session.grant != null && !session.grant.allows(join.room())) {
+            countMessage(type, "error");
+            session.log.debug("message refused", "type", type, "code", ErrorCode.FORBIDDEN.wire());
+            sendError(session, ServerMessage.Error.of(ErrorCode.FORBIDDEN, "your access token does not grant room '"
+                    + join.room().value() + "'", join.id()));
+            return;
+        }
         boolean relay = message instanceof ClientMessage.Relay;
         Span span = tracer.spanBuilder(relay ? "signaling.relay" : "signaling." + type).kind(SpanKind.SERVER)
                 .attribute("signaling.type", type).start();
@@ -335,35 +400,200 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 ? join.room()
                 : registry.roomOf(session.peerId).orElse(null);
         if (room == null) {
-            SignalingRules.Outcome outcome = rules.apply(registry, draining, event);
-            deliver(outcome, receivedAt);
+            SignalingRules.Outcome outcome = apply(event);
+            deliver(outcome, receivedAt, null, event);
             return outcome;
         }
-        synchronized (stripes[(room.hashCode() & 0x7fffffff) % LOCK_STRIPES]) {
-            SignalingRules.Outcome outcome = rules.apply(registry, draining, event);
-            deliver(outcome, receivedAt);
+        synchronized (stripeOf(room)) {
+            SignalingRules.Outcome outcome = apply(event);
+            deliver(outcome, receivedAt, room, event);
+            if (cluster != null) {
+                cluster.settle(room);
+            }
             return outcome;
         }
     }
 
-    private void deliver(SignalingRules.Outcome outcome, long receivedAt) {
+    private Object stripeOf(RoomId room) {
+        return stripes[(room.hashCode() & 0x7fffffff) % LOCK_STRIPES];
+    }
+
+    private SignalingRules.Outcome apply(SignalingEvent event) {
+        try {
+            return rules.apply(registry, draining, event);
+        } catch (ClusterUnavailableException e) {
+            // Only a cluster join needs the store before it can answer; leaves never fail toward the client.
+            String id = event instanceof SignalingEvent.Message m ? m.message().id() : null;
+            log.debug("shared store unavailable", "peer_id", event.peer().value(), "error", e.getMessage());
+            return new SignalingRules.Outcome(List.of(new Delivery(event.peer(), unavailable(id))), ErrorCode.UNAVAILABLE);
+        }
+    }
+
+    private ServerMessage.Error unavailable(String id) {
+        return new ServerMessage.Error(ErrorCode.UNAVAILABLE,
+                "the cluster's shared state cannot be reached; retry later", id, cluster.retryAfterMillis());
+    }
+
+    private void deliver(SignalingRules.Outcome outcome, long receivedAt, RoomId room, SignalingEvent event) {
         ServerMessage lastMessage = null;
         TextFrame lastFrame = null;
         for (Delivery delivery : outcome.deliveries()) {
             Session target = sessions.get(delivery.to());
+            NodeId remote = null;
             if (target == null) {
-                // Gone between the membership read and now; its onClose removes it from the room.
-                continue;
+                if (cluster == null || room == null || cluster.isLocal(delivery.to())
+                        || (remote = cluster.nodeOf(delivery.to()).orElse(null)) == null) {
+                    // Gone between the membership read and now; its onClose removes it from the room.
+                    continue;
+                }
             }
             if (delivery.message() != lastMessage) {
                 // Encoded and measured once for every recipient of the same message.
                 lastMessage = delivery.message();
-                lastFrame = TextFrame.of(codec.encode(lastMessage));
+                lastFrame = TextFrame.of(codec.encode(authenticator == null ? lastMessage : withIdentities(lastMessage)));
+            }
+            if (remote != null) {
+                forward(remote, room, delivery, lastFrame.text(), event);
+                continue;
             }
             send(target, lastFrame);
             if (lastMessage instanceof ServerMessage.Relayed) {
                 relayTimer.recordNanos(nanoTime.getAsLong() - receivedAt);
             }
+        }
+    }
+
+    /** Call under the room's lock: the envelopes of one room then keep the order of its changes. */
+    private void forward(NodeId node, RoomId room, Delivery delivery, String text, SignalingEvent event) {
+        ServerMessage message = delivery.message();
+        Envelope.Change change = message instanceof ServerMessage.PeerJoined joined
+                ? new Envelope.Change(joined.peerId(), cluster.node())
+                : message instanceof ServerMessage.PeerLeft left ? new Envelope.Change(left.peerId(), null) : null;
+        PeerId sender = message instanceof ServerMessage.Relayed relayed ? relayed.from() : null;
+        String id = event instanceof SignalingEvent.Message m ? m.message().id() : null;
+        cluster.forward(node, room, delivery.to(), text, change, error -> {
+            if (sender == null) {
+                return;
+            }
+            Session from = sessions.get(sender);
+            if (from != null) {
+                // Not delivered (or not confirmed in time): the sender learns it and may send again.
+                sendError(from, unavailable(id));
+            }
+        });
+    }
+
+    /** The cluster's calls into this node. */
+    private final class ClusterSide implements SignalingCluster.LocalNode {
+
+        @Override
+        public void deliver(RoomId room, PeerId to, String text, Envelope.Change change) {
+            synchronized (stripeOf(room)) {
+                cluster.apply(room, change);
+                Session target = sessions.get(to);
+                if (target != null && registry.roomOf(to).filter(room::equals).isPresent()) {
+                    send(target, TextFrame.of(text));
+                }
+            }
+        }
+
+        @Override
+        public void evicted(RoomId room, List<PeerId> removed, List<Member> remaining) {
+            synchronized (stripeOf(room)) {
+                for (PeerId peer : removed) {
+                    cluster.apply(room, new Envelope.Change(peer, null));
+                    ServerMessage.PeerLeft notice = new ServerMessage.PeerLeft(room, peer, LeaveReason.DISCONNECT);
+                    TextFrame frame = TextFrame.of(codec.encode(notice));
+                    for (Member member : remaining) {
+                        Session target = sessions.get(member.peer());
+                        if (target != null) {
+                            send(target, frame);
+                        } else if (!member.node().equals(cluster.node())) {
+                            cluster.forward(member.node(), room, member.peer(), frame.text(),
+                                    new Envelope.Change(peer, null), error -> { });
+                        }
+                    }
+                }
+                cluster.settle(room);
+            }
+        }
+
+        @Override
+        public void lost(Set<PeerId> affected, long missing) {
+            ServerMessage.Error notice = new ServerMessage.Error(ErrorCode.UNAVAILABLE, missing
+                    + " message(s) from peers on another node were lost; renegotiate with them", null,
+                    cluster.retryAfterMillis());
+            for (PeerId peer : affected) {
+                Session session = sessions.get(peer);
+                if (session != null) {
+                    sendError(session, notice);
+                }
+            }
+        }
+
+        @Override
+        public void fence() {
+            for (Session session : sessions.values()) {
+                session.connection.close(CloseCodes.GOING_AWAY, "node fenced; reconnect");
+            }
+        }
+    }
+
+    /** {@code joined.members} and {@code peer-joined.identity}, from the sessions' grants (auth on only). */
+    private ServerMessage withIdentities(ServerMessage message) {
+        if (message instanceof ServerMessage.Joined joined) {
+            List<ServerMessage.Member> members = new ArrayList<>(joined.peers().size());
+            for (PeerId peer : joined.peers()) {
+                Session other = sessions.get(peer);
+                members.add(new ServerMessage.Member(peer, other == null ? null : other.identity()));
+            }
+            return joined.withMembers(members);
+        }
+        if (message instanceof ServerMessage.PeerJoined peerJoined) {
+            Session newcomer = sessions.get(peerJoined.peerId());
+            return newcomer == null ? message : peerJoined.withIdentity(newcomer.identity());
+        }
+        return message;
+    }
+
+    // ---------------------------------------------------------------- ICE servers refresh (v1.1)
+
+    /**
+     * Sends fresh {@code ice-servers} at a random point between 50% and 80% of the credentials'
+     * lifetime, so a long call can still reach TURN after its first credentials expire. Call
+     * holding the session's monitor.
+     */
+    private void scheduleIceRefresh(Session session, TurnCredentials.Issued issued) {
+        long lifetimeMs = iceServers.settings().ttl().toMillis();
+        long delayMs = lifetimeMs / 2 + random.nextLong(lifetimeMs * 3 / 10 + 1);
+        session.iceRefresh = iceScheduler().schedule(Duration.ofMillis(delayMs), () -> refreshIce(session));
+    }
+
+    private void refreshIce(Session session) {
+        synchronized (session) {
+            if (session.closed || session.drained) {
+                return;
+            }
+            TurnCredentials.Issued issued = iceServers.issue();
+            send(session, TextFrame.of(codec.encode(new ServerMessage.IceServers(issued.servers()))));
+            scheduleIceRefresh(session, issued);
+        }
+    }
+
+    private TaskScheduler iceScheduler() {
+        if (injectedScheduler != null) {
+            return injectedScheduler;
+        }
+        synchronized (iceSchedulerLock) {
+            if (iceScheduler == null) {
+                ownedIceExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "signaling-ice-refresh");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                iceScheduler = TaskScheduler.of(ownedIceExecutor);
+            }
+            return iceScheduler;
         }
     }
 
@@ -512,6 +742,14 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         if (executor != null) {
             executor.shutdownNow();
         }
+        if (cluster != null) {
+            cluster.stop();
+        }
+        synchronized (iceSchedulerLock) {
+            if (ownedIceExecutor != null) {
+                ownedIceExecutor.shutdownNow();
+            }
+        }
         log.info("signaling stopped", "clean", clean, "took_ms",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return clean;
@@ -521,6 +759,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     public static final class Builder {
         private final MessageCodec codec;
         private RoomRegistry registry;
+        private SignalingCluster cluster;
         private SignalingSettings settings = SignalingSettings.defaults();
         private PeerIdGenerator peerIds;
         private LongSupplier nanoTime = System::nanoTime;
@@ -529,6 +768,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         private LoggerFactory loggers = LoggerFactory.noop();
         private Tracer tracer = Tracer.noop();
         private Metrics metrics = Metrics.noop();
+        private AccessTokenVerifier accessTokens;
+        private TurnCredentials iceServers;
 
         private Builder(MessageCodec codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
@@ -542,6 +783,15 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         /** Another membership store (a shared one across nodes); the default is in memory. */
         public Builder roomRegistry(RoomRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Runs as one node of a cluster: membership and delivery go through the cluster's shared
+         * store (instead of {@link #roomRegistry}); the service starts and stops the cluster node.
+         */
+        public Builder cluster(SignalingCluster cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
             return this;
         }
 
@@ -581,6 +831,21 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
         public Builder metrics(Metrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Turns on {@code auth.mode: jwt}: every upgrade needs a token this verifier accepts, and a
+         * connection may join only its token's room. Without it (the default) anyone may join any room.
+         */
+        public Builder accessTokens(AccessTokenVerifier verifier) {
+            this.accessTokens = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** The STUN/TURN servers handed out in {@code welcome} (and refreshed on v1.1 connections). */
+        public Builder iceServers(TurnCredentials iceServers) {
+            this.iceServers = Objects.requireNonNull(iceServers, "iceServers");
             return this;
         }
 

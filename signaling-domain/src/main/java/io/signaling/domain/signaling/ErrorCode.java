@@ -18,7 +18,11 @@ public enum ErrorCode {
     /** The connection is closed with 1009 after it. */
     MESSAGE_TOO_LARGE("message-too-large"),
     /** A {@code join} during the shutdown drain. */
-    SERVER_SHUTTING_DOWN("server-shutting-down");
+    SERVER_SHUTTING_DOWN("server-shutting-down"),
+    /** The cluster's shared state cannot be reached; carries {@code retryAfterMs}; the connection stays open. */
+    UNAVAILABLE("unavailable"),
+    /** (v1.1) A {@code join} of a room the access token does not grant; the connection stays open. */
+    FORBIDDEN("forbidden");
 
     private final String wire;
 

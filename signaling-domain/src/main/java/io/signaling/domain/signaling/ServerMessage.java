@@ -9,7 +9,7 @@ import java.util.Objects;
  */
 public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessage.Joined, ServerMessage.PeerJoined,
         ServerMessage.PeerLeft, ServerMessage.GoAway, ServerMessage.Left, ServerMessage.Relayed, ServerMessage.Pong,
-        ServerMessage.Error {
+        ServerMessage.Error, ServerMessage.IceServers {
 
     /** The wire {@code type}. */
     String type();
@@ -19,10 +19,20 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
                   long pingIntervalMs, long idleTimeoutMs) {
     }
 
-    record Welcome(PeerId peerId, Limits limits) implements ServerMessage {
+    /**
+     * @param identity   the access token's {@code sub}; {@code null} (absent) without authentication
+     * @param iceServers the STUN/TURN servers for this connection; empty (absent) when none are configured
+     */
+    record Welcome(PeerId peerId, Limits limits, String identity, List<IceServer> iceServers) implements ServerMessage {
         public Welcome {
             Objects.requireNonNull(peerId, "peerId");
             Objects.requireNonNull(limits, "limits");
+            iceServers = List.copyOf(iceServers);
+        }
+
+        /** The v1 welcome: no identity, no ICE servers. */
+        public Welcome(PeerId peerId, Limits limits) {
+            this(peerId, limits, null, List.of());
         }
 
         @Override
@@ -37,11 +47,28 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
      * @param peers  the other peers already in the room, in the order they joined
      * @param polite always {@code false}: the newcomer is impolite toward the peers already there
      */
-    record Joined(String id, RoomId room, PeerId peerId, List<PeerId> peers, boolean polite) implements ServerMessage {
+    record Joined(String id, RoomId room, PeerId peerId, List<PeerId> peers, boolean polite, List<Member> members)
+            implements ServerMessage {
         public Joined {
             Objects.requireNonNull(room, "room");
             Objects.requireNonNull(peerId, "peerId");
             peers = List.copyOf(peers);
+            if (members != null) {
+                members = List.copyOf(members);
+                if (members.size() != peers.size()) {
+                    throw new IllegalArgumentException("members must match peers one to one");
+                }
+            }
+        }
+
+        /** Without {@code members}: the v1 shape, and the shape without authentication. */
+        public Joined(String id, RoomId room, PeerId peerId, List<PeerId> peers, boolean polite) {
+            this(id, room, peerId, peers, polite, null);
+        }
+
+        /** The same reply with {@code members}: the identity of each of {@code peers}, in order. */
+        public Joined withMembers(List<Member> members) {
+            return new Joined(id, room, peerId, peers, polite, members);
         }
 
         @Override
@@ -50,11 +77,29 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
         }
     }
 
-    /** @param polite always {@code true}: the receiver is polite toward the newcomer */
-    record PeerJoined(RoomId room, PeerId peerId, boolean polite) implements ServerMessage {
+    /** One entry of {@code joined.members}; {@code identity} is {@code null} (absent) without authentication. */
+    record Member(PeerId peerId, String identity) {
+        public Member {
+            Objects.requireNonNull(peerId, "peerId");
+        }
+    }
+
+    /**
+     * @param polite   always {@code true}: the receiver is polite toward the newcomer
+     * @param identity the newcomer's identity; {@code null} (absent) without authentication
+     */
+    record PeerJoined(RoomId room, PeerId peerId, boolean polite, String identity) implements ServerMessage {
         public PeerJoined {
             Objects.requireNonNull(room, "room");
             Objects.requireNonNull(peerId, "peerId");
+        }
+
+        public PeerJoined(RoomId room, PeerId peerId, boolean polite) {
+            this(room, peerId, polite, null);
+        }
+
+        public PeerJoined withIdentity(String identity) {
+            return new PeerJoined(room, peerId, polite, identity);
         }
 
         @Override
@@ -135,8 +180,8 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
         public Error {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
-            if (retryAfterMs != null && (code != ErrorCode.RATE_LIMITED || retryAfterMs < 0)) {
-                throw new IllegalArgumentException("retryAfterMs belongs to rate-limited only and is >= 0");
+            if (retryAfterMs != null && (code != ErrorCode.RATE_LIMITED && code != ErrorCode.UNAVAILABLE || retryAfterMs < 0)) {
+                throw new IllegalArgumentException("retryAfterMs belongs to rate-limited and unavailable only and is >= 0");
             }
         }
 
@@ -147,6 +192,18 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
         @Override
         public String type() {
             return "error";
+        }
+    }
+
+    /** (v1.1) Fresh ICE servers before the previous credentials expire. */
+    record IceServers(List<IceServer> iceServers) implements ServerMessage {
+        public IceServers {
+            iceServers = List.copyOf(iceServers);
+        }
+
+        @Override
+        public String type() {
+            return "ice-servers";
         }
     }
 }

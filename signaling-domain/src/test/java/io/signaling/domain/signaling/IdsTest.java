@@ -43,7 +43,7 @@ class IdsTest {
     void errorCodesUseTheContractSpelling() {
         assertThat(ErrorCode.values()).extracting(ErrorCode::wire).containsExactly("bad-message", "unknown-type",
                 "invalid-room", "already-in-room", "not-in-room", "peer-not-found", "room-full", "rate-limited",
-                "message-too-large", "server-shutting-down");
+                "message-too-large", "server-shutting-down", "unavailable", "forbidden");
         assertThat(ErrorCode.fromWire("room-full")).contains(ErrorCode.ROOM_FULL);
         assertThat(ErrorCode.fromWire("nope")).isEmpty();
         assertThat(RelayKind.fromWire("candidate")).contains(RelayKind.CANDIDATE);
@@ -51,8 +51,9 @@ class IdsTest {
     }
 
     @Test
-    void retryAfterBelongsToRateLimitedOnly() {
+    void retryAfterBelongsToRateLimitedAndUnavailableOnly() {
         assertThat(new ServerMessage.Error(ErrorCode.RATE_LIMITED, "slow down", null, 20L).retryAfterMs()).isEqualTo(20L);
+        assertThat(new ServerMessage.Error(ErrorCode.UNAVAILABLE, "try later", null, 900L).retryAfterMs()).isEqualTo(900L);
         assertThatThrownBy(() -> new ServerMessage.Error(ErrorCode.ROOM_FULL, "full", null, 20L))
                 .isInstanceOf(IllegalArgumentException.class);
     }

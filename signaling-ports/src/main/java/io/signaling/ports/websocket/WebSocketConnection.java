@@ -44,6 +44,16 @@ public interface WebSocketConnection {
 
     boolean isOpen();
 
+    /** The subprotocol selected at the upgrade ({@code Sec-WebSocket-Protocol}), or {@code ""} for none. */
+    default String subprotocol() {
+        return "";
+    }
+
+    /** What the listener's {@link WebSocketListener#onUpgrade} granted this connection, if anything. */
+    default java.util.Optional<io.signaling.ports.auth.AccessGrant> grant() {
+        return java.util.Optional.empty();
+    }
+
     /** A value the core attaches to the connection (its session state); adapter stores it. */
     Object attachment();
 

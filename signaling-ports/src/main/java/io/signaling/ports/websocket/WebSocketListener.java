@@ -11,6 +11,25 @@ package io.signaling.ports.websocket;
  */
 public interface WebSocketListener {
 
+    /**
+     * Decides an upgrade before it happens (access tokens are checked here). Called on an I/O
+     * thread: must not block. A {@link UpgradeDecision.Refuse} is answered with its HTTP status and
+     * no socket is opened; an {@link UpgradeDecision.Accept}'s grant is the new connection's
+     * {@link WebSocketConnection#grant()}. The default accepts every upgrade anonymously.
+     */
+    default UpgradeDecision onUpgrade(UpgradeRequest request) {
+        return UpgradeDecision.accept();
+    }
+
+    /**
+     * The WebSocket subprotocols this listener speaks, most preferred first; the adapter selects
+     * the first one the client offered, or none (the client then speaks the base protocol). The
+     * default is none.
+     */
+    default java.util.List<String> subprotocols() {
+        return java.util.List.of();
+    }
+
     default void onOpen(WebSocketConnection connection) {
     }
 

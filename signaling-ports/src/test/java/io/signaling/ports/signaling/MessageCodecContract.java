@@ -194,6 +194,34 @@ public abstract class MessageCodecContract {
     }
 
     @Test
+    void encodesTheAuthenticationAndIceFieldsOnlyWhenPresent() {
+        RoomId room = RoomId.of("r");
+        ServerMessage.Limits limits = new ServerMessage.Limits(65536, 16, 50, 100, 20000, 60000);
+        String limitsJson = "\"limits\":{\"maxMessageBytes\":65536,\"maxPeersPerRoom\":16,\"messagesPerSecond\":50,"
+                + "\"burst\":100,\"pingIntervalMs\":20000,\"idleTimeoutMs\":60000}";
+        List<io.signaling.domain.signaling.IceServer> ice = List.of(
+                io.signaling.domain.signaling.IceServer.stun(List.of("stun:s.example:3478")),
+                io.signaling.domain.signaling.IceServer.turn(List.of("turn:t.example:3478?transport=udp",
+                        "turns:t.example:5349"), "1764979200:Qm9i", "c/+="));
+        String iceJson = "\"iceServers\":[{\"urls\":[\"stun:s.example:3478\"]},{\"urls\":[\"turn:t.example:3478?transport=udp\","
+                + "\"turns:t.example:5349\"],\"username\":\"1764979200:Qm9i\",\"credential\":\"c/+=\"}]";
+        assertEncodes(new ServerMessage.Welcome(PeerId.of("me"), limits, "alice", ice),
+                "{\"type\":\"welcome\",\"peerId\":\"me\"," + limitsJson + ",\"identity\":\"alice\"," + iceJson + "}");
+        assertEncodes(new ServerMessage.Welcome(PeerId.of("me"), limits, null, List.of()),
+                "{\"type\":\"welcome\",\"peerId\":\"me\"," + limitsJson + "}");
+        assertEncodes(new ServerMessage.IceServers(ice), "{\"type\":\"ice-servers\"," + iceJson + "}");
+        assertEncodes(new ServerMessage.Joined("j", room, PeerId.of("me"), List.of(PeerId.of("x"), PeerId.of("y")), false)
+                        .withMembers(List.of(new ServerMessage.Member(PeerId.of("x"), "bob"),
+                                new ServerMessage.Member(PeerId.of("y"), "carol"))),
+                "{\"type\":\"joined\",\"id\":\"j\",\"room\":\"r\",\"peerId\":\"me\",\"peers\":[\"x\",\"y\"],\"polite\":false,"
+                        + "\"members\":[{\"peerId\":\"x\",\"identity\":\"bob\"},{\"peerId\":\"y\",\"identity\":\"carol\"}]}");
+        assertEncodes(new ServerMessage.PeerJoined(room, PeerId.of("n"), true, "dave"),
+                "{\"type\":\"peer-joined\",\"room\":\"r\",\"peerId\":\"n\",\"polite\":true,\"identity\":\"dave\"}");
+        assertEncodes(ServerMessage.Error.of(ErrorCode.FORBIDDEN, "no", null),
+                "{\"type\":\"error\",\"code\":\"forbidden\",\"message\":\"no\"}");
+    }
+
+    @Test
     void encodesRelaysWithThePayloadUnchanged() {
         String payload = "{\"candidate\":\"candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host\",\"sdpMid\":\"0\","
                 + "\"sdpMLineIndex\":0,\"q\":\"\\\"\\\\\"}";

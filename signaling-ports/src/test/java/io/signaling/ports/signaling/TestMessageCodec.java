@@ -85,6 +85,12 @@ public final class TestMessageCodec implements MessageCodec {
                     .append(",\"burst\":").append(l.burst())
                     .append(",\"pingIntervalMs\":").append(l.pingIntervalMs())
                     .append(",\"idleTimeoutMs\":").append(l.idleTimeoutMs()).append('}');
+            if (w.identity() != null) {
+                field(sb, "identity", w.identity());
+            }
+            if (!w.iceServers().isEmpty()) {
+                iceServers(sb, w.iceServers());
+            }
         } else if (message instanceof ServerMessage.Joined j) {
             id(sb, j.id());
             field(sb, "room", j.room().value());
@@ -97,10 +103,28 @@ public final class TestMessageCodec implements MessageCodec {
                 Json.quote(sb, j.peers().get(i).value());
             }
             sb.append("],\"polite\":").append(j.polite());
+            if (j.members() != null) {
+                sb.append(",\"members\":[");
+                for (int i = 0; i < j.members().size(); i++) {
+                    ServerMessage.Member m = j.members().get(i);
+                    sb.append(i > 0 ? ",{" : "{").append("\"peerId\":");
+                    Json.quote(sb, m.peerId().value());
+                    if (m.identity() != null) {
+                        field(sb, "identity", m.identity());
+                    }
+                    sb.append('}');
+                }
+                sb.append(']');
+            }
         } else if (message instanceof ServerMessage.PeerJoined p) {
             field(sb, "room", p.room().value());
             field(sb, "peerId", p.peerId().value());
             sb.append(",\"polite\":").append(p.polite());
+            if (p.identity() != null) {
+                field(sb, "identity", p.identity());
+            }
+        } else if (message instanceof ServerMessage.IceServers i) {
+            iceServers(sb, i.iceServers());
         } else if (message instanceof ServerMessage.PeerLeft p) {
             field(sb, "room", p.room().value());
             field(sb, "peerId", p.peerId().value());
@@ -126,6 +150,27 @@ public final class TestMessageCodec implements MessageCodec {
             }
         }
         return sb.append('}').toString();
+    }
+
+    private static void iceServers(StringBuilder sb, java.util.List<io.signaling.domain.signaling.IceServer> servers) {
+        sb.append(",\"iceServers\":[");
+        for (int i = 0; i < servers.size(); i++) {
+            io.signaling.domain.signaling.IceServer server = servers.get(i);
+            sb.append(i > 0 ? ",{" : "{").append("\"urls\":[");
+            for (int u = 0; u < server.urls().size(); u++) {
+                if (u > 0) {
+                    sb.append(',');
+                }
+                Json.quote(sb, server.urls().get(u));
+            }
+            sb.append(']');
+            if (server.username() != null) {
+                field(sb, "username", server.username());
+                field(sb, "credential", server.credential());
+            }
+            sb.append('}');
+        }
+        sb.append(']');
     }
 
     private static String number(double value) {

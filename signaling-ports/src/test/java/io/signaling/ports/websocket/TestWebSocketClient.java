@@ -43,6 +43,27 @@ public final class TestWebSocketClient implements WebSocket.Listener, AutoClosea
         });
     }
 
+    /** Connects offering these WebSocket subprotocols ({@code Sec-WebSocket-Protocol}). */
+    public static CompletableFuture<TestWebSocketClient> connectAsync(HttpClient http, URI uri,
+                                                                      Map<String, String> headers,
+                                                                      List<String> subprotocols) {
+        TestWebSocketClient client = new TestWebSocketClient();
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        headers.forEach(builder::header);
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+        }
+        return builder.buildAsync(uri, client).thenApply(ws -> {
+            client.webSocket = ws;
+            return client;
+        });
+    }
+
+    /** The subprotocol the server selected, or {@code ""}. */
+    public String subprotocol() {
+        return webSocket.getSubprotocol();
+    }
+
     public static TestWebSocketClient connect(HttpClient http, URI uri) throws Exception {
         return connectAsync(http, uri, Map.of()).get(10, TimeUnit.SECONDS);
     }

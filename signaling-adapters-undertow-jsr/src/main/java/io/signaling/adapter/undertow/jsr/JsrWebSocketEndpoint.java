@@ -80,6 +80,7 @@ final class JsrWebSocketEndpoint extends ManagedEndpoint {
         }
         ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder
                 .create(JsrEndpointAdapter.class, settings().path())
+                .subprotocols(subprotocols())
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {

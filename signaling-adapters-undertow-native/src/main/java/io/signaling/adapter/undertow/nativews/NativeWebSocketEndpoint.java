@@ -13,6 +13,12 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import io.undertow.websockets.core.protocol.version07.Hybi07Handshake;
+import io.undertow.websockets.core.protocol.version08.Hybi08Handshake;
+import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 
@@ -20,19 +26,28 @@ import io.undertow.websockets.spi.WebSocketHttpExchange;
  * The native endpoint: the shared front handler (admission, handshake capture) in front of
  * undertow-core's {@link WebSocketProtocolHandshakeHandler}; each upgraded {@link WebSocketChannel}
  * becomes a {@link ManagedConnection} over a {@link NativeTransport}, read by a {@link NativeFrameListener}.
- * Nothing to deploy or release: the handshake handler is ready from construction.
+ * Nothing to deploy or release: the handshake handler is made at start (with the listener's subprotocols).
  */
 final class NativeWebSocketEndpoint extends ManagedEndpoint {
 
     // The upgrade callback runs after the response, outside the request's span: carry what it needs.
     private static final AttachmentKey<Handshake> HANDSHAKE = AttachmentKey.create(Handshake.class);
 
-    private final HttpHandler upgrade;
+    private volatile HttpHandler upgrade;
 
     NativeWebSocketEndpoint(WebSocketSettings settings, WebSocketListener listener, LoggerFactory loggerFactory,
                             Metrics metrics, Tracer tracer) {
         super(settings, listener, loggerFactory, metrics, tracer);
-        this.upgrade = new WebSocketProtocolHandshakeHandler(this::onConnect, NativeWebSocketEndpoint::unsupportedHandshake);
+    }
+
+    @Override
+    protected void startTransport() {
+        // The listener's subprotocols go to Undertow's own handshakes, which select the one the
+        // client asked for; asked at start, when the listener is fully wired.
+        Set<String> subprotocols = new LinkedHashSet<>(subprotocols());
+        upgrade = new WebSocketProtocolHandshakeHandler(List.of(new Hybi13Handshake(subprotocols, false),
+                new Hybi08Handshake(subprotocols, false), new Hybi07Handshake(subprotocols, false)),
+                this::onConnect, NativeWebSocketEndpoint::unsupportedHandshake);
     }
 
     // ---------------------------------------------------------------- I/O thread
@@ -40,7 +55,12 @@ final class NativeWebSocketEndpoint extends ManagedEndpoint {
     @Override
     protected void upgrade(HttpServerExchange exchange, Handshake handshake) throws Exception {
         exchange.putAttachment(HANDSHAKE, handshake);
-        upgrade.handleRequest(exchange);
+        HttpHandler handshakes = upgrade;
+        if (handshakes == null) {
+            EndpointSupport.problem(exchange, 503, "the WebSocket endpoint is not running");
+            return;
+        }
+        handshakes.handleRequest(exchange);
     }
 
     private static void unsupportedHandshake(HttpServerExchange exchange) {

@@ -1,5 +1,6 @@
 package io.signaling.adapter.undertow.websocket;
 
+import io.signaling.ports.auth.AccessGrant;
 import io.signaling.ports.http.Problem;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.trace.Span;
@@ -41,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>A {@link ManagedEndpoint} owns one instance. Its front handler calls {@link #admit} (which
  * answers refused upgrades itself with {@code application/problem+json}: 426 not an upgrade, 503
  * not running, draining or full, 403 origin not allowed, 429 the client's address holds its
- * maximum) and {@link #handshake} before handing the
+ * maximum, and what the listener's {@link WebSocketListener#onUpgrade} refuses, e.g. 401 for a bad
+ * access token: {@link UpgradeGate}) and {@link #handshake} before handing the
  * upgrade to its Undertow API; once the socket is open the flavour calls {@link #connect} and
  * {@link #register}; {@code stop} calls {@link #drain}. It hands each connection the collaborators
  * it needs when building it; nothing reaches back through it.
@@ -53,10 +55,16 @@ public final class EndpointSupport {
     private static final int ID_BYTES = 16; // 128 bits
 
     /** What the front handler learnt about an upgrade: its headers (lower-case names) and trace parent. */
-    public record Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos) {
+    public record Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos,
+                            AccessGrant grant) {
         public Handshake {
             Objects.requireNonNull(headers, "headers");
             Objects.requireNonNull(context, "context");
+        }
+
+        /** @see #grant() {@code null}: nothing granted (no authentication) */
+        public Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos) {
+            this(headers, context, createdNanos, null);
         }
 
         /** For an upgrade whose handshake was not captured (it should not happen): no headers, no parent. */
@@ -73,6 +81,7 @@ public final class EndpointSupport {
     private final WebSocketTelemetry telemetry;
     private final Set<String> allowedOrigins;
     private final ConnectionsPerAddress perAddress;
+    private final UpgradeGate gate;
     private final SecureRandom random = new SecureRandom();
     private final Set<ManagedConnection> live = ConcurrentHashMap.newKeySet();
     private final Object liveMonitor = new Object();
@@ -100,6 +109,7 @@ public final class EndpointSupport {
         }
         this.allowedOrigins = Set.copyOf(origins);
         this.perAddress = new ConnectionsPerAddress(settings.maxConnectionsPerAddress(), settings.trustedProxies());
+        this.gate = new UpgradeGate(listener, telemetry, log);
     }
 
     /** Checks the settings, naming the configuration key of the first bad value. */
@@ -200,7 +210,8 @@ public final class EndpointSupport {
                     + " WebSocket connections; retry later or elsewhere");
             return false;
         }
-        // Last, so that only an upgrade about to proceed takes one of its address's slots.
+        // Before the listener's gate (token checks): a crowded address costs no verification. A slot
+        // taken here is given back when the connection closes, also when the gate refuses.
         String crowded = perAddress.tryAcquire(exchange);
         if (crowded != null) {
             telemetry.rejected(WebSocketTelemetry.REJECT_ADDRESS);
@@ -210,7 +221,12 @@ public final class EndpointSupport {
                     + " WebSocket connections; close one or retry later");
             return false;
         }
-        return true;
+        return gate.admit(exchange);
+    }
+
+    /** The subprotocols the listener speaks, most preferred first, for the transport's handshake to select from. */
+    public List<String> subprotocols() {
+        return listener.subprotocols();
     }
 
     private static boolean isUpgrade(HttpServerExchange exchange) {
@@ -233,7 +249,8 @@ public final class EndpointSupport {
         if (!context.isValid()) {
             context = tracer.extract(carrier);
         }
-        return new Handshake(Collections.unmodifiableMap(headers), context, System.nanoTime());
+        return new Handshake(Collections.unmodifiableMap(headers), context, System.nanoTime(),
+                exchange.getAttachment(UpgradeGate.GRANT));
     }
 
     /** Answers {@code exchange} with an {@code application/problem+json} body (and Retry-After on 503). */
@@ -265,8 +282,10 @@ public final class EndpointSupport {
     public ManagedConnection connect(WebSocketChannel channel, Handshake handshake, Transport.Factory transport) {
         String id = newConnectionId();
         TraceContext connectionContext = openSpan(id, handshake.context());
-        return new ManagedConnection(id, channel, handshake.headers(), connectionContext, transport, settings, listener,
-                tracer, telemetry, log, hub::remove, this::finished);
+        ManagedConnection connection = new ManagedConnection(id, channel, handshake.headers(), connectionContext,
+                transport, settings, listener, tracer, telemetry, log, hub::remove, this::finished);
+        connection.admitted(handshake.grant());
+        return connection;
     }
 
     /**

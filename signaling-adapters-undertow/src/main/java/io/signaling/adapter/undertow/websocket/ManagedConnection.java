@@ -1,5 +1,6 @@
 package io.signaling.adapter.undertow.websocket;
 
+import io.signaling.ports.auth.AccessGrant;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.trace.TraceContext;
 import io.signaling.ports.trace.Tracer;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +59,7 @@ public final class ManagedConnection implements WebSocketConnection {
 
     private final AtomicBoolean binaryRejected = new AtomicBoolean();
     private volatile Object attachment;
+    private volatile AccessGrant grant;
 
     /**
      * @param requestHeaders    the upgrade request's headers, names in lower case
@@ -110,6 +113,22 @@ public final class ManagedConnection implements WebSocketConnection {
     @Override
     public Map<String, List<String>> requestHeaders() {
         return requestHeaders;
+    }
+
+    @Override
+    public String subprotocol() {
+        String selected = channel.getSubProtocol();
+        return selected == null ? "" : selected;
+    }
+
+    @Override
+    public Optional<AccessGrant> grant() {
+        return Optional.ofNullable(grant);
+    }
+
+    /** What the upgrade granted; set before the listener hears of the connection. */
+    void admitted(AccessGrant grant) {
+        this.grant = grant;
     }
 
     @Override

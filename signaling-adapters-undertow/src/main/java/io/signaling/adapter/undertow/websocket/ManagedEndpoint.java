@@ -77,6 +77,11 @@ public abstract class ManagedEndpoint implements WebSocketEndpoint {
         return settings;
     }
 
+    /** The subprotocols the listener speaks, most preferred first, for the flavour's handshake to offer. */
+    protected final java.util.List<String> subprotocols() {
+        return support.subprotocols();
+    }
+
     protected final Logger log() {
         return log;
     }

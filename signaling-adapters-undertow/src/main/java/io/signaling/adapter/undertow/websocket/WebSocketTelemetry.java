@@ -34,6 +34,8 @@ public final class WebSocketTelemetry {
     public static final String REJECT_DRAINING = "draining";
     /** websocket.max-connections-per-ip reached for the client's address. */
     public static final String REJECT_ADDRESS = "address";
+    /** The listener refused the upgrade (a missing or bad access token). */
+    public static final String REJECT_REFUSED = "refused";
 
     private final Metrics metrics;
     private final Metrics.Counter opened;
@@ -47,6 +49,7 @@ public final class WebSocketTelemetry {
     private final Metrics.Counter rejectedCapacity;
     private final Metrics.Counter rejectedDraining;
     private final Metrics.Counter rejectedAddress;
+    private final Metrics.Counter rejectedRefused;
 
     public WebSocketTelemetry(Metrics metrics, Supplier<? extends Number> activeConnections) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -66,6 +69,7 @@ public final class WebSocketTelemetry {
         rejectedCapacity = rejection(REJECT_CAPACITY);
         rejectedDraining = rejection(REJECT_DRAINING);
         rejectedAddress = rejection(REJECT_ADDRESS);
+        rejectedRefused = rejection(REJECT_REFUSED);
     }
 
     private Metrics.Counter rejection(String reason) {
@@ -101,6 +105,7 @@ public final class WebSocketTelemetry {
             case REJECT_ORIGIN -> rejectedOrigin.increment();
             case REJECT_CAPACITY -> rejectedCapacity.increment();
             case REJECT_ADDRESS -> rejectedAddress.increment();
+            case REJECT_REFUSED -> rejectedRefused.increment();
             default -> rejectedDraining.increment();
         }
     }

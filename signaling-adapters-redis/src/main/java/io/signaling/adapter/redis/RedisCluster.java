@@ -1,0 +1,165 @@
+package io.signaling.adapter.redis;
+
+import io.lettuce.core.RedisURI;
+import io.signaling.domain.health.CheckResult;
+import io.signaling.ports.cluster.Cluster;
+import io.signaling.ports.cluster.ClusterUnavailableException;
+import io.signaling.ports.health.HealthCheck;
+import io.signaling.ports.log.Logger;
+import io.signaling.ports.log.LoggerFactory;
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.metrics.Tags;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Connects to Redis and hands out the cluster ports of one node.
+ *
+ * <pre>{@code
+ * Cluster cluster = RedisCluster.builder("redis://127.0.0.1:6379")
+ *         .password(secret).keyPrefix("signaling").nodeTtl(Duration.ofSeconds(10))
+ *         .commandTimeout(Duration.ofSeconds(2)).metrics(metrics).loggers(loggers)
+ *         .connect();
+ * }</pre>
+ *
+ * <p>The URI is one of {@code redis://host[:port][/db]}, {@code rediss://…} (TLS),
+ * {@code redis-sentinel://host[:port][,host[:port]…][/db]#master} (Sentinel failover), or a
+ * comma-separated list of two or more {@code redis://}/{@code rediss://} seeds, which means a Redis
+ * Cluster. The password goes separately so it never sits in a URI that gets printed.
+ */
+public final class RedisCluster {
+
+    private RedisCluster() {
+    }
+
+    public static Builder builder(String uri) {
+        return new Builder(uri);
+    }
+
+    /** Whether {@code uri} names a Redis Cluster (a seed list). */
+    public static boolean isClusterSeedList(String uri) {
+        return uri.contains(",") && !uri.toLowerCase(Locale.ROOT).startsWith("redis-sentinel");
+    }
+
+    /** The settings of one node's connection. */
+    public static final class Builder {
+        private final String uri;
+        private String password = "";
+        private String keyPrefix = "signaling";
+        private Duration nodeTtl = Duration.ofSeconds(10);
+        private Duration commandTimeout = Duration.ofSeconds(2);
+        private long inboxMaxLength = 100_000;
+        private int requestQueueSize = 10_000;
+        private LoggerFactory loggers = LoggerFactory.noop();
+        private Metrics metrics = Metrics.noop();
+
+        private Builder(String uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+        }
+
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** Every key starts with it, so several deployments can share one Redis. */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+            return this;
+        }
+
+        /** The lease's time to live: a dead node's peers leave within about this long. */
+        public Builder nodeTtl(Duration nodeTtl) {
+            this.nodeTtl = Objects.requireNonNull(nodeTtl, "nodeTtl");
+            return this;
+        }
+
+        /** The longest any command is waited for; also the connect timeout. */
+        public Builder commandTimeout(Duration commandTimeout) {
+            this.commandTimeout = Objects.requireNonNull(commandTimeout, "commandTimeout");
+            return this;
+        }
+
+        /** The approximate bound of each node's inbox stream ({@code XADD MAXLEN ~}). */
+        public Builder inboxMaxLength(long inboxMaxLength) {
+            this.inboxMaxLength = inboxMaxLength;
+            return this;
+        }
+
+        /** Commands queued at most per connection; beyond, a command fails at once. */
+        public Builder requestQueueSize(int requestQueueSize) {
+            this.requestQueueSize = requestQueueSize;
+            return this;
+        }
+
+        public Builder loggers(LoggerFactory loggers) {
+            this.loggers = Objects.requireNonNull(loggers, "loggers");
+            return this;
+        }
+
+        public Builder metrics(Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Connects (bounded by the command timeout) and returns the node's cluster ports.
+         *
+         * @throws IllegalArgumentException    for a malformed URI or setting
+         * @throws ClusterUnavailableException when Redis cannot be reached now
+         */
+        public Cluster connect() {
+            if (nodeTtl.toMillis() < 30 || commandTimeout.toMillis() < 1 || inboxMaxLength < 1 || requestQueueSize < 1) {
+                throw new IllegalArgumentException("nodeTtl must be >= 30ms, commandTimeout >= 1ms, inboxMaxLength and requestQueueSize >= 1");
+            }
+            RedisKeys keys = new RedisKeys(keyPrefix);
+            boolean cluster = isClusterSeedList(uri);
+            List<RedisURI> uris = new ArrayList<>();
+            for (String part : cluster ? uri.split(",") : new String[] {uri}) {
+                RedisURI parsed = RedisURI.create(part.trim());
+                if (!password.isEmpty()) {
+                    parsed.setAuthentication(password.toCharArray());
+                    for (RedisURI sentinel : parsed.getSentinels()) {
+                        sentinel.setAuthentication(password.toCharArray());
+                    }
+                }
+                uris.add(parsed);
+            }
+            Logger log = loggers.logger(RedisCluster.class);
+            RedisConnections connections = new RedisConnections(uris, cluster, commandTimeout, requestQueueSize,
+                    log, metrics);
+            String mode = cluster ? "cluster" : uri.toLowerCase(Locale.ROOT).startsWith("redis-sentinel") ? "sentinel" : "standalone";
+            metrics.gauge("signaling.cluster.redis.up", "1 while the connection to Redis is open", Tags.empty(),
+                    () -> connections.isOpen() ? 1 : 0);
+            HealthCheck health = new HealthCheck() {
+                @Override
+                public String name() {
+                    return "redis";
+                }
+
+                @Override
+                public CheckResult check() {
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("mode", mode);
+                    try {
+                        connections.await("ping", connections.async().ping());
+                        return CheckResult.up("redis", data);
+                    } catch (ClusterUnavailableException e) {
+                        data.put("error", e.getMessage());
+                        return CheckResult.down("redis", data);
+                    }
+                }
+            };
+            log.info("redis connected", "mode", mode, "key_prefix", keyPrefix, "node_ttl_ms", nodeTtl.toMillis(),
+                    "command_timeout_ms", commandTimeout.toMillis());
+            return new Cluster(new RedisRoomDirectory(connections, keys),
+                    new RedisNodeInbox(connections, keys, inboxMaxLength, log),
+                    new RedisNodeLease(connections, keys, nodeTtl, log), health, connections);
+        }
+    }
+}

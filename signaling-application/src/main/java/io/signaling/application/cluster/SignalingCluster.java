@@ -1,0 +1,469 @@
+package io.signaling.application.cluster;
+
+import io.signaling.domain.signaling.PeerId;
+import io.signaling.domain.signaling.RoomId;
+import io.signaling.ports.cluster.Cluster;
+import io.signaling.ports.cluster.ClusterUnavailableException;
+import io.signaling.ports.cluster.Envelope;
+import io.signaling.ports.cluster.Member;
+import io.signaling.ports.cluster.NodeId;
+import io.signaling.ports.cluster.NodeInbox;
+import io.signaling.ports.cluster.NodeLease;
+import io.signaling.ports.cluster.RoomDirectory;
+import io.signaling.ports.health.HealthCheck;
+import io.signaling.ports.log.Logger;
+import io.signaling.ports.log.LoggerFactory;
+import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.metrics.Tags;
+import io.signaling.ports.signaling.RoomRegistry;
+import io.signaling.ports.trace.Scope;
+import io.signaling.ports.trace.Span;
+import io.signaling.ports.trace.SpanKind;
+import io.signaling.ports.trace.Tracer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * One node's side of a cluster, for the signaling service: the membership it reads and changes
+ * ({@link #rooms()}), delivery to peers on other nodes ({@link #forward}), and the keeper that runs
+ * beside: renews the lease at a third of its TTL, fences this node when the lease was lost (its
+ * sockets are closed so their clients reconnect, and it registers again under a new incarnation),
+ * restores this node's rooms when the store lost its state, retries removals the store missed,
+ * and cleans up after a dead node when elected to.
+ *
+ * <p>Every envelope to one node is numbered 1, 2, 3… by this node under that destination's lock
+ * together with its hand-off to the inbox, so the numbers follow the inbox's order; the receiver
+ * drops a number it has seen (a retried publish) and reports a skipped one (a lost envelope): it
+ * is counted in {@code signaling.cluster.gaps} and this node's peers that share a room with the
+ * origin get an {@code unavailable} error rather than a silent hole.
+ *
+ * <p>Thread-safety: safe for concurrent use; see {@link ClusterRooms} for the locking the service
+ * provides around room changes.
+ */
+public final class SignalingCluster {
+
+    /** What the cluster needs from the signaling service of this node. */
+    public interface LocalNode {
+        /** An envelope for a local peer arrived; apply and deliver under the room's lock. */
+        void deliver(RoomId room, PeerId to, String text, Envelope.Change change);
+
+        /** This node cleaned {@code removed} (a dead node's peers) out of {@code room}: tell those that remain. */
+        void evicted(RoomId room, List<PeerId> removed, List<Member> remaining);
+
+        /** {@code missing} envelopes from another node were lost; these local peers may have missed messages. */
+        void lost(Set<PeerId> affected, long missing);
+
+        /** The lease was lost: close every connection so its client reconnects. */
+        void fence();
+    }
+
+    private final Cluster ports;
+    private final RoomDirectory directory;
+    private final NodeInbox inbox;
+    private final NodeLease lease;
+    private final ClusterRooms rooms;
+    private final Logger log;
+    private final Tracer tracer;
+    private final LongSupplier wallClock;
+    private final SecureRandom random = new SecureRandom();
+    private final Duration renewEvery;
+
+    private final ConcurrentMap<NodeId, long[]> outbound = new ConcurrentHashMap<>();
+    private final ConcurrentMap<NodeId, Long> inbound = new ConcurrentHashMap<>();
+
+    private final Metrics.Counter sent;
+    private final Metrics.Counter received;
+    private final Metrics.Counter sendFailures;
+    private final Metrics.Counter gaps;
+    private final Metrics.Counter duplicates;
+    private final Metrics.Counter fencings;
+    private final Metrics.Counter deadNodes;
+    private final Metrics.Timer busLatency;
+
+    private volatile NodeId self;
+    private volatile boolean registered;
+    private volatile boolean reachable = true;
+    private volatile LocalNode local;
+    private NodeInbox.Reader reader;
+    private ScheduledExecutorService keeper;
+
+    private SignalingCluster(Builder b) {
+        this.ports = b.ports;
+        this.directory = ports.rooms();
+        this.inbox = ports.inbox();
+        this.lease = ports.lease();
+        this.log = b.loggers.logger(SignalingCluster.class);
+        this.tracer = b.tracer;
+        this.wallClock = b.wallClock;
+        this.renewEvery = lease.ttl().dividedBy(3);
+        this.self = freshId();
+        this.rooms = new ClusterRooms(directory, () -> self);
+        Metrics m = b.metrics;
+        this.sent = m.counter("signaling.cluster.deliveries", "Envelopes to peers on other nodes, by direction",
+                Tags.of("direction", "out"));
+        this.received = m.counter("signaling.cluster.deliveries", "Envelopes to peers on other nodes, by direction",
+                Tags.of("direction", "in"));
+        this.sendFailures = m.counter("signaling.cluster.delivery.failures",
+                "Envelopes the shared store refused or did not store in time (the sender got unavailable)", Tags.empty());
+        this.gaps = m.counter("signaling.cluster.gaps",
+                "Envelopes from other nodes found missing by their sequence numbers", Tags.empty());
+        this.duplicates = m.counter("signaling.cluster.duplicates",
+                "Envelopes from other nodes received twice and dropped", Tags.empty());
+        this.fencings = m.counter("signaling.cluster.fencings",
+                "Times this node found its lease lost and closed its connections", Tags.empty());
+        this.deadNodes = m.counter("signaling.cluster.dead.nodes",
+                "Dead nodes this node cleaned up after", Tags.empty());
+        this.busLatency = m.timer("signaling.cluster.bus",
+                "Time from an envelope's publish on one node to its receipt on another (wall clocks)", Tags.empty());
+        m.gauge("signaling.cluster.registered", "1 while this node holds its lease", Tags.empty(),
+                () -> registered && reachable ? 1 : 0);
+    }
+
+    public static Builder builder(Cluster ports) {
+        return new Builder(ports);
+    }
+
+    /** Membership as this node sees it; the service's room registry. */
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    /** This node's current incarnation. */
+    public NodeId node() {
+        return self;
+    }
+
+    /** The shared store's readiness check. */
+    public HealthCheck health() {
+        return ports.health();
+    }
+
+    /** What {@code unavailable} tells the client to wait: a third of the lease, the keeper's beat. */
+    public long retryAfterMillis() {
+        return Math.max(100, renewEvery.toMillis());
+    }
+
+    public boolean isLocal(PeerId peer) {
+        return rooms.isLocal(peer);
+    }
+
+    /** The node holding {@code peer}, when it is in one of this node's rooms. */
+    public Optional<NodeId> nodeOf(PeerId peer) {
+        return rooms.nodeOf(peer);
+    }
+
+    /** Applies a change another node announced to this node's view; call under the room's lock. */
+    public void apply(RoomId room, Envelope.Change change) {
+        rooms.apply(room, change);
+    }
+
+    /** After a change of {@code room} was delivered: forget its view if no local member is left. */
+    public void settle(RoomId room) {
+        rooms.settle(room);
+    }
+
+    /**
+     * Hands a message for a peer on {@code node} to that node's inbox; never blocks. Call under the
+     * lock that orders the sender's messages (the room's lock), so envelopes keep that order.
+     *
+     * @param onFailure called (on any thread) when the store refused it or did not confirm it in time
+     */
+    public void forward(NodeId node, RoomId room, PeerId to, String text, Envelope.Change change,
+                        Consumer<Throwable> onFailure) {
+        String traceParent = null;
+        io.signaling.ports.trace.TraceContext context = tracer.current();
+        if (context != null && context.isValid()) {
+            Map<String, String> carrier = new HashMap<>(2);
+            tracer.inject(context, carrier);
+            traceParent = carrier.get("traceparent");
+        }
+        long[] next = outbound.computeIfAbsent(node, n -> new long[1]);
+        CompletableFuture<Void> stored;
+        synchronized (next) {
+            long sequence = ++next[0];
+            stored = inbox.publish(node, new Envelope(self, sequence, to, room, text, change, traceParent,
+                    wallClock.getAsLong())).toCompletableFuture();
+            if (stored.isCompletedExceptionally()) {
+                // Refused at once (disconnected, queue full): never stored, so the number is free again.
+                next[0]--;
+            }
+        }
+        sent.increment();
+        stored.whenComplete((ok, error) -> {
+            if (error != null) {
+                sendFailures.increment();
+                onFailure.accept(error);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- inbound
+
+    private void onEnvelope(Envelope envelope) {
+        received.increment();
+        busLatency.recordNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(0, wallClock.getAsLong() - envelope.sentAtMillis())));
+        long last = inbound.getOrDefault(envelope.origin(), 0L);
+        if (envelope.sequence() <= last) {
+            duplicates.increment();
+            return;
+        }
+        inbound.put(envelope.origin(), envelope.sequence());
+        LocalNode node = local;
+        if (envelope.sequence() > last + 1) {
+            long missing = envelope.sequence() - last - 1;
+            gaps.increment(missing);
+            Set<PeerId> affected = rooms.localPeersSharingRoomsWith(envelope.origin());
+            log.warn("envelopes from another node were lost", "origin", envelope.origin().value(),
+                    "missing", missing, "affected_peers", affected.size());
+            if (node != null && !affected.isEmpty()) {
+                node.lost(affected, missing);
+            }
+        }
+        if (node == null) {
+            return;
+        }
+        Span span = null;
+        if (envelope.traceParent() != null) {
+            span = tracer.spanBuilder("signaling.cluster.deliver").kind(SpanKind.CONSUMER)
+                    .parent(tracer.extract(Map.of("traceparent", envelope.traceParent())))
+                    .attribute("signaling.cluster.origin", envelope.origin().value()).start();
+        }
+        try (Scope ignored = span == null ? null : span.makeCurrent()) {
+            node.deliver(envelope.room(), envelope.to(), envelope.text(), envelope.change());
+        } finally {
+            if (span != null) {
+                span.end();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- keeper
+
+    /**
+     * Registers this node (lease, inbox) and starts the keeper.
+     *
+     * @throws ClusterUnavailableException when the store cannot be reached now
+     */
+    public void start(LocalNode localNode) {
+        this.local = Objects.requireNonNull(localNode, "localNode");
+        register();
+        keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "signaling-cluster-keeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        keeper.scheduleWithFixedDelay(this::keep, renewEvery.toNanos(), renewEvery.toNanos(), TimeUnit.NANOSECONDS);
+        log.info("cluster node registered", "node", self.value(), "lease_ttl_ms", lease.ttl().toMillis());
+    }
+
+    private void register() {
+        lease.acquire(self);
+        synchronized (this) {
+            reader = inbox.open(self, this::onEnvelope);
+        }
+        registered = true;
+    }
+
+    private void keep() {
+        try {
+            if (!registered) {
+                register();
+                log.info("cluster node registered again", "node", self.value());
+            }
+            NodeLease.Renewal renewal = lease.renew(self);
+            if (!reachable) {
+                reachable = true;
+                log.info("shared store reachable again", "node", self.value());
+            }
+            if (renewal == NodeLease.Renewal.LOST) {
+                fence();
+                return;
+            }
+            if (renewal == NodeLease.Renewal.STORE_RESET) {
+                restore();
+            }
+            repair();
+            cleanUpDeadNodes();
+        } catch (ClusterUnavailableException e) {
+            if (reachable) {
+                reachable = false;
+                log.warn("shared store unreachable; cross-node work answers unavailable until it is back",
+                        "node", self.value(), "error", e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            log.error("cluster keeper failed", e);
+        }
+    }
+
+    private void fence() {
+        NodeId old = self;
+        fencings.increment();
+        log.warn("lease lost (a pause or partition outlived it): fencing this node; its connections are closed "
+                + "and it registers under a new incarnation", "node", old.value());
+        registered = false;
+        LocalNode node = local;
+        if (node != null) {
+            node.fence();
+        }
+        synchronized (this) {
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+        }
+        outbound.clear();
+        self = freshId();
+        try {
+            register();
+            log.info("cluster node registered again after fencing", "old_node", old.value(), "node", self.value());
+        } catch (ClusterUnavailableException e) {
+            log.warn("registration after fencing failed; retrying", "error", e.getMessage());
+        }
+    }
+
+    private void restore() {
+        Map<RoomId, List<Member>> mine = rooms.localMembers();
+        for (Map.Entry<RoomId, List<Member>> room : mine.entrySet()) {
+            directory.restore(room.getKey(), room.getValue().stream().map(m -> new Member(m.peer(), self)).toList());
+        }
+        log.warn("shared store had lost its state: this node's rooms restored", "node", self.value(), "rooms", mine.size());
+    }
+
+    private void repair() {
+        ClusterRooms.Repair repair;
+        while ((repair = rooms.repairs().peek()) != null) {
+            if (rooms.isLocal(repair.peer())) {
+                // Joined again since: the directory holds it rightly.
+                rooms.repairs().poll();
+                continue;
+            }
+            Optional<List<Member>> remaining = directory.leave(repair.room(), repair.peer());
+            rooms.repairs().poll();
+            if (remaining.isPresent()) {
+                LocalNode node = local;
+                List<Member> others = remaining.get().stream().filter(m -> !m.node().equals(self)).toList();
+                if (node != null && !others.isEmpty()) {
+                    node.evicted(repair.room(), List.of(repair.peer()), others);
+                }
+            }
+        }
+    }
+
+    private void cleanUpDeadNodes() {
+        for (NodeId dead : lease.expired(self)) {
+            if (!lease.claimCleanup(self, dead)) {
+                continue;
+            }
+            int peers = 0;
+            Set<RoomId> deadRooms = directory.roomsOf(dead);
+            for (RoomId room : deadRooms) {
+                RoomDirectory.Eviction eviction = directory.evict(room, dead);
+                peers += eviction.removed().size();
+                LocalNode node = local;
+                if (node != null && !eviction.removed().isEmpty() && !eviction.remaining().isEmpty()) {
+                    node.evicted(room, eviction.removed(), eviction.remaining());
+                }
+            }
+            directory.forget(dead);
+            inbox.delete(dead);
+            lease.forget(dead);
+            outbound.remove(dead);
+            inbound.remove(dead);
+            deadNodes.increment();
+            log.warn("dead node cleaned up", "dead_node", dead.value(), "rooms", deadRooms.size(), "peers", peers);
+        }
+    }
+
+    /** Leaves the cluster in order: the lease released, the inbox and room index deleted, connections closed. */
+    public void stop() {
+        if (keeper != null) {
+            keeper.shutdownNow();
+            try {
+                keeper.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+        }
+        try {
+            if (registered) {
+                lease.release(self);
+                directory.forget(self);
+                inbox.delete(self);
+            }
+        } catch (ClusterUnavailableException e) {
+            log.warn("could not deregister from the shared store; the lease expires by itself", "error", e.getMessage());
+        }
+        registered = false;
+        try {
+            ports.closer().close();
+        } catch (Exception e) {
+            log.warn("closing the shared store's connections failed", e);
+        }
+        log.info("cluster node left", "node", self.value());
+    }
+
+    private NodeId freshId() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return NodeId.of(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    }
+
+    /** Assembles a {@link SignalingCluster} over one node's cluster ports. */
+    public static final class Builder {
+        private final Cluster ports;
+        private LoggerFactory loggers = LoggerFactory.noop();
+        private Metrics metrics = Metrics.noop();
+        private Tracer tracer = Tracer.noop();
+        private LongSupplier wallClock = System::currentTimeMillis;
+
+        private Builder(Cluster ports) {
+            this.ports = Objects.requireNonNull(ports, "ports");
+        }
+
+        public Builder loggers(LoggerFactory loggers) {
+            this.loggers = Objects.requireNonNull(loggers, "loggers");
+            return this;
+        }
+
+        public Builder metrics(Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        public Builder tracer(Tracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /** The wall clock stamped on envelopes for the bus latency; default the system's. */
+        public Builder wallClock(LongSupplier wallClock) {
+            this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+            return this;
+        }
+
+        public SignalingCluster build() {
+            return new SignalingCluster(this);
+        }
+    }
+}
