@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.signaling.ports.metrics.Metrics;
-import io.signaling.ports.metrics.MetricsContract;
+import io.signaling.ports.metrics.RecordingMetricsContract;
 import io.signaling.ports.metrics.Tags;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 
 /** The Micrometer adapter, on a real Prometheus registry, passes the metrics contract. */
-class MicrometerMetricsContractTest extends MetricsContract {
+class MicrometerMetricsContractTest extends RecordingMetricsContract {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Metrics metrics = Observability.micrometerMetrics(registry);

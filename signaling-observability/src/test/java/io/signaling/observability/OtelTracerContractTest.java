@@ -1,12 +1,12 @@
 package io.signaling.observability;
 
 import io.signaling.ports.trace.Tracer;
-import io.signaling.ports.trace.TracerContract;
+import io.signaling.ports.trace.RecordingTracerContract;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
 /** The OpenTelemetry adapter, on the real SDK with an in-memory exporter, passes the tracer contract. */
-class OtelTracerContractTest extends TracerContract {
+class OtelTracerContractTest extends RecordingTracerContract {
 
     private final OtelSdk otel = new OtelSdk();
     private final Tracer tracer = Observability.otelTracer(otel.sdk, "contract-test", "1.0");

@@ -1,13 +1,13 @@
 package io.signaling.observability;
 
 import io.signaling.ports.log.Logger;
-import io.signaling.ports.log.LoggerContract;
+import io.signaling.ports.log.RecordingLoggerContract;
 import io.signaling.ports.log.LoggerFactory;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
 /** The SLF4J adapter, on a real Logback backend, passes the logger contract. */
-class Slf4jLoggerContractTest extends LoggerContract {
+class Slf4jLoggerContractTest extends RecordingLoggerContract {
 
     private final LogbackCapture logback = new LogbackCapture();
     private final LoggerFactory loggers = Observability.slf4jLoggerFactory(logback.context);

@@ -1,9 +1,8 @@
 package io.signaling.app.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.File;
+import io.signaling.ports.testing.RequiredPrograms;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,15 +113,12 @@ class MetricsScrapeTest {
 
     @Test
     void scrapePassesPromtool(@TempDir Path dir) throws Exception {
-        Optional<String> promtool = promtool();
-        assumeThat(promtool)
-                .as("promtool is not on the PATH: skipping the exposition lint (CI installs Debian's prometheus)")
-                .isPresent();
+        Path promtool = RequiredPrograms.require("promtool", "apt-get install prometheus");
         sendTraffic();
         Path scrape = dir.resolve("scrape.txt");
         Files.writeString(scrape, node.scrape(null).body(), StandardCharsets.UTF_8);
 
-        Process check = new ProcessBuilder(promtool.get(), "check", "metrics")
+        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics")
                 .redirectInput(scrape.toFile())
                 .redirectErrorStream(true)
                 .start();
@@ -143,17 +139,6 @@ class MetricsScrapeTest {
                 .allSatisfy(problem -> assertThat(UPSTREAM_LINT).anySatisfy(known ->
                         assertThat(problem).startsWith(known + " ")));
         assertThat(check.exitValue() == 0).isEqualTo(problems.isEmpty());
-    }
-
-    private static Optional<String> promtool() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            File candidate = new File(dir, "promtool");
-            if (candidate.isFile() && candidate.canExecute()) {
-                return Optional.of(candidate.getAbsolutePath());
-            }
-        }
-        return Optional.empty();
     }
 
     record Sample(String name, String labels, double value) {

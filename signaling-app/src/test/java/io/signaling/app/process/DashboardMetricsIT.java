@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.signaling.ports.testing.RequiredPrograms;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -135,12 +136,11 @@ class DashboardMetricsIT {
     }
 
     private static void promtoolCheck(String scrape) throws Exception {
-        Optional<Path> promtool = onPath("promtool");
-        Assumptions.assumeTrue(promtool.isPresent(), "promtool is not on PATH: scrape not linted");
+        Path promtool = RequiredPrograms.require("promtool", "apt-get install prometheus");
         Path input = Files.createTempFile("scrape", ".prom");
         try {
             Files.writeString(input, scrape, StandardCharsets.UTF_8);
-            ProcessBuilder pb = new ProcessBuilder(promtool.get().toString(), "check", "metrics")
+            ProcessBuilder pb = new ProcessBuilder(promtool.toString(), "check", "metrics")
                     .redirectInput(input.toFile()).redirectErrorStream(true);
             Result result = run(pb);
             // promtool exits 1 when the text does not parse, 3 when it parses but lint finds problems.
@@ -200,20 +200,6 @@ class DashboardMetricsIT {
     private static Optional<Path> jdkTool(String name) {
         Path tool = Path.of(System.getProperty("java.home"), "bin", name);
         return Files.isExecutable(tool) ? Optional.of(tool) : Optional.empty();
-    }
-
-    private static Optional<Path> onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 
     private record Result(int exitCode, String output) {
