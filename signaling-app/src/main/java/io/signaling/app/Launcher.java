@@ -301,8 +301,12 @@ public final class Launcher {
                 false);
     }
 
-    private static String url(java.net.InetSocketAddress address) {
-        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
+    /**
+     * The listener's real bind address as a URL: {@code http://0.0.0.0:8080} when it listens on
+     * every interface (saying 127.0.0.1 there would hide that it is reachable from the network).
+     */
+    static String url(java.net.InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }

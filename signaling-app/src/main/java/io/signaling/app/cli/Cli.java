@@ -104,7 +104,7 @@ public final class Cli {
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
+            if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
                 help = true;
             } else if (arg.equals("--version") || arg.equals("-V")) {
                 version = true;
@@ -163,7 +163,7 @@ public final class Cli {
                 problems.add(usage(arg, "unknown option; options are " + String.join(", ", OPTIONS)
                         + " and --key=value settings"));
             } else {
-                problems.add(usage(arg, "unexpected argument; the commands are 'check', 'warmup' and 'token'"));
+                problems.add(usage(arg, "unexpected argument; the commands are 'check', 'warmup', 'token' and 'help'"));
             }
         }
 
@@ -245,11 +245,16 @@ public final class Cli {
         return "signaling " + (v == null ? "dev" : v);
     }
 
+    /** The usage text, naming the jar this runs from. */
     public static String usage() {
+        return usage(jarName());
+    }
+
+    static String usage(String jar) {
         return """
                 Usage: java -jar signaling-app.jar [check | warmup] [--config PATH] [--profile NAME] [--key=value...]
                        java -jar signaling-app.jar token --sub ID --room ROOM [--ttl 1h] [--config PATH] ...
-                       java -jar signaling-app.jar --help | --version
+                       java -jar signaling-app.jar help | --help | --version
 
                 Commands:
                   (none)            start the server
@@ -267,7 +272,7 @@ public final class Cli {
                   --config PATH     a YAML config file (or SIGNALING_CONFIG=PATH)
                   --profile NAME    a built-in profile: dev or prod (or SIGNALING_PROFILE=NAME)
                   --KEY=VALUE       set one setting, e.g. --server.port=9000
-                  --help, -h        this text
+                  help, --help, -h  this text
                   --version, -V     the version
 
                 Precedence, highest first: --KEY=VALUE flags, SIGNALING_* environment variables
@@ -275,6 +280,27 @@ public final class Cli {
                 the --config file, the --profile file, the built-in default.yaml.
 
                 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
-                """;
+                """.replace("signaling-app.jar", jar);
+    }
+
+    /**
+     * The file name of the jar this class was loaded from, as the user typed it to run us; the
+     * shaded jar's name when run from classes (tests, an IDE).
+     */
+    static String jarName() {
+        try {
+            var source = Cli.class.getProtectionDomain().getCodeSource();
+            if (source != null) {
+                String path = source.getLocation().getPath();
+                String file = path.substring(path.lastIndexOf('/') + 1);
+                if (file.endsWith(".jar")) {
+                    return file;
+                }
+            }
+        } catch (SecurityException | NullPointerException e) {
+            // No code source to ask: fall back to the name the build gives the jar.
+        }
+        String v = Cli.class.getPackage().getImplementationVersion();
+        return "signaling-app-" + (v == null ? "VERSION" : v) + "-all.jar";
     }
 }

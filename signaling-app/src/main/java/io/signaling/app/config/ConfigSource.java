@@ -3,7 +3,7 @@ package io.signaling.app.config;
 import java.util.Objects;
 
 /**
- * Where a configuration value came from. {@link #toString()} is the operator-facing description
+ * Where a configuration value came from. Its {@code toString()} is the operator-facing description
  * used in problem messages: {@code default.yaml}, {@code profile dev}, {@code file /etc/x.yaml},
  * {@code env SIGNALING_SERVER_PORT}, {@code flag --server.port}, {@code command warmup}.
  */

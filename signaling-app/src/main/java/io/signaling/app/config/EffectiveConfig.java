@@ -35,6 +35,8 @@ public final class EffectiveConfig {
                 node.set(key.name().substring(section.name().length() + 1), render(key, section.value(values, key)));
             }
         }
+        // What the node will use, as the README says: the host name when no instance id is set.
+        ((ObjectNode) root.get("service")).put("instance-id", c.service().instanceIdOrHostname());
         try {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -122,6 +122,23 @@ public final class LogbackSetup implements AutoCloseable {
      * {@code bridgeJul} installs the process-wide JUL handler, so tests using a private context
      * leave it off.
      */
+    /**
+     * Loggers quieted whatever the root level, unless {@code logging.levels} names them: at a DEBUG
+     * root (the dev profile) the JDK's own loggers flooded the console through the JUL bridge —
+     * {@code jdk.event.security} with about 150 lines before {@code started}, the HttpClient under
+     * the OTLP exporter with three lines every few seconds, forever — and at INFO libraries print
+     * version banners before the {@code started} line, which should be the first a user reads.
+     * The OTLP exporter's own failure log is replaced by {@link ReportingSpanExporter}'s.
+     */
+    static final Map<String, String> QUIET_LOGGERS = Map.of(
+            "jdk.event.security", "INFO",
+            "jdk.internal.httpclient", "INFO",
+            "jdk.internal.httpclient.debug", "INFO",
+            "org.xnio", "WARN",
+            "io.undertow.websockets.jsr", "WARN",
+            // An ERROR with a stack trace per failed batch; ReportingSpanExporter says it once.
+            ReportingSpanExporter.REPLACED_LOGGER, "OFF");
+
     static LogbackSetup configure(LoggingSettings settings, LoggerContext context, OutputStream out,
             boolean bridgeJul) {
         Objects.requireNonNull(settings, "settings");
@@ -174,6 +191,8 @@ public final class LogbackSetup implements AutoCloseable {
         // trace per request (found by HeaderHandlingFuzzTest, docs/reliability.md). The member is
         // dropped either way; logging.levels can lower this again.
         context.getLogger(OTEL_BAGGAGE_PARSER).setLevel(Level.ERROR);
+        // Before the configured levels, which override them.
+        QUIET_LOGGERS.forEach((name, level) -> context.getLogger(name).setLevel(LoggingSettings.parseLevel(level)));
         for (Map.Entry<String, String> e : settings.levels().entrySet()) {
             Logger logger = "root".equalsIgnoreCase(e.getKey()) ? root : context.getLogger(e.getKey());
             logger.setLevel(LoggingSettings.parseLevel(e.getValue()));

@@ -75,7 +75,9 @@ public final class OtelSdkSetup implements AutoCloseable {
         SpanExporter exporter;
         switch (settings.exporter()) {
             case OTLP:
-                exporter = OtlpEnvironment.from(settings.otelEnv()).exporter();
+                OtlpEnvironment otlp = OtlpEnvironment.from(settings.otelEnv());
+                exporter = new ReportingSpanExporter(otlp.exporter(), otlp.endpoint(),
+                        org.slf4j.LoggerFactory.getLogger(OtelSdkSetup.class), System::nanoTime);
                 break;
             case LOGGING:
                 exporter = LoggingSpanExporter.create();

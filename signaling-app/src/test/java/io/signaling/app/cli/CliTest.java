@@ -75,6 +75,22 @@ class CliTest {
     }
 
     @Test
+    void helpWithoutDashesIsHelp() {
+        assertThat(parse("help").command()).isEqualTo(Command.HELP);
+        assertThat(Cli.parse(new String[] {"check", "help", "--nope"}, Map.of()).command()).isEqualTo(Command.HELP);
+    }
+
+    @Test
+    void usageNamesTheJarItRunsFrom() {
+        assertThat(Cli.usage("signaling-app-1.2.3-all.jar"))
+                .contains("java -jar signaling-app-1.2.3-all.jar [check | warmup]")
+                .contains("-jar signaling-app-1.2.3-all.jar warmup")
+                .doesNotContain("signaling-app.jar");
+        // Run from classes here: the name the build gives the shaded jar.
+        assertThat(Cli.jarName()).matches("signaling-app-.+-all\\.jar");
+    }
+
+    @Test
     void unknownOptionsAndArgumentsAreProblemsReportedWithConfigProblems() {
         Invocation inv = Cli.parse(new String[] {"--verbose", "-x", "start", "--server.port=70000"},
                 Map.of("SIGNALING_SERVR_PORT", "1"));
@@ -85,7 +101,7 @@ class CliTest {
                 "flag --verbose: unknown option; settings are written --key=value (e.g. --server.port=9000), "
                         + "options are --config, --profile, --help, --version",
                 "flag -x: unknown option; options are --config, --profile, --help, --version and --key=value settings",
-                "flag start: unexpected argument; the commands are 'check', 'warmup' and 'token'",
+                "flag start: unexpected argument; the commands are 'check', 'warmup', 'token' and 'help'",
                 "SIGNALING_SERVR_PORT = 1 (env SIGNALING_SERVR_PORT): unknown variable; "
                         + "did you mean `SIGNALING_SERVER_PORT` (server.port)?",
                 "server.port = 70000 (flag --server.port): must be between 0 and 65535 (0 picks a free port)");

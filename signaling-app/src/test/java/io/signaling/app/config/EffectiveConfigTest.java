@@ -21,7 +21,18 @@ class EffectiveConfigTest {
         String yaml = EffectiveConfig.render(ConfigLoader.defaults());
 
         assertThat(yaml).contains("drain-timeout: 30s", "max-message-size: 64KiB", "max-request-body: 1MiB",
-                "format: json", "exporter: none", "port: 8080", "- /health/live", "instance-id: \"\"");
+                "format: json", "exporter: none", "port: 8080", "- /health/live");
+    }
+
+    @Test
+    void anUnsetInstanceIdShowsTheHostNameTheNodeWillUse() {
+        SignalingConfig defaults = ConfigLoader.defaults();
+        String hostName = defaults.service().instanceIdOrHostname();
+        assertThat(hostName).isNotBlank();
+
+        assertThat(EffectiveConfig.render(defaults)).contains("instance-id: " + hostName).doesNotContain("instance-id: \"\"");
+        assertThat(EffectiveConfig.render(loader.load(ConfigRequest.of(Map.of()).withFlag("service.instance-id", "node-7"))))
+                .contains("instance-id: node-7");
     }
 
     @Test

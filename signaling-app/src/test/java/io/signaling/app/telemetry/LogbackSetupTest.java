@@ -115,6 +115,27 @@ class LogbackSetupTest {
     }
 
     @Test
+    void theJdksOwnLoggersAndLibraryBannersStayQuietAtADebugRootUnlessNamed() throws Exception {
+        // The dev profile's root level; a user who wants the JDK's security events names them.
+        configure(new LoggingSettings(LoggingSettings.Format.JSON, "DEBUG",
+                Map.of("jdk.internal.httpclient.debug", "DEBUG"), 256, false));
+
+        context.getLogger("jdk.event.security").debug("X509Certificate: Alg:SHA256withRSA");
+        context.getLogger("jdk.internal.httpclient").debug("HttpClientImpl(1) selector");
+        context.getLogger("org.xnio").info("XNIO version 3.8.16.Final");
+        context.getLogger("io.undertow.websockets.jsr").info("UT026005: Adding programmatic server endpoint");
+        context.getLogger("jdk.event.security").warn("security warning kept");
+        context.getLogger("jdk.internal.httpclient.debug").debug("named by the user: kept");
+        context.getLogger("io.signaling.app.Launcher").debug("the app's own debug kept");
+
+        List<String> messages = new ArrayList<>();
+        for (String line : drainedLines()) {
+            messages.add(JSON.readTree(line).get("message").asText());
+        }
+        assertThat(messages).containsExactly("security warning kept", "named by the user: kept", "the app's own debug kept");
+    }
+
+    @Test
     void levelsApplyPerLogger() throws Exception {
         configure(new LoggingSettings(LoggingSettings.Format.JSON, "info",
                 Map.of("io.signaling.chatty", "DEBUG", "io.undertow", "warn", "io.quiet", "OFF"), 256, false));

@@ -150,7 +150,7 @@ public final class LifecycleManager {
                 startOne(component, name);
             }
             startCompleted = true;
-            logger.info("all components started", "components", components.size(),
+            logger.debug("all components started", "components", components.size(),
                     "duration_ms", millisSince(begin));
         } finally {
             operationLock.unlock();
@@ -177,7 +177,7 @@ public final class LifecycleManager {
         } finally {
             starting = null;
         }
-        logger.info("component started", "component", name, "duration_ms", millisSince(begin));
+        logger.debug("component started", "component", name, "duration_ms", millisSince(begin));
     }
 
     private void abortStart() {
@@ -274,7 +274,10 @@ public final class LifecycleManager {
                 return false;
             }
             state = next;
-            logger.info("lifecycle state changed", "from", from.name(), "to", next.name());
+            // Start-up steps are DEBUG: the host's own "started" line is the first a user reads.
+            // Draining and stopping are what an operator watches for.
+            logger.log(next == LifecycleState.READY ? Logger.Level.DEBUG : Logger.Level.INFO,
+                    "lifecycle state changed", null, new Object[] {"from", from.name(), "to", next.name()});
             for (LifecycleListener listener : listeners) {
                 try {
                     listener.onTransition(from, next);

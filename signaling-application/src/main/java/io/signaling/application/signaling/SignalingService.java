@@ -200,7 +200,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         if (cluster != null) {
             cluster.start(new ClusterSide());
         }
-        log.info("signaling ready", "limits", welcomeLimitsLog);
+        log.debug("signaling ready", "limits", welcomeLimitsLog);
     }
 
     // ---------------------------------------------------------------- connection events

@@ -162,7 +162,7 @@ public final class EndpointSupport {
     public void started() {
         running = true;
         accepting = true;
-        log.info("websocket endpoint started", "path", settings.path(), "max_connections", settings.maxConnections());
+        log.debug("websocket endpoint started", "path", settings.path(), "max_connections", settings.maxConnections());
     }
 
     /** From now on, upgrades get 503; open connections are left alone. Idempotent. */
