@@ -217,9 +217,10 @@ public final class Launcher {
         }
 
         long startupMillis = ManagementFactory.getRuntimeMXBean().getUptime();
-        log.info("started", "public", url(node.publicAddress()),
-                "admin", node.adminAddress().map(Launcher::url).orElse("disabled"),
-                "websocket", url(node.publicAddress()).replaceFirst("^http", "ws") + config.websocket().path(),
+        String publicUrl = url(node.publicAddress(), config.server().host());
+        log.info("started", "public", publicUrl,
+                "admin", node.adminAddress().map(a -> url(a, config.admin().host())).orElse("disabled"),
+                "websocket", publicUrl.replaceFirst("^http", "ws") + config.websocket().path(),
                 "websocket_adapter", node.webSocketAdapter(),
                 "startup_ms", startupMillis, "version", build.version());
 
@@ -302,11 +303,12 @@ public final class Launcher {
     }
 
     /**
-     * The listener's real bind address as a URL: {@code http://0.0.0.0:8080} when it listens on
-     * every interface (saying 127.0.0.1 there would hide that it is reachable from the network).
+     * The listener's real bind address as a URL. A wildcard bind is said as configured
+     * ({@code http://0.0.0.0:8080}: every interface; saying 127.0.0.1 there would hide that it is
+     * reachable from the network), since a dual-stack JVM reports an IPv4 wildcard as {@code ::}.
      */
-    static String url(java.net.InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
+    static String url(java.net.InetSocketAddress address, String configuredHost) {
+        String host = address.getAddress().isAnyLocalAddress() ? configuredHost : address.getAddress().getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
