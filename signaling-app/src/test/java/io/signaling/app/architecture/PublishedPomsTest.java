@@ -41,7 +41,7 @@ class PublishedPomsTest {
     void everyPublishedPomHasTheMetadataARepositoryRequires() throws IOException {
         for (String pom : List.of("pom.xml", "signaling-bom/pom.xml")) {
             String text = read(pom);
-            for (String element : List.of("<name>", "<description>", "<url>", "<licenses>", "<developers>", "<scm>",
+            for (String element : List.of("<name>", "<description>", "<url>", "<licenses>", "<developers>", "<scm",
                     "<project.build.outputTimestamp>")) {
                 assertThat(text).as("%s has %s", pom, element).contains(element);
             }
