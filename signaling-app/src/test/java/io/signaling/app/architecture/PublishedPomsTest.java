@@ -30,7 +30,7 @@ class PublishedPomsTest {
     void theBomListsEveryPublishedModule() throws IOException {
         Set<String> modules = new TreeSet<>(all(read("pom.xml"), "<module>([^<]+)</module>"));
         modules.removeAll(UNPUBLISHED);
-        String bom = read("signaling-bom/pom.xml");
+        String bom = read("signaling-bom/pom.xml").replaceAll("(?s)<!--.*?-->", "");
         Set<String> managed = new TreeSet<>(all(bom.substring(bom.indexOf("<dependencyManagement>")),
                 "<artifactId>([^<]+)</artifactId>"));
         assertThat(managed).isEqualTo(modules);
