@@ -33,8 +33,10 @@ class DevProfileIT {
         try (ServerSocket collector = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread dropper = new Thread(() -> {
                 while (!collector.isClosed()) {
-                    try (Socket s = collector.accept()) {
+                    try {
+                        Socket dropped = collector.accept();
                         attempts.incrementAndGet();
+                        dropped.close();
                     } catch (java.io.IOException e) {
                         return;
                     }
