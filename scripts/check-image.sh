@@ -11,8 +11,12 @@
 #   scripts/check-image.sh --rebuild-base  bootstrap the base again (e.g. for Debian's updates)
 #   scripts/check-image.sh --keep          leave this run's containers and image for a look
 #
-# Needs root (debootstrap, rootful podman), podman with runc, debootstrap, curl, and Node >= 20.10
-# for the WebSocket peers (scripts/ws-peers.mjs). Where podman or debootstrap is missing, or not
+# Its last run starts a redis-server child on a free loopback port (stopped by its PID at exit) and
+# two containers of the image on the host's network as one cluster (docs/cluster.md), with a peer
+# on each.
+#
+# Needs root (debootstrap, rootful podman), podman with runc, debootstrap, curl, redis-server
+# (and redis-cli), and Node >= 20.10 for the WebSocket peers (scripts/ws-peers.mjs). Where podman or debootstrap is missing, or not
 # root, it prints one line and exits 0 — except under CI=true, where that is a failure.
 #
 # The base image is cached in podman's storage under a tag derived from what it is made of, so a
@@ -35,9 +39,9 @@ for arg in "$@"; do
 done
 
 T0=$SECONDS
-INSTALL="apt-get install -y --no-install-recommends podman runc debootstrap iptables containernetworking-plugins curl"
+INSTALL="apt-get install -y --no-install-recommends podman runc debootstrap iptables containernetworking-plugins curl redis-server"
 missing=()
-for tool in podman runc debootstrap curl; do
+for tool in podman runc debootstrap curl redis-server redis-cli; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 why=()
@@ -106,9 +110,11 @@ unmount_under() {
     | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
 PEERS=
+REDIS_PID=
 cleanup() {
   local status=$?
   if [ -n "$PEERS" ]; then kill "$PEERS" 2>/dev/null || true; fi
+  if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
   unmount_under "$WORK"
   if [ "$KEEP" = true ]; then
     echo "== kept (--keep): containers labelled $RUN_LABEL, image $IMAGE, files in $WORK"
@@ -229,6 +235,14 @@ await_ready() {
     sleep 0.2
   done
   echo "$url did not answer 200 within 60 s"; return 1
+}
+# N free TCP ports on 127.0.0.1, on one line (the kernel picks them; they are released just before
+# use, so another process could take one in between: a clear failure, not a wrong result).
+free_ports() {
+  node -e 'const net = require("net"); const n = Number(process.argv[1]); const ss = [];
+    const next = () => { if (ss.length === n) { console.log(ss.map((s) => s.address().port).join(" ")); ss.forEach((s) => s.close()); return; }
+      const s = net.createServer(); s.listen(0, "127.0.0.1", () => { ss.push(s); next(); }); };
+    next();' "$1"
 }
 # The first log line (stdout or stderr) of a container whose message is MESSAGE.
 log_line() { podman logs "$1" 2>&1 | grep -F "\"message\":\"$2\"" | head -1; }
@@ -364,6 +378,101 @@ problems_logged() {
 }
 check "podman logs names both problems" problems_logged
 timed "run 3: bad config" $((SECONDS - t))
+
+# ------------------------------------------------------------------------------------ run 4
+# Two containers of the image as one cluster: a redis-server child of this script on a free
+# loopback port, both containers on the host's network (so 127.0.0.1 is the host's loopback for
+# both, and each listens on its own free loopback ports), peer a on node 1 and peer b on node 2.
+echo "== run 4: a cluster of two containers sharing a host redis-server"
+t=$SECONDS
+read -r REDIS_PORT N1_PUBLIC N1_ADMIN N2_PUBLIC N2_ADMIN < <(free_ports 5)
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+  --logfile "$WORK/redis.log" --dir "$WORK" >/dev/null 2>&1 &
+REDIS_PID=$!
+redis_up() {
+  local deadline=$((SECONDS + 30))
+  while [ $SECONDS -lt $deadline ]; do
+    if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; then echo "redis-server $REDIS_PID on 127.0.0.1:$REDIS_PORT: PONG"; return 0; fi
+    kill -0 "$REDIS_PID" 2>/dev/null || { echo "redis-server exited:"; tail -5 "$WORK/redis.log"; return 1; }
+    sleep 0.1
+  done
+  echo "redis-server did not answer within 30 s"; return 1
+}
+check "a redis-server answers on 127.0.0.1:$REDIS_PORT" redis_up
+node_run() { # name, public port, admin port
+  pm run -d --name "$1" "${RUN_OPTS[@]}" --network host \
+    -e SIGNALING_SERVER_HOST=127.0.0.1 -e SIGNALING_SERVER_PORT="$2" \
+    -e SIGNALING_ADMIN_HOST=127.0.0.1 -e SIGNALING_ADMIN_PORT="$3" \
+    -e SIGNALING_WEBSOCKET_ALLOWEDORIGINS="$ORIGIN" \
+    -e SIGNALING_AUTH_MODE=none \
+    -e SIGNALING_SERVICE_INSTANCEID="$1" \
+    -e SIGNALING_REDIS_ENABLED=true \
+    -e SIGNALING_REDIS_URI="redis://127.0.0.1:$REDIS_PORT" \
+    -e SIGNALING_REDIS_KEYPREFIX="check-image-$RUN_ID" \
+    -e SIGNALING_SHUTDOWN_DRAINTIMEOUT=3s \
+    "$IMAGE" >/dev/null
+}
+N1="$NAME-node1"
+N2="$NAME-node2"
+node_run "$N1" "$N1_PUBLIC" "$N1_ADMIN"
+node_run "$N2" "$N2_PUBLIC" "$N2_ADMIN"
+# Ready, and the readiness body reports the redis check UP (ready without it would mean the
+# node is not in the cluster).
+redis_ready() {
+  local container="$1" url="$2" body
+  await_ready "$container" "$url" || return 1
+  body="$(curl -fsS --max-time 5 "$url")" || return 1
+  echo "$body"
+  node -e 'const b = JSON.parse(process.argv[1]);
+    const r = (b.checks || []).find((c) => c.name === "redis");
+    process.exit(b.status === "UP" && r && r.status === "UP" ? 0 : 1);' "$body"
+}
+check "node 1 is ready (/health/ready 200) with its redis check UP" redis_ready "$N1" "http://127.0.0.1:$N1_ADMIN/health/ready"
+check "node 2 is ready (/health/ready 200) with its redis check UP" redis_ready "$N2" "http://127.0.0.1:$N2_ADMIN/health/ready"
+timed "run 4: start to ready (2 nodes)" $((SECONDS - t))
+
+node --experimental-websocket --no-warnings scripts/ws-peers.mjs \
+  "ws://127.0.0.1:$N1_PUBLIC/ws" "ws://127.0.0.1:$N2_PUBLIC/ws" $((2 * GRACE + 30)) >"$WORK/peers4.out" 2>"$WORK/peers4.err" &
+PEERS=$!
+relayed_across() {
+  local deadline=$((SECONDS + 30))
+  while [ $SECONDS -lt $deadline ]; do
+    if grep -q '"event":"relayed"' "$WORK/peers4.out"; then cat "$WORK/peers4.out"; return 0; fi
+    kill -0 "$PEERS" 2>/dev/null || { cat "$WORK/peers4.out" "$WORK/peers4.err"; return 1; }
+    sleep 0.2
+  done
+  echo "no relay within 30 s"; cat "$WORK/peers4.out" "$WORK/peers4.err"; return 1
+}
+check "peer a on node 1 and peer b on node 2 see each other and relay an offer and an answer" relayed_across
+t_stop=$SECONDS
+pm stop -t "$GRACE" "$N1" >/dev/null
+pm stop -t "$GRACE" "$N2" >/dev/null
+timed "run 4: stop both (drain)" $((SECONDS - t_stop))
+PEERS4_STATUS=0
+wait "$PEERS" || PEERS4_STATUS=$?
+PEERS=
+both_zero() {
+  local c1 c2; c1="$(podman inspect --format '{{.State.ExitCode}}' "$N1")"; c2="$(podman inspect --format '{{.State.ExitCode}}' "$N2")"
+  echo "node 1 exit code $c1, node 2 exit code $c2"; [ "$c1" = 0 ] && [ "$c2" = 0 ]
+}
+check "podman stop: both nodes exit 0" both_zero
+cluster_drained() { cat "$WORK/peers4.out" "$WORK/peers4.err"; [ "$PEERS4_STATUS" = 0 ]; }
+check "both peers got goaway, then close 1001, from their own node" cluster_drained
+# Node 1 stopped first: peer b, on node 2, must have learnt through Redis that peer a left.
+left_across() { grep '"peer":"b"' "$WORK/peers4.out" | grep -F '"peerLeft":"shutdown"'; }
+check "peer b on node 2 got peer-left (shutdown) when node 1 drained peer a" left_across
+# An orderly exit is not a crash: each node released its lease and deleted its inbox and
+# index, and the drained peers left their room (docs/cluster.md); only the epoch stays.
+released() {
+  local keys; keys="$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --scan --pattern "check-image-$RUN_ID:*" | sort)" || return 1
+  echo "keys left: ${keys//$'\n'/ }"
+  [ "$keys" = "check-image-$RUN_ID:epoch" ]
+}
+check "after both stops Redis holds no lease, inbox, index or room of theirs (only the epoch)" released
+kill "$REDIS_PID" 2>/dev/null || true
+wait "$REDIS_PID" 2>/dev/null || true
+REDIS_PID=
+timed "run 4: cluster (all)" $((SECONDS - t))
 
 # ------------------------------------------------------------------------------------ report
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
