@@ -86,7 +86,7 @@ class WarmupIT {
         AppProcess app = processes.track(AppProcess.jar("warmup", "check").start());
 
         assertThat(app.awaitExit(AppProcess.EXIT_TIMEOUT)).as(app.describe()).isEqualTo(2);
-        assertThat(app.stderr()).contains("flag check: one command at a time: 'check' and 'warmup' cannot be combined");
+        assertThat(app.stderr()).contains("flag check: one command at a time: 'check', 'warmup' and 'token' cannot be combined");
         assertThat(app.stdout()).isEmpty();
     }
 
