@@ -63,7 +63,8 @@ function chart(series, w, h) {
   for (let i = 0; i <= 4; i++) {
     const t = start + ((end - start) * i) / 4;
     const label = new Date(t * 1000).toISOString().slice(11, 19);
-    svg += `<text x="${x(t)}" y="${h - 4}" fill="#9fa7b3" font-size="10" text-anchor="middle">${label}</text>`;
+    const anchor = i === 0 ? 'start' : i === 4 ? 'end' : 'middle';
+    svg += `<text x="${x(t)}" y="${h - 4}" fill="#9fa7b3" font-size="10" text-anchor="${anchor}">${label}</text>`;
   }
   series.forEach((s, i) => {
     const pts = s.points.filter((p) => Number.isFinite(p[1])).map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`);
