@@ -378,6 +378,9 @@ final class JacksonMessageCodec implements MessageCodec {
             } else if (message instanceof ServerMessage.Left l) {
                 writeId(g, l.id());
                 g.writeStringField("room", l.room().value());
+                if (l.reason() != null) {
+                    g.writeStringField("reason", l.reason().wire());
+                }
             } else if (message instanceof ServerMessage.GoAway a) {
                 g.writeStringField("reason", a.reason());
                 g.writeBooleanField("reconnect", a.reconnect());

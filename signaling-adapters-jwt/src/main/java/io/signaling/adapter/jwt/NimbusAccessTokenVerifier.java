@@ -10,6 +10,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.signaling.domain.signaling.RoomId;
 import io.signaling.ports.auth.AccessGrant;
+import io.signaling.ports.auth.AdminGrant;
 import io.signaling.ports.auth.AccessTokenVerifier;
 import io.signaling.ports.auth.TokenCheck;
 import io.signaling.ports.auth.TokenRejectedException;
@@ -55,8 +56,8 @@ final class NimbusAccessTokenVerifier implements AccessTokenVerifier {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    @Override
-    public AccessGrant verify(String token) throws TokenRejectedException {
+    /** Every check up to the signature's; claims are checked by the caller. */
+    private SignedJWT signed(String token) throws TokenRejectedException {
         if (token == null || token.isEmpty()) {
             throw new TokenRejectedException(TokenCheck.MISSING, "no access token was presented");
         }
@@ -74,7 +75,23 @@ final class NimbusAccessTokenVerifier implements AccessTokenVerifier {
         if (!key.verify(header, jwt.getSigningInput(), jwt.getSignature())) {
             throw new TokenRejectedException(TokenCheck.SIGNATURE, "the token's signature does not verify");
         }
-        return grant(jwt);
+        return jwt;
+    }
+
+    @Override
+    public AccessGrant verify(String token) throws TokenRejectedException {
+        return grant(signed(token));
+    }
+
+    @Override
+    public AdminGrant verifyAdmin(String token) throws TokenRejectedException {
+        SignedJWT jwt = signed(token);
+        Checked checked = checkClaims(jwt);
+        if (!checked.admin()) {
+            throw new TokenRejectedException(TokenCheck.SCOPE, "the token does not grant room administration (its"
+                    + " scope claim lacks '" + AdminGrant.ROOMS_ADMIN_SCOPE + "'; a join token is not an admin token)");
+        }
+        return new AdminGrant(checked.sub(), checked.exp());
     }
 
     private static SignedJWT parse(String token) throws TokenRejectedException {
@@ -156,8 +173,26 @@ final class NimbusAccessTokenVerifier implements AccessTokenVerifier {
         return only;
     }
 
+    private record Checked(String sub, Instant exp, Object room, boolean admin) {
+    }
+
     private AccessGrant grant(SignedJWT jwt) throws TokenRejectedException {
+        Checked checked = checkClaims(jwt);
+        if (checked.admin()) {
+            throw new TokenRejectedException(TokenCheck.SCOPE, "an admin token (scope '" + AdminGrant.ROOMS_ADMIN_SCOPE
+                    + "') cannot join a room; use a join token");
+        }
+        if (!(checked.room() instanceof String roomName) || !RoomId.isValid(roomName)) {
+            throw new TokenRejectedException(TokenCheck.CLAIMS, "the token's room claim must be a room name (1 to 64"
+                    + " characters of A-Z, a-z, 0-9, '_' and '-')");
+        }
+        return new AccessGrant(checked.sub(), RoomId.of(roomName), checked.exp());
+    }
+
+    /** The claims every token must pass (time, audience, issuer, subject), and what it grants. */
+    private Checked checkClaims(SignedJWT jwt) throws TokenRejectedException {
         JWTClaimsSet claims;
+        Object scope;
         Date exp;
         Date nbf;
         Date iat;
@@ -172,6 +207,7 @@ final class NimbusAccessTokenVerifier implements AccessTokenVerifier {
             iat = claims.getIssueTime();
             sub = claims.getSubject();
             room = claims.getClaim("room");
+            scope = claims.getClaim("scope");
             aud = claims.getAudience();
             iss = claims.getIssuer();
         } catch (ParseException | RuntimeException e) {
@@ -205,10 +241,12 @@ final class NimbusAccessTokenVerifier implements AccessTokenVerifier {
             throw new TokenRejectedException(TokenCheck.CLAIMS, "the token's sub must be 1 to "
                     + AccessGrant.MAX_IDENTITY_LENGTH + " characters");
         }
-        if (!(room instanceof String roomName) || !RoomId.isValid(roomName)) {
-            throw new TokenRejectedException(TokenCheck.CLAIMS, "the token's room claim must be a room name (1 to 64"
-                    + " characters of A-Z, a-z, 0-9, '_' and '-')");
+        if (scope != null && !(scope instanceof String)) {
+            throw new TokenRejectedException(TokenCheck.CLAIMS, "the token's scope claim must be a string of"
+                    + " space-separated scopes");
         }
-        return new AccessGrant(sub, RoomId.of(roomName), exp.toInstant());
+        boolean admin = scope != null && java.util.Arrays.asList(((String) scope).split(" "))
+                .contains(AdminGrant.ROOMS_ADMIN_SCOPE);
+        return new Checked(sub, exp.toInstant(), room, admin);
     }
 }

@@ -33,6 +33,16 @@ final class RedisKeys {
         return "{" + prefix + ":room:" + room.value() + "}:order";
     }
 
+    /** The room's creation time ({@code c}) and each member's join details ({@code p:<peer>}). */
+    String roomInfo(RoomId room) {
+        return "{" + prefix + ":room:" + room.value() + "}:info";
+    }
+
+    /** The index of rooms (a superset of the rooms with members), a sorted set scored 0: ordered by name. */
+    String rooms() {
+        return prefix + ":rooms";
+    }
+
     String nodeRooms(NodeId node) {
         return prefix + ":node-rooms:" + node.value();
     }

@@ -61,6 +61,9 @@ final class RedisNodeInbox implements NodeInbox {
             fields.put("tp", e.traceParent());
         }
         fields.put("at", Long.toString(e.sentAtMillis()));
+        if (e.command() != null) {
+            fields.put("k", e.command().wire());
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         long started = System.nanoTime();
         try {
@@ -88,7 +91,8 @@ final class RedisNodeInbox implements NodeInbox {
             change = new Envelope.Change(PeerId.of(changedPeer), node == null || node.isEmpty() ? null : NodeId.of(node));
         }
         return new Envelope(NodeId.of(f.get("o")), Long.parseLong(f.get("s")), PeerId.of(f.get("t")),
-                RoomId.of(f.get("r")), f.get("x"), change, f.get("tp"), Long.parseLong(f.getOrDefault("at", "0")));
+                RoomId.of(f.get("r")), f.get("x"), change, f.get("tp"), Long.parseLong(f.getOrDefault("at", "0")),
+                f.get("k") == null ? null : Envelope.Command.fromWire(f.get("k")));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.signaling.domain.signaling.RoomId;
 import io.signaling.ports.cluster.ClusterUnavailableException;
 import io.signaling.ports.cluster.Envelope;
 import io.signaling.ports.cluster.Member;
+import io.signaling.ports.cluster.MemberInfo;
 import io.signaling.ports.cluster.NodeId;
 import io.signaling.ports.cluster.RoomDirectory;
 import io.signaling.ports.signaling.RoomRegistry;
@@ -54,9 +55,16 @@ final class ClusterRooms implements RoomRegistry {
     private final ConcurrentLinkedQueue<Repair> repairs = new ConcurrentLinkedQueue<>();
     private final Object[] locks = new Object[256];
 
+    private final java.util.function.Function<PeerId, MemberInfo> infoOf;
+
     ClusterRooms(RoomDirectory directory, Supplier<NodeId> self) {
+        this(directory, self, peer -> MemberInfo.unknown());
+    }
+
+    ClusterRooms(RoomDirectory directory, Supplier<NodeId> self, java.util.function.Function<PeerId, MemberInfo> infoOf) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.self = Objects.requireNonNull(self, "self");
+        this.infoOf = Objects.requireNonNull(infoOf, "infoOf");
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
@@ -99,7 +107,7 @@ final class ClusterRooms implements RoomRegistry {
         }
         RoomDirectory.Admission admission;
         try {
-            admission = directory.join(room, new Member(peer, self.get()), maxPeers);
+            admission = directory.join(room, new Member(peer, self.get()), maxPeers, infoOf.apply(peer));
         } catch (ClusterUnavailableException e) {
             repairs.add(new Repair(room, peer));
             throw e;
@@ -212,6 +220,24 @@ final class ClusterRooms implements RoomRegistry {
                 view.members.remove(change.peer());
                 roomOfPeer.remove(change.peer(), room);
             }
+        }
+    }
+
+    /**
+     * A member of a room the directory closed: out of the view, and out of this node's peers if it
+     * was a local one (the directory has it no more: no directory call).
+     */
+    boolean dropClosed(RoomId room, PeerId peer) {
+        synchronized (lockOf(room)) {
+            boolean local = localPeers.remove(peer, room);
+            View view = views.get(room);
+            if (view != null) {
+                synchronized (view) {
+                    view.members.remove(peer);
+                }
+            }
+            roomOfPeer.remove(peer, room);
+            return local;
         }
     }
 

@@ -3,6 +3,9 @@ package io.signaling.application.cluster;
 import io.signaling.domain.signaling.PeerId;
 import io.signaling.domain.signaling.RoomId;
 import io.signaling.ports.cluster.Member;
+import io.signaling.ports.cluster.MemberInfo;
+import io.signaling.ports.cluster.RoomState;
+import io.signaling.ports.cluster.RoomSummary;
 import io.signaling.ports.cluster.NodeId;
 import io.signaling.ports.cluster.RoomDirectory;
 import java.util.ArrayList;
@@ -22,9 +25,20 @@ final class InMemoryRoomDirectory implements RoomDirectory {
 
     private final Map<RoomId, LinkedHashMap<PeerId, NodeId>> rooms = new HashMap<>();
     private final Map<NodeId, Set<RoomId>> roomsOfNode = new HashMap<>();
+    private final Map<RoomId, Long> createdAt = new HashMap<>();
+    private final Map<PeerId, MemberInfo> infos = new HashMap<>();
+    private final java.util.function.LongSupplier wallClock;
+
+    InMemoryRoomDirectory() {
+        this(System::currentTimeMillis);
+    }
+
+    InMemoryRoomDirectory(java.util.function.LongSupplier wallClock) {
+        this.wallClock = wallClock;
+    }
 
     @Override
-    public synchronized Admission join(RoomId room, Member member, int maxPeers) {
+    public synchronized Admission join(RoomId room, Member member, int maxPeers, MemberInfo info) {
         roomsOfNode.computeIfAbsent(member.node(), n -> new LinkedHashSet<>()).add(room);
         LinkedHashMap<PeerId, NodeId> members = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>());
         if (members.containsKey(member.peer())) {
@@ -35,7 +49,45 @@ final class InMemoryRoomDirectory implements RoomDirectory {
         }
         List<Member> before = list(members);
         members.put(member.peer(), member.node());
+        infos.put(member.peer(), info);
+        if (before.isEmpty()) {
+            createdAt.put(room, wallClock.getAsLong());
+        }
         return new Admission.Admitted(before);
+    }
+
+    @Override
+    public synchronized Optional<RoomState> room(RoomId room) {
+        LinkedHashMap<PeerId, NodeId> members = rooms.get(room);
+        if (members == null || members.isEmpty()) {
+            return Optional.empty();
+        }
+        List<RoomState.Entry> entries = new ArrayList<>(members.size());
+        members.forEach((peer, node) -> entries.add(new RoomState.Entry(new Member(peer, node),
+                infos.getOrDefault(peer, MemberInfo.unknown()))));
+        return Optional.of(new RoomState(room, createdAt.getOrDefault(room, 0L), entries));
+    }
+
+    @Override
+    public synchronized List<RoomSummary> rooms(RoomId after, int limit) {
+        return rooms.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty())
+                .filter(e -> after == null || e.getKey().value().compareTo(after.value()) > 0)
+                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(RoomId::value)))
+                .limit(limit)
+                .map(e -> new RoomSummary(e.getKey(), e.getValue().size(), createdAt.getOrDefault(e.getKey(), 0L)))
+                .toList();
+    }
+
+    @Override
+    public synchronized List<Member> close(RoomId room) {
+        LinkedHashMap<PeerId, NodeId> members = rooms.remove(room);
+        createdAt.remove(room);
+        if (members == null) {
+            return List.of();
+        }
+        members.keySet().forEach(infos::remove);
+        return list(members);
     }
 
     @Override
@@ -44,6 +96,7 @@ final class InMemoryRoomDirectory implements RoomDirectory {
         if (members == null || members.remove(peer) == null) {
             return Optional.empty();
         }
+        infos.remove(peer);
         List<Member> remaining = list(members);
         removeIfEmpty(room, members);
         return Optional.of(remaining);
@@ -65,6 +118,7 @@ final class InMemoryRoomDirectory implements RoomDirectory {
         members.entrySet().removeIf(e -> {
             if (e.getValue().equals(node)) {
                 removed.add(e.getKey());
+                infos.remove(e.getKey());
                 return true;
             }
             return false;
@@ -95,6 +149,7 @@ final class InMemoryRoomDirectory implements RoomDirectory {
     @Override
     public synchronized void restore(RoomId room, List<Member> restored) {
         LinkedHashMap<PeerId, NodeId> members = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>());
+        createdAt.putIfAbsent(room, wallClock.getAsLong());
         for (Member member : restored) {
             roomsOfNode.computeIfAbsent(member.node(), n -> new LinkedHashSet<>()).add(room);
             members.putIfAbsent(member.peer(), member.node());
@@ -104,12 +159,15 @@ final class InMemoryRoomDirectory implements RoomDirectory {
 
     synchronized void wipe() {
         rooms.clear();
+        createdAt.clear();
+        infos.clear();
         roomsOfNode.clear();
     }
 
     private void removeIfEmpty(RoomId room, Map<PeerId, NodeId> members) {
         if (members.isEmpty()) {
             rooms.remove(room);
+            createdAt.remove(room);
         }
     }
 

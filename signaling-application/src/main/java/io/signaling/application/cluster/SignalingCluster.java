@@ -6,6 +6,9 @@ import io.signaling.ports.cluster.Cluster;
 import io.signaling.ports.cluster.ClusterUnavailableException;
 import io.signaling.ports.cluster.Envelope;
 import io.signaling.ports.cluster.Member;
+import io.signaling.ports.cluster.MemberInfo;
+import io.signaling.ports.cluster.RoomState;
+import io.signaling.ports.cluster.RoomSummary;
 import io.signaling.ports.cluster.NodeId;
 import io.signaling.ports.cluster.NodeInbox;
 import io.signaling.ports.cluster.NodeLease;
@@ -70,6 +73,15 @@ public final class SignalingCluster {
 
         /** The lease was lost: close every connection so its client reconnects. */
         void fence();
+
+        /** An operator's action for this node arrived ({@link Envelope#command()} is set). */
+        default void command(Envelope envelope) {
+        }
+
+        /** What a local peer tells about itself when it joins, stored for the room management API. */
+        default MemberInfo info(PeerId peer) {
+            return MemberInfo.unknown();
+        }
     }
 
     private final Cluster ports;
@@ -112,7 +124,10 @@ public final class SignalingCluster {
         this.wallClock = b.wallClock;
         this.renewEvery = lease.ttl().dividedBy(3);
         this.self = freshId();
-        this.rooms = new ClusterRooms(directory, () -> self);
+        this.rooms = new ClusterRooms(directory, () -> self, peer -> {
+            LocalNode node = local;
+            return node == null ? MemberInfo.unknown() : node.info(peer);
+        });
         Metrics m = b.metrics;
         this.sent = m.counter("signaling.cluster.deliveries", "Envelopes to peers on other nodes, by direction",
                 Tags.of("direction", "out"));
@@ -167,6 +182,33 @@ public final class SignalingCluster {
         return rooms.nodeOf(peer);
     }
 
+    // ---------------------------------------------------------------- room management
+
+    /** The room as the shared store holds it, every node's members included; empty when it has none. */
+    public Optional<RoomState> room(RoomId room) {
+        return directory.room(room);
+    }
+
+    /** A page of the cluster's rooms in name order, after {@code after} (exclusive; null from the first). */
+    public List<RoomSummary> rooms(RoomId after, int limit) {
+        return directory.rooms(after, limit);
+    }
+
+    /** Removes every member of {@code room} from the shared store at once; each node then hears of its own. */
+    public List<Member> closeInStore(RoomId room) {
+        return directory.close(room);
+    }
+
+    /**
+     * A peer of a room the store already closed is gone from this node's view (and from its local
+     * peers if it was one). Call under the room's lock.
+     *
+     * @return whether it was a local member of that room
+     */
+    public boolean dropClosed(RoomId room, PeerId peer) {
+        return rooms.dropClosed(room, peer);
+    }
+
     /** Applies a change another node announced to this node's view; call under the room's lock. */
     public void apply(RoomId room, Envelope.Change change) {
         rooms.apply(room, change);
@@ -185,6 +227,16 @@ public final class SignalingCluster {
      */
     public void forward(NodeId node, RoomId room, PeerId to, String text, Envelope.Change change,
                         Consumer<Throwable> onFailure) {
+        forward(node, room, to, text, change, null, onFailure);
+    }
+
+    /**
+     * As {@link #forward(NodeId, RoomId, PeerId, String, Envelope.Change, Consumer)}, carrying an
+     * operator's {@code command} for the receiving node (in the same numbered, ordered stream as
+     * every other envelope to that node).
+     */
+    public void forward(NodeId node, RoomId room, PeerId to, String text, Envelope.Change change,
+                        Envelope.Command command, Consumer<Throwable> onFailure) {
         String traceParent = null;
         io.signaling.ports.trace.TraceContext context = tracer.current();
         if (context != null && context.isValid()) {
@@ -197,7 +249,7 @@ public final class SignalingCluster {
         synchronized (next) {
             long sequence = ++next[0];
             stored = inbox.publish(node, new Envelope(self, sequence, to, room, text, change, traceParent,
-                    wallClock.getAsLong())).toCompletableFuture();
+                    wallClock.getAsLong(), command)).toCompletableFuture();
             if (stored.isCompletedExceptionally()) {
                 // Refused at once (disconnected, queue full): never stored, so the number is free again.
                 next[0]--;
@@ -244,6 +296,10 @@ public final class SignalingCluster {
                     .attribute("signaling.cluster.origin", envelope.origin().value()).start();
         }
         try (Scope ignored = span == null ? null : span.makeCurrent()) {
+            if (envelope.command() != null) {
+                node.command(envelope);
+                return;
+            }
             node.deliver(envelope.room(), envelope.to(), envelope.text(), envelope.change());
         } finally {
             if (span != null) {

@@ -34,9 +34,12 @@ final class ClusterBridge implements SignalingCluster.LocalNode {
     private final MessageCodec codec;
     private final BiConsumer<Session, TextFrame> send;
     private final BiConsumer<Session, ServerMessage.Error> sendError;
+    private final RoomControl roomControl;
 
     ClusterBridge(SignalingCluster cluster, SessionTable sessions, RoomRegistry registry, MessageCodec codec,
-                  BiConsumer<Session, TextFrame> send, BiConsumer<Session, ServerMessage.Error> sendError) {
+                  BiConsumer<Session, TextFrame> send, BiConsumer<Session, ServerMessage.Error> sendError,
+                  RoomControl roomControl) {
+        this.roomControl = roomControl;
         this.cluster = cluster;
         this.sessions = sessions;
         this.registry = registry;
@@ -125,6 +128,16 @@ final class ClusterBridge implements SignalingCluster.LocalNode {
                 sendError.accept(session, notice);
             }
         }
+    }
+
+    @Override
+    public void command(Envelope envelope) {
+        roomControl.command(envelope);
+    }
+
+    @Override
+    public io.signaling.ports.cluster.MemberInfo info(PeerId peer) {
+        return roomControl.info(peer);
     }
 
     @Override

@@ -117,6 +117,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private final ClusterBridge bridge;
 
     private final SessionTable sessions = new SessionTable();
+    private final RoomControl roomControl;
 
     private final ConcurrentMap<String, Metrics.Counter> messageCounters = new ConcurrentHashMap<>();
     private final Map<ErrorCode, Metrics.Counter> errorCounters = new EnumMap<>(ErrorCode.class);
@@ -135,7 +136,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private SignalingService(Builder b) {
         this.codec = Objects.requireNonNull(b.codec, "codec");
         this.cluster = b.cluster;
-        this.registry = cluster != null ? cluster.rooms() : b.registry != null ? b.registry : new InMemoryRoomRegistry();
+        this.registry = cluster != null ? cluster.rooms()
+                : new TimedRegistry(b.registry != null ? b.registry : new InMemoryRoomRegistry(), System::currentTimeMillis);
         this.settings = b.settings;
         this.rules = new SignalingRules(settings.maxPeersPerRoom());
         this.peerIds = b.peerIds != null ? b.peerIds : new SecureRandomPeerIdGenerator(new SecureRandom());
@@ -159,8 +161,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         this.iceServers = b.iceServers;
         this.iceRefresh = iceServers == null ? null
                 : new IceRefresh(iceServers, codec, random, injectedScheduler, SignalingService::send);
+        this.roomControl = new RoomControl(registry, cluster, codec, sessions::get, sessions::lockOf,
+                System::currentTimeMillis, b.loggers.logger(RoomControl.class));
         this.bridge = cluster == null ? null
-                : new ClusterBridge(cluster, sessions, registry, codec, SignalingService::send, this::sendError);
+                : new ClusterBridge(cluster, sessions, registry, codec, SignalingService::send, this::sendError,
+                        roomControl);
     }
 
     /**
@@ -179,6 +184,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     /** The membership store in use (the in-memory one unless another was given). */
     public RoomRegistry roomRegistry() {
         return registry;
+    }
+
+    /** The room management API's hold on this node's rooms and peers. */
+    public RoomControl roomControl() {
+        return roomControl;
     }
 
     /** Whether the shutdown drain has begun. */
@@ -432,9 +442,14 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                     continue;
                 }
             }
-            if (delivery.message() != lastMessage) {
+            ServerMessage message = delivery.message();
+            if (message instanceof ServerMessage.Left left && target != null && target.v11 && left.reason() == null) {
+                // v1.1 says why a peer is out of its room; v1's `left` has no reason.
+                message = left.withReason(LeaveReason.LEAVE);
+            }
+            if (message != lastMessage) {
                 // Encoded and measured once for every recipient of the same message.
-                lastMessage = delivery.message();
+                lastMessage = message;
                 lastFrame = TextFrame.of(codec.encode(authenticator == null ? lastMessage : withIdentities(lastMessage)));
             }
             if (remote != null) {

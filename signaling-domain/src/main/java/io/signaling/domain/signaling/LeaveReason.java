@@ -9,7 +9,11 @@ public enum LeaveReason {
     /** The idle timeout closed the connection. */
     TIMEOUT("timeout"),
     /** The node drained the connection on shutdown. */
-    SHUTDOWN("shutdown");
+    SHUTDOWN("shutdown"),
+    /** An operator removed the peer through the room management API (v1 connections are told {@code leave}). */
+    REMOVED("removed"),
+    /** An operator closed the room; sent only in {@code left}, never in {@code peer-left}. */
+    CLOSED("closed");
 
     private final String wire;
 
@@ -19,5 +23,14 @@ public enum LeaveReason {
 
     public String wire() {
         return wire;
+    }
+
+    /**
+     * The reason as a connection of the given protocol version may be told it: v1 knows only
+     * {@code leave}, {@code disconnect}, {@code timeout} and {@code shutdown}, so an operator's
+     * removal reads as a {@code leave} there.
+     */
+    public LeaveReason forProtocol(boolean v11) {
+        return v11 || (this != REMOVED && this != CLOSED) ? this : LEAVE;
     }
 }

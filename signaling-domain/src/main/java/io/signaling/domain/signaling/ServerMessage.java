@@ -139,9 +139,21 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
         }
     }
 
-    record Left(String id, RoomId room) implements ServerMessage {
+    /**
+     * @param reason why the peer is out of the room: {@code leave} (its own leave, told to v1.1
+     *               connections), {@code removed} or {@code closed} (an operator's action); null in v1
+     */
+    record Left(String id, RoomId room, LeaveReason reason) implements ServerMessage {
         public Left {
             Objects.requireNonNull(room, "room");
+        }
+
+        public Left(String id, RoomId room) {
+            this(id, room, null);
+        }
+
+        public Left withReason(LeaveReason reason) {
+            return new Left(id, room, reason);
         }
 
         @Override

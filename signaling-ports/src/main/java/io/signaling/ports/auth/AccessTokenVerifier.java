@@ -27,4 +27,15 @@ public interface AccessTokenVerifier {
      *                                signed, expired, not yet valid or wrongly addressed
      */
     AccessGrant verify(String token) throws TokenRejectedException;
+
+    /**
+     * Verifies an admin token for the room management API: the same checks as {@link #verify}
+     * (size, format, key, algorithm, signature, time, audience, issuer, {@code sub}), then the
+     * {@code scope} claim must contain {@value AdminGrant#ROOMS_ADMIN_SCOPE}, else
+     * {@link TokenCheck#SCOPE} (a join token is valid but grants no administration). The default
+     * refuses every token: a verifier that knows no admin tokens grants no administration.
+     */
+    default AdminGrant verifyAdmin(String token) throws TokenRejectedException {
+        throw new TokenRejectedException(TokenCheck.SCOPE, "this server's token verifier grants no room administration");
+    }
 }

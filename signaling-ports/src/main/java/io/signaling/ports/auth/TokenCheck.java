@@ -26,7 +26,12 @@ public enum TokenCheck {
     /** The issuer is not one of the configured ones. */
     ISSUER("issuer"),
     /** A required claim is missing or malformed ({@code sub}, {@code room}, {@code exp}). */
-    CLAIMS("claims");
+    CLAIMS("claims"),
+    /**
+     * A valid token that does not grant what it was presented for: a join token at the room
+     * management API (no {@code rooms:admin} scope), or an admin token at a WebSocket upgrade.
+     */
+    SCOPE("scope");
 
     private final String wire;
 

@@ -16,9 +16,48 @@ import java.util.Objects;
  * @param change      the membership change the message announces, or null for a relay
  * @param traceParent the sender's W3C {@code traceparent}, or null
  * @param sentAtMillis the origin's wall clock when it published (for the bus latency metric)
+ * @param command     an operator's action for the receiving node to carry out on {@code to}, or
+ *                    null for a message to deliver as it is
  */
 public record Envelope(NodeId origin, long sequence, PeerId to, RoomId room, String text, Change change,
-                       String traceParent, long sentAtMillis) {
+                       String traceParent, long sentAtMillis, Command command) {
+
+    public Envelope(NodeId origin, long sequence, PeerId to, RoomId room, String text, Change change,
+                    String traceParent, long sentAtMillis) {
+        this(origin, sequence, to, room, text, change, traceParent, sentAtMillis, null);
+    }
+
+    /** What the room management API asks the node of {@code to} (or of its room-mates) to do. */
+    public enum Command {
+        /** Remove {@code to} from {@code room}: it gets {@code left} (removed), its room-mates {@code peer-left}. */
+        REMOVE("remove"),
+        /**
+         * An operator removed {@link Change#peer()}: deliver {@code peer-left} (removed) to {@code to},
+         * worded for its protocol version (the sender cannot know it).
+         */
+        PEER_REMOVED("peer-removed"),
+        /** {@code room} was closed and {@code to} was in it: a local peer gets {@code left} (closed), a remote one leaves the view. */
+        CLOSED("closed");
+
+        private final String wire;
+
+        Command(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+
+        public static Command fromWire(String wire) {
+            for (Command command : values()) {
+                if (command.wire.equals(wire)) {
+                    return command;
+                }
+            }
+            throw new IllegalArgumentException("unknown envelope command '" + wire + "'");
+        }
+    }
 
     public Envelope {
         Objects.requireNonNull(origin, "origin");

@@ -30,7 +30,34 @@ import java.util.Set;
 public interface RoomDirectory {
 
     /** Adds {@code member} to {@code room} unless it is there already or the room holds {@code maxPeers}. */
-    Admission join(RoomId room, Member member, int maxPeers);
+    default Admission join(RoomId room, Member member, int maxPeers) {
+        return join(room, member, maxPeers, MemberInfo.unknown());
+    }
+
+    /**
+     * As {@link #join(RoomId, Member, int)}, storing {@code info} with the membership (in the same
+     * atomic step) for {@link #room}; the first member's join also records the room's creation time.
+     */
+    Admission join(RoomId room, Member member, int maxPeers, MemberInfo info);
+
+    /** The room with its members and what they told at their join; empty when it has no member. */
+    Optional<RoomState> room(RoomId room);
+
+    /**
+     * Up to {@code limit} rooms with at least one member, in ascending order of name, starting after
+     * {@code after} (exclusive; {@code null} from the first). Walking page by page with the last name
+     * of each page as the next {@code after} lists every room that exists during the whole walk once
+     * and no room twice, whatever joins and leaves happen meanwhile (a room created or emptied during
+     * the walk may or may not be listed). Never scans the store's whole keyspace.
+     */
+    List<RoomSummary> rooms(RoomId after, int limit);
+
+    /**
+     * Removes every member of {@code room} in one atomic step and returns them in join order
+     * (empty when the room had none). A join after it creates the room anew: it never sees a
+     * member of the closed room.
+     */
+    List<Member> close(RoomId room);
 
     /** Removes {@code peer} from {@code room}; the members that remain, or empty when it was not a member. */
     Optional<List<Member>> leave(RoomId room, PeerId peer);

@@ -188,6 +188,10 @@ public abstract class MessageCodecContract {
         }
         assertEncodes(new ServerMessage.Left("l", room), "{\"type\":\"left\",\"id\":\"l\",\"room\":\"r\"}");
         assertEncodes(new ServerMessage.Left(null, room), "{\"type\":\"left\",\"room\":\"r\"}");
+        assertEncodes(new ServerMessage.Left(null, room, LeaveReason.REMOVED),
+                "{\"type\":\"left\",\"room\":\"r\",\"reason\":\"removed\"}");
+        assertEncodes(new ServerMessage.Left("l", room, LeaveReason.LEAVE),
+                "{\"type\":\"left\",\"id\":\"l\",\"room\":\"r\",\"reason\":\"leave\"}");
         assertEncodes(ServerMessage.GoAway.shutdown(), "{\"type\":\"goaway\",\"reason\":\"shutdown\",\"reconnect\":true}");
         assertEncodes(new ServerMessage.Pong("p"), "{\"type\":\"pong\",\"id\":\"p\"}");
         assertEncodes(new ServerMessage.Pong(null), "{\"type\":\"pong\"}");

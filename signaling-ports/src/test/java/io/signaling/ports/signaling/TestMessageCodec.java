@@ -135,6 +135,9 @@ public final class TestMessageCodec implements MessageCodec {
         } else if (message instanceof ServerMessage.Left l) {
             id(sb, l.id());
             field(sb, "room", l.room().value());
+            if (l.reason() != null) {
+                field(sb, "reason", l.reason().wire());
+            }
         } else if (message instanceof ServerMessage.Relayed r) {
             field(sb, "from", r.from().value());
             field(sb, "to", r.to().value());
