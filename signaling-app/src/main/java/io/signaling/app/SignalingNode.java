@@ -72,6 +72,9 @@ public final class SignalingNode {
         healthRoutes.register(publicRouter);
         publicRouter.get("/", new StaticPage("/static/index.html", "text/html; charset=utf-8"));
         b.publicRoutes.forEach(routes -> routes.accept(publicRouter));
+        if (config.rooms().apiPublic()) {
+            signaling.roomsRoutes(true).register(publicRouter);
+        }
         UndertowHttp.ServerBuilder publicBuilder = UndertowHttp.server()
                 .name("public")
                 .host(config.server().host())
@@ -107,6 +110,7 @@ public final class SignalingNode {
             }
             new DebugRoutes(signaling::state, middleware.activeRequests(), b.buildInfo.version(),
                     b.buildInfo.commit()).register(adminRouter);
+            signaling.roomsRoutes(false).register(adminRouter);
             this.adminServer = UndertowHttp.server()
                     .name("admin")
                     .host(config.admin().host())

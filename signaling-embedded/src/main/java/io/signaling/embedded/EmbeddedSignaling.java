@@ -8,6 +8,9 @@ import io.signaling.adapter.undertow.UndertowWebSocketProvider;
 import io.signaling.adapter.undertow.WebSocketEndpoint;
 import io.signaling.application.cluster.SignalingCluster;
 import io.signaling.application.health.HealthRoutes;
+import io.signaling.application.rooms.AdminAccess;
+import io.signaling.application.rooms.RoomAdmin;
+import io.signaling.application.rooms.RoomsRoutes;
 import io.signaling.application.health.HealthService;
 import io.signaling.application.http.StandardMiddleware;
 import io.signaling.application.lifecycle.ComponentStartException;
@@ -101,6 +104,8 @@ public final class EmbeddedSignaling implements Lifecycle {
     private final String metricsPath;
     private final Supplier<String> metricsScrape;
     private final HealthRoutes healthRoutes;
+    private final AccessTokenVerifier accessTokens;
+    private final RoomAdmin roomAdmin;
     private final List<Lifecycle> listeners = new ArrayList<>();
     private final List<Lifecycle> components;
     private boolean registered;
@@ -153,6 +158,9 @@ public final class EmbeddedSignaling implements Lifecycle {
         }
         this.signaling = service.build();
         this.webSocket = provider.create(ws, signaling, loggers, b.metrics, b.tracer);
+        this.accessTokens = b.accessTokens;
+        this.roomAdmin = RoomAdmin.builder(signaling.roomControl()).loggers(loggers).metrics(b.metrics)
+                .tracer(b.tracer).build();
     }
 
     public static Builder builder() {
@@ -290,6 +298,29 @@ public final class EmbeddedSignaling implements Lifecycle {
     /** The shared store's readiness check when this is a cluster node ({@code redis}); empty otherwise. */
     public java.util.Optional<HealthCheck> clusterHealth() {
         return java.util.Optional.ofNullable(cluster).map(SignalingCluster::health);
+    }
+
+    /** The room management use case (list, inspect, remove a peer, close a room; cluster-wide). */
+    public RoomAdmin roomAdmin() {
+        return roomAdmin;
+    }
+
+    /**
+     * The room management API ({@code /api/v1/rooms}, {@code /api/v1/openapi.json}) for a router of
+     * the host's: open to whoever reaches the listener (an admin listener), or, with
+     * {@code adminTokens}, to the bearers of admin tokens only (a public listener).
+     *
+     * @throws IllegalStateException with {@code adminTokens} when no access token verifier is configured
+     */
+    public RoomsRoutes roomsRoutes(boolean adminTokens) {
+        if (!adminTokens) {
+            return new RoomsRoutes(roomAdmin, AdminAccess.adminListener());
+        }
+        if (accessTokens == null) {
+            throw new IllegalStateException("the room management API on a public listener needs access tokens"
+                    + " (accessTokens(...) / auth.mode=jwt)");
+        }
+        return new RoomsRoutes(roomAdmin, AdminAccess.adminToken(accessTokens, loggers, metrics));
     }
 
     /** This node's cluster side, when it is one of a cluster. */

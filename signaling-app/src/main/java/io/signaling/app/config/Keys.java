@@ -142,6 +142,8 @@ final class Keys {
             Types.integer(SignalingRules.MIN_PEERS_PER_ROOM, Integer.MAX_VALUE,
                     "must be at least " + SignalingRules.MIN_PEERS_PER_ROOM + ": a room is for peers to meet"),
             SIGNALING.maxPeersPerRoom(), "a join beyond it gets `room-full`");
+    static final Key<Boolean> ROOMS_API_PUBLIC = key("rooms.api-public", Types.BOOLEAN, false,
+            "also serve /api/v1/rooms on the public listener, to admin tokens only (needs auth.mode=jwt)");
 
     static final Key<Double> RATE_LIMIT_MESSAGES_PER_SECOND = key("rate-limit.messages-per-second",
             Types.POSITIVE_DECIMAL, SIGNALING.messagesPerSecond(), "token bucket rate, may be fractional");
@@ -233,6 +235,10 @@ final class Keys {
                     v.get(REDIS_NODE_TTL)) >= 0
                     ? "must be under a third of redis.node-ttl (" + Values.formatDuration(v.get(REDIS_NODE_TTL))
                     + "), else one slow renewal loses the lease" : null),
+            // On the public listener the room management API is guarded by admin tokens: without keys, by nothing.
+            new Rule(ROOMS_API_PUBLIC, v -> v.get(ROOMS_API_PUBLIC) && v.get(AUTH_MODE) != AuthMode.JWT
+                    ? "needs auth.mode=jwt: on the public listener the room management API takes admin tokens only"
+                    : null),
             new Rule(AUTH_JWT_KEYS, v -> v.get(AUTH_MODE) == AuthMode.JWT ? jwtKeyProblems(v) : null),
             new Rule(TURN_SECRETS, v -> v.get(TURN_SECRETS).isEmpty() && v.get(TURN_URLS).stream()
                     .anyMatch(u -> u.toLowerCase(java.util.Locale.ROOT).startsWith("turn"))
