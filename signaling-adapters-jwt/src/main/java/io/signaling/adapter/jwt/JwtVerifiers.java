@@ -88,6 +88,38 @@ public final class JwtVerifiers {
         return jwt.serialize();
     }
 
+    /**
+     * An admin token for the room management API, signed with an HMAC key: {@code sub}, {@code aud},
+     * {@code iat}, {@code exp} and {@code scope: "rooms:admin"}, no {@code room} (it cannot join).
+     */
+    public static String mintAdminHmac(String kid, String alg, byte[] secret, String subject, String audience,
+                                       Instant issuedAt, Duration ttl) {
+        JWSAlgorithm algorithm = Keys.algorithm(alg);
+        Keys.hmac(kid, algorithm, secret);
+        if (subject == null || subject.isEmpty() || subject.length() > AccessGrant.MAX_IDENTITY_LENGTH) {
+            throw new IllegalArgumentException("sub must be 1 to " + AccessGrant.MAX_IDENTITY_LENGTH + " characters");
+        }
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive");
+        }
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(subject)
+                .claim("scope", io.signaling.ports.auth.AdminGrant.ROOMS_ADMIN_SCOPE)
+                .audience(audience)
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(issuedAt.plus(ttl)))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(kid).type(JOSEObjectType.JWT).build(),
+                claims);
+        try {
+            jwt.sign(new MACSigner(secret));
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("cannot sign with key '" + kid + "': " + e.getMessage(), e);
+        }
+        return jwt.serialize();
+    }
+
     /** Collects keys and policy; {@link #build()} validates them all at once. */
     public static final class Builder {
         private final List<Runnable> keySteps = new ArrayList<>();
