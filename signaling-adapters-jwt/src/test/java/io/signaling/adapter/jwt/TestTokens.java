@@ -36,6 +36,9 @@ final class TestTokens {
         if (spec.subject() != null) {
             b.subject(spec.subject());
         }
+        if (spec.scope() != null) {
+            b.claim("scope", spec.scope());
+        }
         if (spec.room() != null) {
             b.claim("room", spec.room());
         }

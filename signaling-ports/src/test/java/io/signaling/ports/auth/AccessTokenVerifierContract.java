@@ -36,7 +36,21 @@ public abstract class AccessTokenVerifierContract {
      *
      * @param audience the audience claim (one value)
      */
-    public record TokenSpec(String subject, String room, Instant expiresAt, Instant notBefore, String audience) {
+    public record TokenSpec(String subject, String room, Instant expiresAt, Instant notBefore, String audience,
+                            String scope) {
+
+        public TokenSpec(String subject, String room, Instant expiresAt, Instant notBefore, String audience) {
+            this(subject, room, expiresAt, notBefore, audience, null);
+        }
+
+        /** An admin token valid at {@link #NOW} for ten minutes: scope {@code rooms:admin}, no room. */
+        public static TokenSpec admin() {
+            return new TokenSpec("ops", null, NOW.plusSeconds(600), null, AUDIENCE, AdminGrant.ROOMS_ADMIN_SCOPE);
+        }
+
+        public TokenSpec scope(String value) {
+            return new TokenSpec(subject, room, expiresAt, notBefore, audience, value);
+        }
 
         /** A token valid at {@link #NOW} for ten minutes. */
         public static TokenSpec valid() {
@@ -44,23 +58,23 @@ public abstract class AccessTokenVerifierContract {
         }
 
         public TokenSpec subject(String value) {
-            return new TokenSpec(value, room, expiresAt, notBefore, audience);
+            return new TokenSpec(value, room, expiresAt, notBefore, audience, scope);
         }
 
         public TokenSpec room(String value) {
-            return new TokenSpec(subject, value, expiresAt, notBefore, audience);
+            return new TokenSpec(subject, value, expiresAt, notBefore, audience, scope);
         }
 
         public TokenSpec expiresAt(Instant value) {
-            return new TokenSpec(subject, room, value, notBefore, audience);
+            return new TokenSpec(subject, room, value, notBefore, audience, scope);
         }
 
         public TokenSpec notBefore(Instant value) {
-            return new TokenSpec(subject, room, expiresAt, value, audience);
+            return new TokenSpec(subject, room, expiresAt, value, audience, scope);
         }
 
         public TokenSpec audience(String value) {
-            return new TokenSpec(subject, room, expiresAt, notBefore, value);
+            return new TokenSpec(subject, room, expiresAt, notBefore, value, scope);
         }
     }
 
@@ -111,6 +125,30 @@ public abstract class AccessTokenVerifierContract {
         assertThat(grant).isEqualTo(new AccessGrant("alice", RoomId.of("demo"), NOW.plusSeconds(600)));
         assertThat(grant.allows(RoomId.of("demo"))).isTrue();
         assertThat(grant.allows(RoomId.of("other"))).isFalse();
+    }
+
+    @Test
+    void anAdminTokenGrantsAdministrationAndNoRoom() throws Exception {
+        String admin = issue(TokenSpec.admin());
+        assertThat(verifier.verifyAdmin(admin)).isEqualTo(new AdminGrant("ops", NOW.plusSeconds(600)));
+        assertRefused(admin, TokenCheck.SCOPE);
+        // Other scopes next to it are fine; a join token, or another scope alone, grants no administration.
+        assertThat(verifier.verifyAdmin(issue(TokenSpec.admin().scope("openid rooms:admin")))).isNotNull();
+        for (String notAdmin : List.of(issue(TokenSpec.valid()), issue(TokenSpec.admin().scope("rooms:read")))) {
+            TokenRejectedException e = catchThrowableOfType(TokenRejectedException.class,
+                    () -> verifier.verifyAdmin(notAdmin));
+            assertThat(e.check()).isEqualTo(TokenCheck.SCOPE);
+            assertNoEcho(e, notAdmin);
+        }
+        // Every other check applies to admin tokens as to join tokens.
+        TokenRejectedException expired = catchThrowableOfType(TokenRejectedException.class,
+                () -> verifier.verifyAdmin(issue(TokenSpec.admin().expiresAt(NOW.minusSeconds(120)))));
+        assertThat(expired.check()).isEqualTo(TokenCheck.EXPIRED);
+        TokenRejectedException audience = catchThrowableOfType(TokenRejectedException.class,
+                () -> verifier.verifyAdmin(issue(TokenSpec.admin().audience("elsewhere"))));
+        assertThat(audience.check()).isEqualTo(TokenCheck.AUDIENCE);
+        assertThat(catchThrowableOfType(TokenRejectedException.class, () -> verifier.verifyAdmin(null)).check())
+                .isEqualTo(TokenCheck.MISSING);
     }
 
     @Test

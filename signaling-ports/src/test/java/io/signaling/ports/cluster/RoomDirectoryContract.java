@@ -55,6 +55,86 @@ public abstract class RoomDirectoryContract {
     }
 
     @Test
+    void roomShowsEachMembersNodeAndJoinDetailsAndTheCreationTime() {
+        long before = System.currentTimeMillis();
+        assertThat(directory.room(R)).isEmpty();
+        directory.join(R, new Member(A, N1), 3, new MemberInfo("alice", 1234L, "v1.1"));
+        directory.join(R, new Member(B, N2), 3);
+        RoomState state = directory.room(R).orElseThrow();
+        assertThat(state.room()).isEqualTo(R);
+        assertThat(state.createdAtMillis()).isGreaterThanOrEqualTo(before);
+        assertThat(state.members()).containsExactly(
+                new RoomState.Entry(new Member(A, N1), new MemberInfo("alice", 1234L, "v1.1")),
+                new RoomState.Entry(new Member(B, N2), MemberInfo.unknown()));
+        // An identity may hold any character, the separators of a store's encoding included.
+        directory.join(S, new Member(C, N3), 3, new MemberInfo("line\nbreak\ttab", 1L, null));
+        assertThat(directory.room(S).orElseThrow().members().get(0).info())
+                .isEqualTo(new MemberInfo("line\nbreak\ttab", 1L, null));
+        directory.leave(R, A);
+        assertThat(directory.room(R).orElseThrow().members()).extracting(e -> e.member().peer()).containsExactly(B);
+        directory.leave(R, B);
+        assertThat(directory.room(R)).isEmpty();
+    }
+
+    @Test
+    void roomsArePagedInNameOrderWithTheirSizesAndEmptyRoomsAreNotListed() {
+        for (String name : List.of("m", "c", "x", "a-b", "Z")) {
+            directory.join(RoomId.of(name), new Member(PeerId.of("p-" + name), N1), 5);
+        }
+        directory.join(RoomId.of("m"), new Member(PeerId.of("p2"), N2), 5);
+        directory.join(RoomId.of("gone"), new Member(PeerId.of("p3"), N2), 5);
+        directory.leave(RoomId.of("gone"), PeerId.of("p3"));
+        List<RoomSummary> first = directory.rooms(null, 3);
+        assertThat(first).extracting(r -> r.room().value()).containsExactly("Z", "a-b", "c");
+        List<RoomSummary> second = directory.rooms(first.get(2).room(), 3);
+        assertThat(second).extracting(r -> r.room().value()).containsExactly("m", "x");
+        assertThat(second.get(0).peers()).isEqualTo(2);
+        assertThat(second.get(0).createdAtMillis()).isPositive();
+        assertThat(directory.rooms(RoomId.of("x"), 3)).isEmpty();
+    }
+
+    @Test
+    void closeRemovesEveryMemberAtOnceAndAJoinAfterItStartsAfresh() {
+        directory.join(R, new Member(A, N1), 3);
+        directory.join(R, new Member(B, N2), 3);
+        assertThat(directory.close(R)).containsExactly(new Member(A, N1), new Member(B, N2));
+        assertThat(directory.members(R)).isEmpty();
+        assertThat(directory.room(R)).isEmpty();
+        assertThat(directory.rooms(null, 10)).isEmpty();
+        assertThat(directory.close(R)).isEmpty();
+        assertThat(directory.leave(R, A)).isEmpty();
+        assertThat(directory.join(R, new Member(C, N3), 3)).isEqualTo(new Admission.Admitted(List.of()));
+        assertThat(directory.rooms(null, 10)).extracting(r -> r.room().value()).containsExactly("r");
+    }
+
+    @Test
+    void aRoomStaysListedWhileJoinsAndLeavesRaceItsEmptying() throws Exception {
+        pool = Executors.newFixedThreadPool(2);
+        RoomDirectory other = newDirectory();
+        for (int round = 0; round < 200; round++) {
+            PeerId first = PeerId.of("f" + round);
+            PeerId second = PeerId.of("s" + round);
+            directory.join(R, new Member(first, N1), 5);
+            CountDownLatch go = new CountDownLatch(1);
+            Future<?> leaving = pool.submit(() -> {
+                go.await();
+                return directory.leave(R, first);
+            });
+            Future<?> joining = pool.submit(() -> {
+                go.await();
+                return other.join(R, new Member(second, N2), 5);
+            });
+            go.countDown();
+            leaving.get(10, TimeUnit.SECONDS);
+            joining.get(10, TimeUnit.SECONDS);
+            assertThat(directory.rooms(null, 10)).as("round %d", round).extracting(r -> r.room().value())
+                    .containsExactly("r");
+            directory.leave(R, second);
+            assertThat(directory.rooms(null, 10)).isEmpty();
+        }
+    }
+
+    @Test
     void joinReportsTheMembersBeforeInJoinOrderWithTheirNodes() {
         assertThat(directory.join(R, new Member(A, N1), 3)).isEqualTo(new Admission.Admitted(List.of()));
         assertThat(directory.join(R, new Member(B, N2), 3)).isEqualTo(new Admission.Admitted(List.of(new Member(A, N1))));
