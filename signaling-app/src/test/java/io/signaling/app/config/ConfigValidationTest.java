@@ -271,6 +271,17 @@ class ConfigValidationTest {
     }
 
     @Test
+    void theRoomsApiOnThePublicListenerNeedsJwtMode() {
+        assertThat(lines(ConfigRequest.of(Map.of()).withFlag("rooms.api-public", "true"))).singleElement().asString()
+                .startsWith("rooms.api-public = true (flag")
+                .contains("needs auth.mode=jwt");
+        assertThat(new ConfigLoader().load(ConfigRequest.of(Map.of()).withFlag("rooms.api-public", "true")
+                .withFlag("auth.mode", "jwt").withFlag("auth.jwt.keys",
+                        "[{kid: k1, alg: HS256, secret: abcdefghijklmnopqrstuvwxyz0123456789}]")).rooms().apiPublic())
+                .isTrue();
+    }
+
+    @Test
     void turnSettingsAreCheckedAndTheirSecretsMasked() {
         assertThat(lines(ConfigRequest.of(Map.of()).withFlag("turn.urls", "turn:127.0.0.1:3478,http://x")
                 .withFlag("turn.ttl", "48h")))
