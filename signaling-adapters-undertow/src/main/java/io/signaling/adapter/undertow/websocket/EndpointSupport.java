@@ -307,16 +307,23 @@ public final class EndpointSupport {
      * connection that opened while draining, or past the limit (concurrent upgrades raced past
      * {@link #admit}), is closed at once (1001 or 1013), its listener events still paired.
      * Call from the transport's open callback, on the connection's I/O thread.
+     *
+     * <p>Whether it opened while draining is decided before the listener hears of it: once the
+     * listener's {@code onOpen} has run (and sent, say, a welcome the client may already have
+     * read), a drain starting meanwhile is the listener's to carry out (its goaway goes before the
+     * 1001); closing it here as well would send 1001 without that goaway (the flaky
+     * ShutdownTest: the last socket connected before the shutdown got welcome, then 1001 alone).
      */
     public void register(ManagedConnection connection) {
         live.add(connection);
         // After live.add: a socket that closes at once must still be seen finishing.
         connection.channel().addCloseTask(channel -> connection.onChannelClosed());
         hub.add(connection);
+        boolean openedWhileDraining = !accepting;
         telemetry.opened();
         connection.log().debug("websocket opened", "remote", connection.remoteAddress());
         connection.opened();
-        if (!accepting) {
+        if (openedWhileDraining) {
             connection.closeLocally(CloseCodes.GOING_AWAY, "server shutting down", WebSocketTelemetry.GOING_AWAY,
                     SendFailedException.Reason.CLOSED, false);
         } else if (hub.count() > settings.maxConnections()) {

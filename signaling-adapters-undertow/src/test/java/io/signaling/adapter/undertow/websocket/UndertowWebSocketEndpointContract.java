@@ -127,6 +127,52 @@ public abstract class UndertowWebSocketEndpointContract {
         assertThat(metrics.gauge("websocket.connections.active")).isZero();
     }
 
+    /**
+     * A socket whose listener heard {@code onOpen} while the endpoint still accepted is the
+     * listener's to drain, even when the drain begins before the endpoint's open callback returns:
+     * the endpoint must not close it with 1001 on its own, or the listener's goaway (sent on its
+     * drain, before its own 1001) never reaches the client, which already read the welcome.
+     */
+    @Test
+    void aSocketOpenedWhileAcceptingIsLeftToTheListenersDrainEvenIfTheDrainBeginsDuringItsOpen() throws Exception {
+        java.util.concurrent.CountDownLatch inOnOpen = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        RecordingWebSocketListener listener = new RecordingWebSocketListener(true) {
+            @Override
+            public void onOpen(WebSocketConnection connection) {
+                super.onOpen(connection);
+                connection.send("welcome");
+                inOnOpen.countDown();
+                try {
+                    // Holds the I/O thread inside the endpoint's open callback while the drain begins.
+                    release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        EndpointTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(),
+                Metrics.noop(), Tracer.noop());
+        CompletableFuture<TestWebSocketClient> connecting = TestWebSocketClient.connectAsync(http, server.uri(), Map.of());
+        assertThat(inOnOpen.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("onOpen reached").isTrue();
+        server.endpoint().stopAccepting();
+        release.countDown();
+        TestWebSocketClient client = connecting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        toClose.add(client);
+
+        // The open callback has returned once an echo comes back (events of a connection run in order).
+        client.send("still open?");
+        await().atMost(WAIT).until(() -> client.messages().size() == 2 || client.closed().isDone());
+        assertThat(client.messages()).as("the endpoint left the socket open").containsExactly("welcome", "still open?");
+
+        // The listener's drain: goaway, then 1001; the client gets both, in that order.
+        WebSocketConnection connection = listener.only().connection;
+        connection.send("goaway");
+        connection.close(CloseCodes.GOING_AWAY, "server shutting down");
+        assertThat(client.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(client.messages()).containsExactly("welcome", "still open?", "goaway");
+    }
+
     @Test
     void countsCloseReasonsAndQueueOverflows() throws Exception {
         RecordingMetrics metrics = new RecordingMetrics();
