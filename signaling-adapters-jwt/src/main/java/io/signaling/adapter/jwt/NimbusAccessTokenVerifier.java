@@ -101,6 +101,14 @@ final class NimbusAccessTokenVerifier implements AccessTokenVerifier {
             throw new TokenRejectedException(TokenCheck.FORMAT, "not a signed JWT (header.payload.signature,"
                     + " each base64url)");
         }
+        // Nimbus' base64url decoder skips characters outside the alphabet, so without this check
+        // "sig" and "s*i g" would verify alike: one token, endless spellings (found by
+        // AccessTokenFuzzTest), which defeats anything keyed on the token's text. JWS compact
+        // serialization is unpadded base64url (RFC 7515 section 2), nothing else.
+        if (!isBase64Url(token)) {
+            throw new TokenRejectedException(TokenCheck.FORMAT, "not a signed JWT: a part has a character outside"
+                    + " unpadded base64url (A-Z, a-z, 0-9, '-', '_')");
+        }
         Header header;
         try {
             Base64URL encodedHeader = new Base64URL(token.substring(0, first));
@@ -140,6 +148,19 @@ final class NimbusAccessTokenVerifier implements AccessTokenVerifier {
         } catch (ParseException | RuntimeException e) {
             throw new TokenRejectedException(TokenCheck.FORMAT, "the token's payload is not valid base64url JSON");
         }
+    }
+
+    /** Every character is unpadded base64url or one of the two dots (checked before). */
+    private static boolean isBase64Url(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private PinnedKey keyFor(JWSHeader header) throws TokenRejectedException {

@@ -92,6 +92,20 @@ class JwtHostileInputTest {
     }
 
     @Test
+    void aValidTokenRespelledWithCharactersOutsideBase64UrlIsRefused() throws Exception {
+        // Nimbus' decoder skips such characters: without the format check each variant verified.
+        AccessTokenVerifier verifier = builder().hmacKey("k1", "HS256", SECRET_1).build();
+        String token = hs256("k1", SECRET_1, valid());
+        int sig = token.lastIndexOf('.') + 5;
+        for (String inserted : List.of("*", " ", "=", "+", "/", "\n", "%41")) {
+            String respelled = token.substring(0, sig) + inserted + token.substring(sig);
+            assertThat(refusal(verifier, respelled)).as("with %s", inserted).isEqualTo(TokenCheck.FORMAT);
+        }
+        assertThat(refusal(verifier, token + "==")).isEqualTo(TokenCheck.FORMAT);
+        assertThat(verifier.verify(token).identity()).isEqualTo("alice");
+    }
+
+    @Test
     void anUnknownKidIsRefused() {
         AccessTokenVerifier verifier = builder().hmacKey("k1", "HS256", SECRET_1).build();
         assertThat(refusal(verifier, hs256("k9", SECRET_1, valid()))).isEqualTo(TokenCheck.KEY);
