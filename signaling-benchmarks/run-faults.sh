@@ -13,7 +13,9 @@
 # it starts is stopped by its PID (trap on EXIT), nothing else is touched. Exit 0 when every check
 # held, 1 when one failed (the failing check is printed), 2 on a usage or setup error.
 #
-# Environment: DRAIN [10] (sigterm: shutdown.drain-timeout in seconds), APP_JAR, LOAD_JAR (jar paths,
+# Environment: DRAIN [10] (sigterm: shutdown.drain-timeout in seconds), RATE [5] (sigterm: relays per
+# second per socket), CLIENT [nio] (sigterm: the load tool's client, nio or jdk), RELAY_DURATION [40s],
+# APP_JAR, LOAD_JAR (jar paths,
 # default the module targets), SERVER_JAVA_OPTS
 # [-Xmx512m], RESULTS_DIR [signaling-benchmarks/target/faults-<timestamp>].
 set -euo pipefail
@@ -74,9 +76,9 @@ fault_sigterm() {
   command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
   local drain="${DRAIN:-10}"
   start_server sigterm --shutdown.drain-timeout=${drain}s --shutdown.readiness-delay=0s
-  log "1 SIGTERM: server $server on $port; 1,000 sockets relaying at 5/s and wrk on /health/live"
-  java -jar "$LOAD_JAR" relay --url "ws://127.0.0.1:$port/ws" --connections 1000 --room-size 2 --rate 5 \
-    --duration 40s --grace 1s --concurrency 64 >"$RESULTS_DIR/sigterm-relay.json" 2>"$RESULTS_DIR/sigterm-relay.err" &
+  log "1 SIGTERM: server $server on $port; 1,000 sockets relaying at ${RATE:-5}/s (${CLIENT:-nio} client) and wrk on /health/live"
+  java -jar "$LOAD_JAR" relay --url "ws://127.0.0.1:$port/ws" --connections 1000 --room-size 2 --rate "${RATE:-5}" \
+    --client "${CLIENT:-nio}" --duration "${RELAY_DURATION:-40s}" --grace 1s --concurrency 64 >"$RESULTS_DIR/sigterm-relay.json" 2>"$RESULTS_DIR/sigterm-relay.err" &
   local relay=$!
   pids+=("$relay")
   for _ in $(seq 1 240); do
@@ -89,6 +91,16 @@ fault_sigterm() {
   sleep 5
   local t0; t0=$(date +%s%N)
   kill -TERM "$server"
+  # The drain's curve: open sockets and peers every 250 ms until the admin listener stops (it stops last).
+  (
+    echo "ms_after_sigterm,websocket_connections_active,signaling_peers_active"
+    while kill -0 "$server" 2>/dev/null; do
+      local m; m=$(curl -s --max-time 1 "http://127.0.0.1:$admin/metrics" || true)
+      [[ -n "$m" ]] || break
+      echo "$(( ($(date +%s%N) - t0) / 1000000 )),$(awk '$1 == "websocket_connections_active" || index($1, "websocket_connections_active{") == 1 { print $2; exit }' <<<"$m"),$(awk '$1 == "signaling_peers_active" || index($1, "signaling_peers_active{") == 1 { print $2; exit }' <<<"$m")"
+      sleep 0.25
+    done
+  ) >"$RESULTS_DIR/sigterm-drain-curve.csv" 2>/dev/null &
   local code=0
   wait "$server" || code=$?
   local took_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -104,12 +116,15 @@ fault_sigterm() {
   check "sigterm 1001 for every socket" "$([[ "$codes" == '"closeCodes":{"1001":1000}' ]]; echo $?)" "$codes"
   local non2xx reset
   non2xx=$(awk '/Non-2xx or 3xx responses/ { print $NF }' "$RESULTS_DIR/sigterm-wrk.txt"); non2xx=${non2xx:-0}
-  reset=$(grep -o 'read [0-9]*' "$RESULTS_DIR/sigterm-wrk.txt" | awk '{ print $2 }'); reset=${reset:-0}
+  # Only the "Socket errors:" line counts ("40.73KB read" on the transfer line is not an error).
+  reset=$(grep -o 'Socket errors:.*' "$RESULTS_DIR/sigterm-wrk.txt" | grep -o 'read [0-9]\+' | awk '{ print $2 }'); reset=${reset:-0}
   # After the listener closes, new connects are refused by the OS ("connect" errors): that is
   # the drain working. Responses on open connections must be 2xx or the drain's 503, never reset.
   check "sigterm no HTTP connection reset" "$([[ "$reset" == 0 ]]; echo $?)" \
     "wrk read errors $reset, non-2xx $non2xx ($(grep -o 'Socket errors.*' "$RESULTS_DIR/sigterm-wrk.txt" || echo 'no socket errors'))"
   log "wrk: $(grep -E 'Requests/sec|requests in' "$RESULTS_DIR/sigterm-wrk.txt" | tr -s ' ' | tr '\n' ' ')"
+  log "server: $(grep -oE '"(msg|message)":"(signaling stopped|websockets did not close in time[^"]*|websocket endpoint stopped|shutdown complete[^"]*)"[^}]*' "$RESULTS_DIR/sigterm-server.log" | tr '\n' ' ' | cut -c1-600)"
+  log "drain curve (ms after SIGTERM, open sockets, peers): $RESULTS_DIR/sigterm-drain-curve.csv"
 }
 
 # ---------------------------------------------------------------- 2: kill -9 of a client process
