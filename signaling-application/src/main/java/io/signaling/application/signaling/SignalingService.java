@@ -130,6 +130,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private volatile boolean drainArmed;
     private long drainStartNanos;
     private long drainBudgetNanos;
+    private long drainTimeoutNanos;
     private TaskScheduler drainScheduler;
     private ScheduledExecutorService ownedExecutor;
 
@@ -456,6 +457,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 bridge.forward(remote, room, delivery, lastFrame.text(), event);
                 continue;
             }
+            if (lastMessage instanceof ServerMessage.GoAway) {
+                // The drain's last word: relays still queued for it must not hold goaway and 1001
+                // past the drain's deadline (docs/reliability.md, fault 1).
+                target.connection.sendLastAndClose(lastFrame, CloseCodes.GOING_AWAY, GOING_AWAY_REASON,
+                        drainFlushBudget());
+                continue;
+            }
             send(target, lastFrame);
             if (lastMessage instanceof ServerMessage.Relayed) {
                 relayTimer.recordNanos(nanoTime.getAsLong() - receivedAt);
@@ -512,6 +520,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             drainStartNanos = nanoTime.getAsLong();
             // A tenth of the timeout is kept back so the last close handshakes finish in time.
             drainBudgetNanos = Math.max(0, drainTimeout.toNanos() / 10 * 9);
+            drainTimeoutNanos = Math.max(0, drainTimeout.toNanos());
             drainScheduler = injectedScheduler != null ? injectedScheduler : ownScheduler();
             draining = true;
         }
@@ -535,6 +544,15 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             return thread;
         });
         return TaskScheduler.of(ownedExecutor);
+    }
+
+    /**
+     * How long a drained socket's backlog may delay its goaway: until 95% of the drain timeout,
+     * so that the close handshake still has the rest (at least zero: past it, the backlog goes at once).
+     */
+    private Duration drainFlushBudget() {
+        long end = drainStartNanos + drainTimeoutNanos - drainTimeoutNanos / 20;
+        return Duration.ofNanos(Math.max(0, end - nanoTime.getAsLong()));
     }
 
     /** Call holding the session's monitor. */

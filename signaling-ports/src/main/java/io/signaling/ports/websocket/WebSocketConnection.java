@@ -42,6 +42,21 @@ public interface WebSocketConnection {
     /** Starts a close handshake with this code and reason; idempotent. */
     void close(int code, String reason);
 
+    /**
+     * Queues {@code last} as the final message and starts the close handshake after it, like
+     * {@link #send(TextFrame)} then {@link #close}, with one difference: the flush of what was
+     * queued before is bounded by {@code flushBudget}. When the budget passes with messages still
+     * waiting (a peer that reads slower than it is sent to), the waiting ones but {@code last} are
+     * dropped (the write in flight completes), so that {@code last} and the close frame still go
+     * out in time. For a shutdown drain: {@code goaway}, then 1001, within the drain's deadline.
+     * The caller serializes its own sends to this connection around the call. The default is
+     * {@code send} then {@code close}, without the bound.
+     */
+    default void sendLastAndClose(TextFrame last, int code, String reason, java.time.Duration flushBudget) {
+        send(last);
+        close(code, reason);
+    }
+
     boolean isOpen();
 
     /** The subprotocol selected at the upgrade ({@code Sec-WebSocket-Protocol}), or {@code ""} for none. */

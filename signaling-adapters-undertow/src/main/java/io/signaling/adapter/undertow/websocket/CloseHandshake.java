@@ -91,6 +91,16 @@ final class CloseHandshake {
      * closes; the goaway must not be lost), bounded by the send timeout.
      */
     void close(int code, String reason, String metricReason) {
+        close(code, reason, metricReason, -1);
+    }
+
+    /**
+     * {@link #close(int, String, String)} whose flush is bounded by {@code flushBudgetNanos} (when
+     * not negative): at the budget, the messages still waiting but the last are dropped, so the
+     * last one (a drain's goaway) and the close frame go next; the send timeout then bounds the
+     * rest as usual.
+     */
+    void close(int code, String reason, String metricReason, long flushBudgetNanos) {
         Cause first = new Cause(code, truncateReason(reason), metricReason);
         if (!cause.compareAndSet(null, first)) {
             return;
@@ -99,9 +109,30 @@ final class CloseHandshake {
         // The queue decides "flush, then report flushed" under its own lock, atomically with
         // refusing new sends: a write completing meanwhile keeps the flush going (commit 3496b0d).
         if (outbound.closeAfterFlush()) {
-            scheduleFlushDeadline();
+            if (flushBudgetNanos >= 0 && flushBudgetNanos < sendTimeoutNanos) {
+                scheduleBacklogDrop(flushBudgetNanos);
+            } else {
+                scheduleFlushDeadline();
+            }
         } else {
             finish(first, SendFailedException.Reason.CLOSED, false);
+        }
+    }
+
+    private void scheduleBacklogDrop(long budgetNanos) {
+        try {
+            ioThread.executeAfter(() -> {
+                int dropped = outbound.dropAllButLast();
+                if (dropped > 0) {
+                    log.info("queued messages not written within the close's budget, dropped to send the last one",
+                            "dropped", dropped, "budget_ms", TimeUnit.NANOSECONDS.toMillis(budgetNanos));
+                }
+                if (outbound.isFlushing()) {
+                    scheduleFlushDeadline();
+                }
+            }, budgetNanos);
+        } catch (RejectedExecutionException e) {
+            abort();
         }
     }
 

@@ -207,6 +207,18 @@ public final class ManagedConnection implements WebSocketConnection {
         close.close(code, reason, metricReason);
     }
 
+    @Override
+    public void sendLastAndClose(TextFrame last, int code, String reason, java.time.Duration flushBudget) {
+        if (!isSendableCloseCode(code)) {
+            throw new IllegalArgumentException("close code " + code
+                    + " cannot be sent in a close frame (use 1000-1003, 1007-1014 or 3000-4999)");
+        }
+        outbound.offerFinal(last.text(), last.utf8Bytes());
+        String metricReason = code == CloseCodes.GOING_AWAY ? WebSocketTelemetry.GOING_AWAY
+                : WebSocketTelemetry.reasonOf(code, false);
+        close.close(code, reason, metricReason, Math.max(0, flushBudget.toNanos()));
+    }
+
     /** Whether a close frame may carry {@code code} (RFC 6455 7.4). */
     public static boolean isSendableCloseCode(int code) {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);

@@ -17,7 +17,9 @@ import java.util.function.LongSupplier;
  * and reports {@link Events#flushed} when the last is written, so an orderly close frame follows
  * what was sent before it; {@link #failAll} refuses new messages and fails every pending one.
  * Whether a completed write is followed by the next is decided by this queue's state alone, under
- * its lock, so no close on another thread can stop a flush halfway.
+ * its lock, so no close on another thread can stop a flush halfway. A drain's close may cut a flush
+ * short: {@link #offerFinal} queues its last message past the bounds, and {@link #dropAllButLast}
+ * drops the backlog ahead of it when the close's budget runs out.
  *
  * <p>Thread-safety: safe from any thread; the state is guarded by this object's lock, and no
  * callback (writer, events, futures) runs while it is held.
@@ -95,11 +97,23 @@ final class OutboundQueue implements Transport.WriteCompletion {
      * has been failed already.
      */
     Offer offer(String text, int bytes, CompletableFuture<Void> done) {
+        return offer(text, bytes, done, true);
+    }
+
+    /**
+     * Queues the connection's final message (a close follows): past the bounds if need be, so a
+     * full queue still gets it; refused only when closing or closed.
+     */
+    Offer offerFinal(String text, int bytes) {
+        return offer(text, bytes, null, false);
+    }
+
+    private Offer offer(String text, int bytes, CompletableFuture<Void> done, boolean bounded) {
         Outbound outbound = new Outbound(text, bytes, done);
         Offer outcome;
         synchronized (this) {
             outcome = state != State.OPEN ? Offer.CLOSED
-                    : queuedMessages >= maxMessages || queuedBytes + bytes > maxBytes ? Offer.FULL
+                    : bounded && (queuedMessages >= maxMessages || queuedBytes + bytes > maxBytes) ? Offer.FULL
                     : Offer.QUEUED;
             if (outcome == Offer.QUEUED) {
                 queuedMessages++;
@@ -209,6 +223,33 @@ final class OutboundQueue implements Transport.WriteCompletion {
             state = State.FLUSHING;
             return true;
         }
+    }
+
+    /**
+     * During a flush ({@link #closeAfterFlush}): drops every waiting message but the last, so the
+     * last one follows the write in flight. Their stages fail with {@code CLOSED}.
+     *
+     * @return how many were dropped
+     */
+    int dropAllButLast() {
+        List<Outbound> dropped;
+        synchronized (this) {
+            if (state != State.FLUSHING || queue.size() < 2) {
+                return 0;
+            }
+            Outbound last = queue.pollLast();
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+            queue.addLast(last);
+            for (Outbound outbound : dropped) {
+                queuedMessages--;
+                queuedBytes -= outbound.bytes();
+            }
+        }
+        for (Outbound outbound : dropped) {
+            fail(outbound.done(), SendFailedException.Reason.CLOSED);
+        }
+        return dropped.size();
     }
 
     /** Whether a flush started by {@link #closeAfterFlush} is still writing. */

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.signaling.ports.websocket.CloseCodes;
 import io.signaling.ports.websocket.SendFailedException;
+import io.signaling.ports.websocket.TextFrame;
 import io.signaling.ports.websocket.WebSocketConnection;
 import io.signaling.ports.websocket.WebSocketListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -132,6 +134,53 @@ class CloseHandshakeTest {
             assertThat(frames.subList(0, frames.size() - 1)).as("round %d", round)
                     .containsExactlyInAnyOrderElementsOf(accepted);
         }
+    }
+
+    /**
+     * A drain's close (fault 1 of docs/reliability.md): a peer that reads slower than it is sent to
+     * has a backlog; at the close's budget the waiting messages are dropped, so the final message
+     * (goaway) and the close frame go right after the write in flight, instead of after the backlog
+     * or an abort at the send timeout.
+     */
+    @Test
+    void aBoundedCloseDropsTheBacklogAtItsBudgetSoTheLastMessageAndTheCloseFrameStillGoOut() {
+        ManualIoThread manual = new ManualIoThread();
+        ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
+        ConnectionPartsHarness connection = new ConnectionPartsHarness(manual, held::add, new Closes(),
+                TimeUnit.SECONDS.toNanos(10));
+        connection.send("in-flight");
+        List<CompletableFuture<Void>> backlog = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            backlog.add(connection.send("queued-" + i).toCompletableFuture());
+        }
+        connection.sendLastAndClose(TextFrame.of("goaway"), CloseCodes.GOING_AWAY, "bye", Duration.ofSeconds(2));
+        connection.send("after the close").toCompletableFuture();
+
+        manual.advance(TimeUnit.MILLISECONDS.toNanos(1_999));
+        assertThat(backlog).noneMatch(CompletableFuture::isDone);
+        manual.advance(TimeUnit.MILLISECONDS.toNanos(1));
+        assertThat(backlog).allMatch(CompletableFuture::isCompletedExceptionally);
+
+        held.poll().run(); // the write in flight completes: the goaway is next
+        held.poll().run(); // the goaway is written: the close frame follows
+        assertThat(connection.transport.frames())
+                .containsExactly("text:in-flight", "text:goaway", "close:1001:bye");
+    }
+
+    /** Within its budget a bounded close loses nothing: every queued message, then the last, then the close frame. */
+    @Test
+    void aBoundedCloseWithinItsBudgetWritesEverythingQueuedBeforeTheLastMessage() {
+        ManualIoThread manual = new ManualIoThread();
+        ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
+        ConnectionPartsHarness connection = new ConnectionPartsHarness(manual, held::add, new Closes(),
+                TimeUnit.SECONDS.toNanos(10));
+        connection.send("a");
+        connection.send("b");
+        connection.sendLastAndClose(TextFrame.of("goaway"), CloseCodes.GOING_AWAY, "bye", Duration.ofSeconds(2));
+        manual.advance(TimeUnit.MILLISECONDS.toNanos(1_000));
+        drain(held);
+        manual.advance(TimeUnit.MILLISECONDS.toNanos(1_500)); // past the budget: nothing left to drop
+        assertThat(connection.transport.frames()).containsExactly("text:a", "text:b", "text:goaway", "close:1001:bye");
     }
 
     @Test

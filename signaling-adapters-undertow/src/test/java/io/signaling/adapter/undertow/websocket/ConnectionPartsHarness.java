@@ -101,6 +101,13 @@ final class ConnectionPartsHarness implements WebSocketConnection {
         close.close(code, reason, "normal");
     }
 
+    /** As {@link ManagedConnection#sendLastAndClose}. */
+    @Override
+    public void sendLastAndClose(TextFrame last, int code, String reason, java.time.Duration flushBudget) {
+        outbound.offerFinal(last.text(), last.utf8Bytes());
+        close.close(code, reason, "going_away", Math.max(0, flushBudget.toNanos()));
+    }
+
     @Override
     public boolean isOpen() {
         return !close.isClosing();
