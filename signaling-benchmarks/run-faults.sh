@@ -85,6 +85,8 @@ fault_sigterm() {
     [[ "$(metric signaling_peers_active)" == 1000* ]] && break
     sleep 0.5
   done
+  # Without all 1,000 joined the run would measure nothing (the relay may even be over by the SIGTERM).
+  [[ "$(metric signaling_peers_active)" == 1000* ]] || die "only $(metric signaling_peers_active) of 1000 peers joined within 120 s"
   wrk -t1 -c32 -d30s --latency "http://127.0.0.1:$port/health/live" >"$RESULTS_DIR/sigterm-wrk.txt" 2>&1 &
   local wrk_pid=$!
   pids+=("$wrk_pid")
