@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -66,9 +67,13 @@ public final class RoomControl {
     private final Function<RoomId, Object> stripeOf;
     private final LongSupplier wallClock;
     private final Logger log;
+    /** The service's one send path: numbers and keeps a v1.1 session's messages for resume. */
+    private final BiConsumer<Session, TextFrame> sender;
 
     RoomControl(RoomRegistry registry, SignalingCluster cluster, MessageCodec codec, Function<PeerId, Session> sessions,
-                Function<RoomId, Object> stripeOf, LongSupplier wallClock, Logger log) {
+                Function<RoomId, Object> stripeOf, LongSupplier wallClock, BiConsumer<Session, TextFrame> sender,
+                Logger log) {
+        this.sender = Objects.requireNonNull(sender, "sender");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.timed = registry instanceof TimedRegistry t ? t : null;
         this.cluster = cluster;
@@ -124,13 +129,9 @@ public final class RoomControl {
         return session == null ? Optional.empty() : Optional.of(stateOf(session));
     }
 
-    /**
-     * The hook for resume (issue 14): a session that is suspended (its connection lost, kept for
-     * the resume window) reads {@link #SUSPENDED}. Until sessions can be suspended, every session
-     * with a connection is connected.
-     */
+    /** A session kept for the resume window after its connection was lost reads {@link #SUSPENDED}. */
     private static String stateOf(Session session) {
-        return CONNECTED;
+        return session.suspended() ? SUSPENDED : CONNECTED;
     }
 
     /** What a local peer tells of itself when it joins (stored with the membership in a cluster). */
@@ -172,7 +173,7 @@ public final class RoomControl {
             for (PeerId other : departure.get().remaining()) {
                 Session target = sessions.apply(other);
                 if (target != null) {
-                    target.connection.send(target.v11 ? v11 : v1);
+                    sender.accept(target, target.v11 ? v11 : v1);
                     continue;
                 }
                 NodeId remote = cluster == null || cluster.isLocal(other) ? null : cluster.nodeOf(other).orElse(null);
@@ -286,7 +287,7 @@ public final class RoomControl {
     }
 
     private void send(Session session, ServerMessage message) {
-        session.connection.send(frame(message));
+        sender.accept(session, frame(message));
     }
 
     private TextFrame frame(ServerMessage message) {
