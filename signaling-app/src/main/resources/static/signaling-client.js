@@ -106,8 +106,8 @@ export class SignalingError extends Error {
  * - `state` `{state, previous}`: the {@link ConnectionState} changed;
  * - `welcome` `{peerId, resumed, identity, limits, iceServers, room, frame}`: a session began or
  *   resumed (`resumed: true`: same peerId, same room, nothing was missed);
- * - `resumed` `{peerId, room, replayed}`: the session survived a lost socket; `replayed` counts the
- *   server messages delivered again in the first second (estimate for logs only);
+ * - `resumed` `{peerId, room, resent}`: the session survived a lost socket; `resent` counts the
+ *   client's own messages sent again (the server had not processed them);
  * - `session-reset` `{previousPeerId, previousRoom, reason}`: the old session is gone (window
  *   passed, server restarted, resume off, or a v1 server): close every RTCPeerConnection of it; the
  *   client is now a new peer (and, with `rejoin`, joins `previousRoom` again);
@@ -187,7 +187,7 @@ export class SignalingClient extends EventTarget {
     this._heartbeat = null;
     this._pingOut = null;
     this._connectWaiters = [];
-    this._stats = { resumes: 0, resets: 0, replayed: 0, resent: 0, connections: 0 };
+    this._stats = { resumes: 0, resets: 0, resent: 0, connections: 0 };
   }
 
   /** @returns {ConnectionState} */
@@ -210,7 +210,7 @@ export class SignalingClient extends EventTarget {
   get lastSeq() { return this._lastSeq; }
   /** @returns {number} the last client `seq` assigned (v1.1) */
   get clientSeq() { return this._clientSeq; }
-  /** @returns {{resumes:number, resets:number, replayed:number, resent:number, connections:number, unacknowledged:number}} counters, for diagnostics */
+  /** @returns {{resumes:number, resets:number, resent:number, connections:number, unacknowledged:number}} counters, for diagnostics */
   get stats() { return { ...this._stats, unacknowledged: this._outbox.length }; }
 
   /**
@@ -561,7 +561,7 @@ export class SignalingClient extends EventTarget {
     this._attempt = 0;
 
     if (resumed) {
-      this._room = msg.room ?? null;
+      this._room = 'room' in msg ? msg.room : previousRoom;
       if (this._room !== previousRoom) this._peers.clear();
       // What the server processed before the drop is done; the rest went into the dying socket
       // (or was never sent) and goes again, in order, before anything new.
