@@ -18,6 +18,8 @@ final class ResumeStats {
     final LongAdder notResumed = new LongAdder();
     /** No resume could be made within the resume window (the server was unreachable). */
     final LongAdder gaveUp = new LongAdder();
+    /** Dropped while the server had offered no resume (no resumeToken, or a resume window of 0). */
+    final LongAdder unresumable = new LongAdder();
     /** The session was resumed on another connection (close 4001). */
     final LongAdder replaced = new LongAdder();
     /** Server messages at or below lastSeq: a replay overlapping what had arrived; dropped. */
@@ -38,7 +40,8 @@ final class ResumeStats {
 
     /** No lost session, no gap, no give-up. */
     boolean ok() {
-        return notResumed.sum() == 0 && gaveUp.sum() == 0 && seqGaps.sum() == 0 && replaced.sum() == 0;
+        return notResumed.sum() == 0 && gaveUp.sum() == 0 && seqGaps.sum() == 0 && replaced.sum() == 0
+                && unresumable.sum() == 0;
     }
 
     Map<String, Object> summary() {
@@ -47,6 +50,7 @@ final class ResumeStats {
         m.put("resumed", resumed.sum());
         m.put("notResumed", notResumed.sum());
         m.put("gaveUp", gaveUp.sum());
+        m.put("unresumable", unresumable.sum());
         m.put("replaced", replaced.sum());
         m.put("attempts", attempts.sum());
         m.put("resent", resent.sum());

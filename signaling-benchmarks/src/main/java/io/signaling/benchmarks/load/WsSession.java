@@ -416,7 +416,7 @@ final class WsSession implements WebSocket.Listener {
      * anything else closes it for good.
      */
     private boolean resumeInstead(int code) {
-        if (v11 == null || closed || closing || resumeToken == null || resumeWindowMs <= 0) {
+        if (v11 == null || closed || closing) {
             return false;
         }
         if (code == 4001) {
@@ -429,13 +429,17 @@ final class WsSession implements WebSocket.Listener {
         }
         synchronized (this) {
             if (!live) {
-                return true; // an attempt failed; its own retry is scheduled
+                return peerId != null; // a resume attempt failed; its own retry is scheduled
             }
             live = false;
             lostAtNanos = System.nanoTime();
             attempt = 0;
         }
         v11.stats().dropped.increment();
+        if (resumeToken == null || resumeWindowMs <= 0) {
+            v11.stats().unresumable.increment(); // the server offered no resume (v1.1 without it)
+            return false;
+        }
         tryResume();
         return true;
     }

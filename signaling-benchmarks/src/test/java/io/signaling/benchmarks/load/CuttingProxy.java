@@ -75,12 +75,10 @@ final class CuttingProxy implements AutoCloseable {
 
     /** Resets every open connection; returns how many sockets (both ends) it reset. */
     int cutAll() {
-        int n = 0;
-        for (Socket s : sockets) {
-            reset(s);
-            n++;
-        }
-        return n;
+        // A snapshot first: each reset also ends its partner (from the pipe threads) meanwhile.
+        java.util.List<Socket> open = java.util.List.copyOf(sockets);
+        open.forEach(this::reset);
+        return open.size();
     }
 
     private void reset(Socket s) {
