@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
 final class JacksonMessageCodec implements MessageCodec {
 
     private static final int MAX_ECHOED_TYPE = 64;
+    /** The largest client {@code seq}: 2^53 - 1, the largest integer every JSON reader keeps exactly. */
+    private static final long MAX_SEQ = (1L << 53) - 1;
     /** Jackson names the Java setting that was exceeded; clients need only the numbers. */
     private static final Pattern CONSTRAINT_SOURCE = Pattern.compile(", from `[^`]*`");
     private static final Pattern SOURCE_PREFIX = Pattern.compile("Source: [^;\\]]*; ");
@@ -120,6 +122,9 @@ final class JacksonMessageCodec implements MessageCodec {
                     break;
                 case "payload":
                     envelope.readPayload(parser, value);
+                    break;
+                case "seq":
+                    envelope.readSeq(parser, value);
                     break;
                 default:
                     // A no-op for scalars: an unread string is skipped by the next nextToken().
@@ -229,6 +234,7 @@ final class JacksonMessageCodec implements MessageCodec {
         final StringMember room = new StringMember("room");
         final StringMember to = new StringMember("to");
         int payloadCount;
+        long seq = Decoded.Message.NO_SEQ;
         int payloadStart;
         int payloadEnd;
 
@@ -244,6 +250,22 @@ final class JacksonMessageCodec implements MessageCodec {
             if (payloadCount == 1) {
                 payloadStart = start;
                 payloadEnd = (int) parser.currentLocation().getCharOffset();
+            }
+        }
+
+        /** (v1.1) A positive integer up to 2^53 - 1 (what JavaScript counts exactly); anything else is invalid. */
+        void readSeq(JsonParser parser, JsonToken token) throws IOException {
+            if (seq != Decoded.Message.NO_SEQ) {
+                seq = Decoded.Message.INVALID_SEQ;
+                parser.skipChildren();
+                return;
+            }
+            if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                    && parser.getLongValue() >= 1 && parser.getLongValue() <= MAX_SEQ) {
+                seq = parser.getLongValue();
+            } else {
+                seq = Decoded.Message.INVALID_SEQ;
+                parser.skipChildren();
             }
         }
 
@@ -265,9 +287,9 @@ final class JacksonMessageCodec implements MessageCodec {
                 case "join":
                     return join(messageId);
                 case "leave":
-                    return new Decoded.Message(new ClientMessage.Leave(messageId));
+                    return new Decoded.Message(new ClientMessage.Leave(messageId), seq);
                 case "ping":
-                    return new Decoded.Message(new ClientMessage.Ping(messageId));
+                    return new Decoded.Message(new ClientMessage.Ping(messageId), seq);
                 case "offer":
                     return relay(messageId, RelayKind.OFFER, text);
                 case "answer":
@@ -288,7 +310,7 @@ final class JacksonMessageCodec implements MessageCodec {
             if (!RoomId.isValid(room.value)) {
                 return new Decoded.Invalid(ErrorCode.INVALID_ROOM, RoomId.describeInvalid(room.value), messageId);
             }
-            return new Decoded.Message(new ClientMessage.Join(messageId, RoomId.of(room.value)));
+            return new Decoded.Message(new ClientMessage.Join(messageId, RoomId.of(room.value)), seq);
         }
 
         private Decoded relay(String messageId, RelayKind kind, String text) {
@@ -303,7 +325,7 @@ final class JacksonMessageCodec implements MessageCodec {
                 return bad("field 'payload' must appear only once", messageId);
             }
             return new Decoded.Message(new ClientMessage.Relay(messageId, kind, to.value,
-                    text.substring(payloadStart, payloadEnd)));
+                    text.substring(payloadStart, payloadEnd)), seq);
         }
 
         private static String abbreviate(String value) {
@@ -381,6 +403,9 @@ final class JacksonMessageCodec implements MessageCodec {
             } else if (message instanceof ServerMessage.GoAway a) {
                 g.writeStringField("reason", a.reason());
                 g.writeBooleanField("reconnect", a.reconnect());
+                if (a.resumeToken() != null) {
+                    g.writeStringField("resumeToken", a.resumeToken());
+                }
             } else if (message instanceof ServerMessage.Welcome w) {
                 writeWelcome(g, w);
             } else {
@@ -413,7 +438,27 @@ final class JacksonMessageCodec implements MessageCodec {
         g.writeNumberField("burst", limits.burst());
         g.writeNumberField("pingIntervalMs", limits.pingIntervalMs());
         g.writeNumberField("idleTimeoutMs", limits.idleTimeoutMs());
+        ServerMessage.Resume resume = welcome.resume();
+        if (resume != null) {
+            g.writeNumberField("resumeWindowMs", resume.resumeWindowMs());
+        }
         g.writeEndObject();
+        if (resume != null) {
+            g.writeStringField("resumeToken", resume.resumeToken());
+            if (resume.resumed() != null) {
+                g.writeBooleanField("resumed", resume.resumed());
+            }
+            if (Boolean.TRUE.equals(resume.resumed())) {
+                if (resume.room() == null) {
+                    g.writeNullField("room");
+                } else {
+                    g.writeStringField("room", resume.room().value());
+                }
+                if (resume.lastClientSeq() != null) {
+                    g.writeNumberField("lastClientSeq", resume.lastClientSeq());
+                }
+            }
+        }
         if (welcome.identity() != null) {
             g.writeStringField("identity", welcome.identity());
         }

@@ -15,8 +15,6 @@ import io.signaling.domain.signaling.SignalingEvent;
 import io.signaling.domain.signaling.SignalingRules;
 import io.signaling.domain.signaling.TokenBucket;
 import io.signaling.ports.cluster.ClusterUnavailableException;
-import io.signaling.ports.cluster.Envelope;
-import io.signaling.ports.cluster.Member;
 import io.signaling.ports.cluster.NodeId;
 import io.signaling.ports.auth.AccessTokenVerifier;
 import io.signaling.ports.lifecycle.Lifecycle;
@@ -97,7 +95,6 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     public static final String SUBPROTOCOL_V11 = "signaling.v1.1";
 
     private static final long ONE_SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final int LOCK_STRIPES = 1024;
     private static final String UNDECODED = "unknown";
     private static final String GOING_AWAY_REASON = "server shutting down";
 
@@ -116,12 +113,10 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private final String welcomeLimitsLog;
     private final UpgradeAuthenticator authenticator;
     private final TurnCredentials iceServers;
-    private final Object iceSchedulerLock = new Object();
-    private TaskScheduler iceScheduler;
-    private ScheduledExecutorService ownedIceExecutor;
+    private final IceRefresh iceRefresh;
+    private final ClusterBridge bridge;
 
-    private final ConcurrentMap<PeerId, Session> sessions = new ConcurrentHashMap<>();
-    private final Object[] stripes = new Object[LOCK_STRIPES];
+    private final SessionTable sessions = new SessionTable();
 
     private final ConcurrentMap<String, Metrics.Counter> messageCounters = new ConcurrentHashMap<>();
     private final Map<ErrorCode, Metrics.Counter> errorCounters = new EnumMap<>(ErrorCode.class);
@@ -150,9 +145,6 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         this.log = b.loggers.logger(SignalingService.class);
         this.tracer = b.tracer;
         this.metrics = b.metrics;
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new Object();
-        }
         for (ErrorCode code : ErrorCode.values()) {
             errorCounters.put(code, metrics.counter("signaling.errors", "Signaling error messages sent to clients, by code",
                     Tags.of("code", code.wire())));
@@ -165,6 +157,10 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         this.welcomeLimitsLog = settings.limits().toString();
         this.authenticator = b.accessTokens == null ? null : new UpgradeAuthenticator(b.accessTokens, b.loggers, metrics);
         this.iceServers = b.iceServers;
+        this.iceRefresh = iceServers == null ? null
+                : new IceRefresh(iceServers, codec, random, injectedScheduler, SignalingService::send);
+        this.bridge = cluster == null ? null
+                : new ClusterBridge(cluster, sessions, registry, codec, SignalingService::send, this::sendError);
     }
 
     /**
@@ -198,7 +194,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     @Override
     public void start() {
         if (cluster != null) {
-            cluster.start(new ClusterSide());
+            cluster.start(bridge);
         }
         log.debug("signaling ready", "limits", welcomeLimitsLog);
     }
@@ -221,7 +217,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         PeerId peerId = peerIds.next();
         Session session = new Session(peerId, connection, new TokenBucket(settings.messagesPerSecond(),
                 settings.burst(), nanoTime.getAsLong()), log.with("peer_id", peerId.value()));
-        while (sessions.putIfAbsent(peerId, session) != null) {
+        while (!sessions.add(session)) {
             // Only a predictable test generator can collide; never reuse a live peer's id.
             peerId = peerIds.next();
             session = new Session(peerId, connection, session.bucket, log.with("peer_id", peerId.value()));
@@ -232,8 +228,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             if (iceServers != null && iceServers.configured()) {
                 TurnCredentials.Issued issued = iceServers.issue();
                 ice = issued.servers();
-                if (session.v11 && iceServers.expiring()) {
-                    scheduleIceRefresh(session, issued);
+                if (session.v11 && iceRefresh.expiring()) {
+                    iceRefresh.schedule(session);
                 }
             }
             send(session, TextFrame.of(codec.encode(new ServerMessage.Welcome(peerId, settings.limits(),
@@ -286,9 +282,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             if (session.drainTask != null) {
                 session.drainTask.cancel();
             }
-            if (session.iceRefresh != null) {
-                session.iceRefresh.cancel();
-            }
+            IceRefresh.cancel(session);
             LeaveReason leaveReason = CloseCodes.IDLE_TIMEOUT_REASON.equals(reason) ? LeaveReason.TIMEOUT
                     : LeaveReason.DISCONNECT;
             Span span = tracer.spanBuilder("signaling.disconnect").kind(SpanKind.SERVER)
@@ -300,7 +294,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 session.log.error("signaling disconnect failed", e);
             } finally {
                 span.end();
-                sessions.remove(session.peerId, session);
+                sessions.remove(session);
                 session.log.debug("peer disconnected", "code", code, "reason", leaveReason.wire());
             }
         }
@@ -404,7 +398,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             deliver(outcome, receivedAt, null, event);
             return outcome;
         }
-        synchronized (stripeOf(room)) {
+        synchronized (sessions.lockOf(room)) {
             SignalingRules.Outcome outcome = apply(event);
             deliver(outcome, receivedAt, room, event);
             if (cluster != null) {
@@ -414,10 +408,6 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
     }
 
-    private Object stripeOf(RoomId room) {
-        return stripes[(room.hashCode() & 0x7fffffff) % LOCK_STRIPES];
-    }
-
     private SignalingRules.Outcome apply(SignalingEvent event) {
         try {
             return rules.apply(registry, draining, event);
@@ -425,13 +415,9 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             // Only a cluster join needs the store before it can answer; leaves never fail toward the client.
             String id = event instanceof SignalingEvent.Message m ? m.message().id() : null;
             log.debug("shared store unavailable", "peer_id", event.peer().value(), "error", e.getMessage());
-            return new SignalingRules.Outcome(List.of(new Delivery(event.peer(), unavailable(id))), ErrorCode.UNAVAILABLE);
+            return new SignalingRules.Outcome(List.of(new Delivery(event.peer(), bridge.unavailable(id))),
+                    ErrorCode.UNAVAILABLE);
         }
-    }
-
-    private ServerMessage.Error unavailable(String id) {
-        return new ServerMessage.Error(ErrorCode.UNAVAILABLE,
-                "the cluster's shared state cannot be reached; retry later", id, cluster.retryAfterMillis());
     }
 
     private void deliver(SignalingRules.Outcome outcome, long receivedAt, RoomId room, SignalingEvent event) {
@@ -441,8 +427,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             Session target = sessions.get(delivery.to());
             NodeId remote = null;
             if (target == null) {
-                if (cluster == null || room == null || cluster.isLocal(delivery.to())
-                        || (remote = cluster.nodeOf(delivery.to()).orElse(null)) == null) {
+                if (bridge == null || room == null || (remote = bridge.remoteNodeOf(delivery.to())) == null) {
                     // Gone between the membership read and now; its onClose removes it from the room.
                     continue;
                 }
@@ -453,88 +438,12 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 lastFrame = TextFrame.of(codec.encode(authenticator == null ? lastMessage : withIdentities(lastMessage)));
             }
             if (remote != null) {
-                forward(remote, room, delivery, lastFrame.text(), event);
+                bridge.forward(remote, room, delivery, lastFrame.text(), event);
                 continue;
             }
             send(target, lastFrame);
             if (lastMessage instanceof ServerMessage.Relayed) {
                 relayTimer.recordNanos(nanoTime.getAsLong() - receivedAt);
-            }
-        }
-    }
-
-    /** Call under the room's lock: the envelopes of one room then keep the order of its changes. */
-    private void forward(NodeId node, RoomId room, Delivery delivery, String text, SignalingEvent event) {
-        ServerMessage message = delivery.message();
-        Envelope.Change change = message instanceof ServerMessage.PeerJoined joined
-                ? new Envelope.Change(joined.peerId(), cluster.node())
-                : message instanceof ServerMessage.PeerLeft left ? new Envelope.Change(left.peerId(), null) : null;
-        PeerId sender = message instanceof ServerMessage.Relayed relayed ? relayed.from() : null;
-        String id = event instanceof SignalingEvent.Message m ? m.message().id() : null;
-        cluster.forward(node, room, delivery.to(), text, change, error -> {
-            if (sender == null) {
-                return;
-            }
-            Session from = sessions.get(sender);
-            if (from != null) {
-                // Not delivered (or not confirmed in time): the sender learns it and may send again.
-                sendError(from, unavailable(id));
-            }
-        });
-    }
-
-    /** The cluster's calls into this node. */
-    private final class ClusterSide implements SignalingCluster.LocalNode {
-
-        @Override
-        public void deliver(RoomId room, PeerId to, String text, Envelope.Change change) {
-            synchronized (stripeOf(room)) {
-                cluster.apply(room, change);
-                Session target = sessions.get(to);
-                if (target != null && registry.roomOf(to).filter(room::equals).isPresent()) {
-                    send(target, TextFrame.of(text));
-                }
-            }
-        }
-
-        @Override
-        public void evicted(RoomId room, List<PeerId> removed, List<Member> remaining) {
-            synchronized (stripeOf(room)) {
-                for (PeerId peer : removed) {
-                    cluster.apply(room, new Envelope.Change(peer, null));
-                    ServerMessage.PeerLeft notice = new ServerMessage.PeerLeft(room, peer, LeaveReason.DISCONNECT);
-                    TextFrame frame = TextFrame.of(codec.encode(notice));
-                    for (Member member : remaining) {
-                        Session target = sessions.get(member.peer());
-                        if (target != null) {
-                            send(target, frame);
-                        } else if (!member.node().equals(cluster.node())) {
-                            cluster.forward(member.node(), room, member.peer(), frame.text(),
-                                    new Envelope.Change(peer, null), error -> { });
-                        }
-                    }
-                }
-                cluster.settle(room);
-            }
-        }
-
-        @Override
-        public void lost(Set<PeerId> affected, long missing) {
-            ServerMessage.Error notice = new ServerMessage.Error(ErrorCode.UNAVAILABLE, missing
-                    + " message(s) from peers on another node were lost; renegotiate with them", null,
-                    cluster.retryAfterMillis());
-            for (PeerId peer : affected) {
-                Session session = sessions.get(peer);
-                if (session != null) {
-                    sendError(session, notice);
-                }
-            }
-        }
-
-        @Override
-        public void fence() {
-            for (Session session : sessions.values()) {
-                session.connection.close(CloseCodes.GOING_AWAY, "node fenced; reconnect");
             }
         }
     }
@@ -554,47 +463,6 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             return newcomer == null ? message : peerJoined.withIdentity(newcomer.identity());
         }
         return message;
-    }
-
-    // ---------------------------------------------------------------- ICE servers refresh (v1.1)
-
-    /**
-     * Sends fresh {@code ice-servers} at a random point between 50% and 80% of the credentials'
-     * lifetime, so a long call can still reach TURN after its first credentials expire. Call
-     * holding the session's monitor.
-     */
-    private void scheduleIceRefresh(Session session, TurnCredentials.Issued issued) {
-        long lifetimeMs = iceServers.settings().ttl().toMillis();
-        long delayMs = lifetimeMs / 2 + random.nextLong(lifetimeMs * 3 / 10 + 1);
-        session.iceRefresh = iceScheduler().schedule(Duration.ofMillis(delayMs), () -> refreshIce(session));
-    }
-
-    private void refreshIce(Session session) {
-        synchronized (session) {
-            if (session.closed || session.drained) {
-                return;
-            }
-            TurnCredentials.Issued issued = iceServers.issue();
-            send(session, TextFrame.of(codec.encode(new ServerMessage.IceServers(issued.servers()))));
-            scheduleIceRefresh(session, issued);
-        }
-    }
-
-    private TaskScheduler iceScheduler() {
-        if (injectedScheduler != null) {
-            return injectedScheduler;
-        }
-        synchronized (iceSchedulerLock) {
-            if (iceScheduler == null) {
-                ownedIceExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "signaling-ice-refresh");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                iceScheduler = TaskScheduler.of(ownedIceExecutor);
-            }
-            return iceScheduler;
-        }
     }
 
     private void sendError(Session session, ServerMessage.Error error) {
@@ -633,7 +501,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             draining = true;
         }
         log.info("signaling drain started", "connections", sessions.size(), "drain_timeout_ms", drainTimeout.toMillis());
-        for (Session session : sessions.values()) {
+        for (Session session : sessions.all()) {
             synchronized (session) {
                 if (!session.closed) {
                     scheduleDrain(session);
@@ -745,10 +613,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         if (cluster != null) {
             cluster.stop();
         }
-        synchronized (iceSchedulerLock) {
-            if (ownedIceExecutor != null) {
-                ownedIceExecutor.shutdownNow();
-            }
+        if (iceRefresh != null) {
+            iceRefresh.stop();
         }
         log.info("signaling stopped", "clean", clean, "took_ms",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

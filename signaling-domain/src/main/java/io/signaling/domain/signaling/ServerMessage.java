@@ -23,16 +23,27 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
      * @param identity   the access token's {@code sub}; {@code null} (absent) without authentication
      * @param iceServers the STUN/TURN servers for this connection; empty (absent) when none are configured
      */
-    record Welcome(PeerId peerId, Limits limits, String identity, List<IceServer> iceServers) implements ServerMessage {
+    record Welcome(PeerId peerId, Limits limits, String identity, List<IceServer> iceServers, Resume resume)
+            implements ServerMessage {
         public Welcome {
             Objects.requireNonNull(peerId, "peerId");
             Objects.requireNonNull(limits, "limits");
             iceServers = List.copyOf(iceServers);
         }
 
+        /** Without the v1.1 resume fields. */
+        public Welcome(PeerId peerId, Limits limits, String identity, List<IceServer> iceServers) {
+            this(peerId, limits, identity, iceServers, null);
+        }
+
         /** The v1 welcome: no identity, no ICE servers. */
         public Welcome(PeerId peerId, Limits limits) {
             this(peerId, limits, null, List.of());
+        }
+
+        /** The same welcome with the v1.1 resume fields. */
+        public Welcome withResume(Resume resume) {
+            return new Welcome(peerId, limits, identity, iceServers, resume);
         }
 
         @Override
@@ -121,12 +132,36 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
         }
     }
 
-    /** @param reason always {@code "shutdown"} in v1 */
-    record GoAway(String reason, boolean reconnect) implements ServerMessage {
+    /**
+     * (v1.1) The resume fields of {@code welcome}.
+     *
+     * @param resumeToken    the single-use token that resumes this session
+     * @param resumeWindowMs {@code limits.resumeWindowMs}: how long a lost session waits (0: resume is off)
+     * @param resumed        {@code null} (absent) on a plain connect; whether a resume attempt succeeded
+     * @param room           on a successful resume, the session's room ({@code null}: in none)
+     * @param lastClientSeq  on a successful resume, the highest client {@code seq} processed
+     */
+    record Resume(String resumeToken, long resumeWindowMs, Boolean resumed, RoomId room, Long lastClientSeq) {
+        public Resume {
+            if (resumeWindowMs < 0) {
+                throw new IllegalArgumentException("resumeWindowMs must be >= 0");
+            }
+        }
+    }
+
+    /**
+     * @param reason      always {@code "shutdown"} in v1
+     * @param resumeToken (v1.1, resume on) the token to resume the session elsewhere; {@code null} (absent) otherwise
+     */
+    record GoAway(String reason, boolean reconnect, String resumeToken) implements ServerMessage {
         public static final String SHUTDOWN = "shutdown";
 
         public GoAway {
             Objects.requireNonNull(reason, "reason");
+        }
+
+        public GoAway(String reason, boolean reconnect) {
+            this(reason, reconnect, null);
         }
 
         public static GoAway shutdown() {

@@ -9,9 +9,24 @@ import java.util.Set;
 /** The result of decoding one text frame: a message, or why it is not one. */
 public sealed interface Decoded permits Decoded.Message, Decoded.Invalid {
 
-    record Message(ClientMessage message) implements Decoded {
+    /**
+     * @param seq (v1.1) the client's {@code seq}: {@link #NO_SEQ} when absent, {@link #INVALID_SEQ}
+     *            when present but not a positive integer (up to 2^53 - 1) or given twice; v1
+     *            connections ignore it, as any unknown field
+     */
+    record Message(ClientMessage message, long seq) implements Decoded {
+        public static final long NO_SEQ = 0;
+        public static final long INVALID_SEQ = -1;
+
         public Message {
             Objects.requireNonNull(message, "message");
+            if (seq < INVALID_SEQ) {
+                throw new IllegalArgumentException("seq must be positive, NO_SEQ or INVALID_SEQ, got " + seq);
+            }
+        }
+
+        public Message(ClientMessage message) {
+            this(message, NO_SEQ);
         }
     }
 

@@ -22,4 +22,17 @@ public interface MessageCodec {
 
     /** The JSON text of {@code message}; {@code id} and {@code retryAfterMs} are omitted when null. */
     String encode(ServerMessage message);
+
+    /**
+     * (v1.1) {@code encoded} (an object this codec wrote) with {@code "seq":seq} added as its last
+     * member. The default works for any compact JSON object ending in <code>}</code>; the message
+     * is encoded once for all its recipients and numbered per recipient.
+     */
+    default String sequenced(String encoded, long seq) {
+        int end = encoded.lastIndexOf('}');
+        if (end < 1) {
+            throw new IllegalArgumentException("not a JSON object: " + encoded);
+        }
+        return encoded.substring(0, end) + ",\"seq\":" + seq + encoded.substring(end);
+    }
 }

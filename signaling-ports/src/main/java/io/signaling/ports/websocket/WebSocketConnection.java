@@ -49,6 +49,20 @@ public interface WebSocketConnection {
         return "";
     }
 
+    /**
+     * The decoded query parameters of the upgrade request (a name may repeat); empty when the
+     * adapter does not keep them.
+     */
+    default java.util.Map<String, java.util.List<String>> queryParameters() {
+        return java.util.Map.of();
+    }
+
+    /** The first value of the upgrade's query parameter {@code name}, or {@code null}. */
+    default String queryParameter(String name) {
+        java.util.List<String> values = queryParameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
     /** What the listener's {@link WebSocketListener#onUpgrade} granted this connection, if anything. */
     default java.util.Optional<io.signaling.ports.auth.AccessGrant> grant() {
         return java.util.Optional.empty();

@@ -256,4 +256,47 @@ public abstract class MessageCodecContract {
         String text = codec().encode(new ServerMessage.Pong("round"));
         assertThat(json(text)).isEqualTo(json("{\"type\":\"pong\",\"id\":\"round\"}"));
     }
+
+    @Test
+    void encodesTheResumeFieldsOfV11() {
+        ServerMessage.Limits limits = new ServerMessage.Limits(65536, 16, 50, 100, 20000, 60000);
+        String limitsJson = "\"limits\":{\"maxMessageBytes\":65536,\"maxPeersPerRoom\":16,\"messagesPerSecond\":50,"
+                + "\"burst\":100,\"pingIntervalMs\":20000,\"idleTimeoutMs\":60000,\"resumeWindowMs\":15000}";
+        ServerMessage.Welcome plain = new ServerMessage.Welcome(PeerId.of("me"), limits);
+        assertEncodes(plain.withResume(new ServerMessage.Resume("tok-1", 15000, null, null, null)),
+                "{\"type\":\"welcome\",\"peerId\":\"me\"," + limitsJson + ",\"resumeToken\":\"tok-1\"}");
+        assertEncodes(plain.withResume(new ServerMessage.Resume("tok-2", 15000, false, null, null)),
+                "{\"type\":\"welcome\",\"peerId\":\"me\"," + limitsJson + ",\"resumeToken\":\"tok-2\",\"resumed\":false}");
+        assertEncodes(plain.withResume(new ServerMessage.Resume("tok-3", 15000, true, RoomId.of("r"), 7L)),
+                "{\"type\":\"welcome\",\"peerId\":\"me\"," + limitsJson
+                        + ",\"resumeToken\":\"tok-3\",\"resumed\":true,\"room\":\"r\",\"lastClientSeq\":7}");
+        assertEncodes(plain.withResume(new ServerMessage.Resume("tok-4", 15000, true, null, 0L)),
+                "{\"type\":\"welcome\",\"peerId\":\"me\"," + limitsJson
+                        + ",\"resumeToken\":\"tok-4\",\"resumed\":true,\"room\":null,\"lastClientSeq\":0}");
+        assertEncodes(new ServerMessage.GoAway("shutdown", true, "tok-5"),
+                "{\"type\":\"goaway\",\"reason\":\"shutdown\",\"reconnect\":true,\"resumeToken\":\"tok-5\"}");
+    }
+
+    @Test
+    void sequencedAddsSeqToAnEncodedMessage() {
+        String text = codec().sequenced(codec().encode(new ServerMessage.Pong("p")), 42);
+        assertThat(json(text)).isEqualTo(json("{\"type\":\"pong\",\"id\":\"p\",\"seq\":42}"));
+    }
+
+    @Test
+    void decodesTheClientSeq() {
+        assertThat(seqOf("{\"type\":\"ping\",\"seq\":1}")).isEqualTo(1);
+        assertThat(seqOf("{\"type\":\"offer\",\"to\":\"p\",\"payload\":{},\"seq\":9007199254740991}"))
+                .isEqualTo(9007199254740991L);
+        assertThat(seqOf("{\"type\":\"join\",\"room\":\"r\"}")).isEqualTo(Decoded.Message.NO_SEQ);
+        for (String bad : List.of("0", "-1", "1.5", "\"3\"", "null", "9007199254740992", "[1]", "1e3")) {
+            assertThat(seqOf("{\"type\":\"ping\",\"seq\":" + bad + "}")).as(bad).isEqualTo(Decoded.Message.INVALID_SEQ);
+        }
+    }
+
+    private long seqOf(String text) {
+        Decoded decoded = codec().decode(text);
+        assertThat(decoded).as(text).isInstanceOf(Decoded.Message.class);
+        return ((Decoded.Message) decoded).seq();
+    }
 }

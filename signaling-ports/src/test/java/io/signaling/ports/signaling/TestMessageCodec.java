@@ -36,6 +36,13 @@ public final class TestMessageCodec implements MessageCodec {
         if (!(object.get("type") instanceof String type)) {
             return bad(object.containsKey("type") ? "field 'type' must be a string" : "field 'type' is required", id);
         }
+        long seq = Decoded.Message.NO_SEQ;
+        if (object.containsKey("seq")) {
+            Object raw = object.get("seq");
+            String spelled = document.rawMembers().get("seq");
+            seq = raw instanceof Number && spelled != null && spelled.matches("[1-9][0-9]{0,15}")
+                    && Long.parseLong(spelled) <= (1L << 53) - 1 ? Long.parseLong(spelled) : Decoded.Message.INVALID_SEQ;
+        }
         switch (type) {
             case "join": {
                 Object room = object.get("room");
@@ -45,12 +52,12 @@ public final class TestMessageCodec implements MessageCodec {
                 if (!RoomId.isValid(name)) {
                     return new Decoded.Invalid(ErrorCode.INVALID_ROOM, RoomId.describeInvalid(name), id);
                 }
-                return new Decoded.Message(new ClientMessage.Join(id, RoomId.of(name)));
+                return new Decoded.Message(new ClientMessage.Join(id, RoomId.of(name)), seq);
             }
             case "leave":
-                return new Decoded.Message(new ClientMessage.Leave(id));
+                return new Decoded.Message(new ClientMessage.Leave(id), seq);
             case "ping":
-                return new Decoded.Message(new ClientMessage.Ping(id));
+                return new Decoded.Message(new ClientMessage.Ping(id), seq);
             default:
                 Optional<RelayKind> kind = RelayKind.fromWire(type);
                 if (kind.isEmpty()) {
@@ -64,7 +71,7 @@ public final class TestMessageCodec implements MessageCodec {
                     return bad("field 'payload' is required", id);
                 }
                 return new Decoded.Message(new ClientMessage.Relay(id, kind.get(), target,
-                        document.rawMembers().get("payload")));
+                        document.rawMembers().get("payload")), seq);
         }
     }
 
@@ -84,7 +91,28 @@ public final class TestMessageCodec implements MessageCodec {
                     .append(",\"messagesPerSecond\":").append(number(l.messagesPerSecond()))
                     .append(",\"burst\":").append(l.burst())
                     .append(",\"pingIntervalMs\":").append(l.pingIntervalMs())
-                    .append(",\"idleTimeoutMs\":").append(l.idleTimeoutMs()).append('}');
+                    .append(",\"idleTimeoutMs\":").append(l.idleTimeoutMs());
+            ServerMessage.Resume r = w.resume();
+            if (r != null) {
+                sb.append(",\"resumeWindowMs\":").append(r.resumeWindowMs());
+            }
+            sb.append('}');
+            if (r != null) {
+                field(sb, "resumeToken", r.resumeToken());
+                if (r.resumed() != null) {
+                    sb.append(",\"resumed\":").append(r.resumed());
+                }
+                if (Boolean.TRUE.equals(r.resumed())) {
+                    if (r.room() == null) {
+                        sb.append(",\"room\":null");
+                    } else {
+                        field(sb, "room", r.room().value());
+                    }
+                    if (r.lastClientSeq() != null) {
+                        sb.append(",\"lastClientSeq\":").append(r.lastClientSeq());
+                    }
+                }
+            }
             if (w.identity() != null) {
                 field(sb, "identity", w.identity());
             }
@@ -132,6 +160,9 @@ public final class TestMessageCodec implements MessageCodec {
         } else if (message instanceof ServerMessage.GoAway g) {
             field(sb, "reason", g.reason());
             sb.append(",\"reconnect\":").append(g.reconnect());
+            if (g.resumeToken() != null) {
+                field(sb, "resumeToken", g.resumeToken());
+            }
         } else if (message instanceof ServerMessage.Left l) {
             id(sb, l.id());
             field(sb, "room", l.room().value());

@@ -56,10 +56,16 @@ public final class EndpointSupport {
 
     /** What the front handler learnt about an upgrade: its headers (lower-case names) and trace parent. */
     public record Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos,
-                            AccessGrant grant) {
+                            AccessGrant grant, Map<String, List<String>> query) {
         public Handshake {
             Objects.requireNonNull(headers, "headers");
             Objects.requireNonNull(context, "context");
+            query = query == null ? Map.of() : query;
+        }
+
+        public Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos,
+                         AccessGrant grant) {
+            this(headers, context, createdNanos, grant, Map.of());
         }
 
         /** @see #grant() {@code null}: nothing granted (no authentication) */
@@ -249,8 +255,12 @@ public final class EndpointSupport {
         if (!context.isValid()) {
             context = tracer.extract(carrier);
         }
+        Map<String, List<String>> query = new HashMap<>();
+        for (Map.Entry<String, java.util.Deque<String>> e : exchange.getQueryParameters().entrySet()) {
+            query.put(e.getKey(), List.copyOf(e.getValue()));
+        }
         return new Handshake(Collections.unmodifiableMap(headers), context, System.nanoTime(),
-                exchange.getAttachment(UpgradeGate.GRANT));
+                exchange.getAttachment(UpgradeGate.GRANT), Map.copyOf(query));
     }
 
     /** Answers {@code exchange} with an {@code application/problem+json} body (and Retry-After on 503). */
@@ -284,7 +294,7 @@ public final class EndpointSupport {
         TraceContext connectionContext = openSpan(id, handshake.context());
         ManagedConnection connection = new ManagedConnection(id, channel, handshake.headers(), connectionContext,
                 transport, settings, listener, tracer, telemetry, log, hub::remove, this::finished);
-        connection.admitted(handshake.grant());
+        connection.admitted(handshake.grant(), handshake.query());
         return connection;
     }
 

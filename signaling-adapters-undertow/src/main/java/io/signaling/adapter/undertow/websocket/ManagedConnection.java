@@ -60,6 +60,7 @@ public final class ManagedConnection implements WebSocketConnection {
     private final AtomicBoolean binaryRejected = new AtomicBoolean();
     private volatile Object attachment;
     private volatile AccessGrant grant;
+    private volatile Map<String, List<String>> query = Map.of();
 
     /**
      * @param requestHeaders    the upgrade request's headers, names in lower case
@@ -126,9 +127,15 @@ public final class ManagedConnection implements WebSocketConnection {
         return Optional.ofNullable(grant);
     }
 
-    /** What the upgrade granted; set before the listener hears of the connection. */
-    void admitted(AccessGrant grant) {
+    @Override
+    public Map<String, List<String>> queryParameters() {
+        return query;
+    }
+
+    /** What the upgrade granted and asked; set before the listener hears of the connection. */
+    void admitted(AccessGrant grant, Map<String, List<String>> query) {
         this.grant = grant;
+        this.query = query;
     }
 
     @Override
