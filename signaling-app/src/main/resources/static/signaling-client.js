@@ -332,9 +332,10 @@ export class SignalingClient extends EventTarget {
 
   _sendNumbered(msg) {
     if (this._state === 'closed') return 0;
-    // Numbered whenever v1.1 could be in use: a message written while reconnecting goes out on the
-    // next connection, which (if it resumes) is v1.1; on a v1 connection the field is ignored.
-    const resumable = this._opts.v11;
+    // Numbered (and kept until acknowledged) whenever v1.1 may carry it: on a v1.1 connection, or
+    // while waiting for the next one (which, if it resumes, is v1.1; a v1 server ignores the field).
+    // A live v1 connection acknowledges nothing, so nothing is kept for it.
+    const resumable = this._opts.v11 && (this._v11 || !this._live);
     let seq = 0;
     if (resumable) {
       seq = ++this._clientSeq;
