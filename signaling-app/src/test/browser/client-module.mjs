@@ -219,12 +219,27 @@ const CASES = {
     check(typeof errors.rtt === 'number' && errors.rtt >= 0, `ping rtt ${errors.rtt}`);
     await until('peer-not-found as an error event', () => window.T.of('a', 'error').some(e => e.code === 'peer-not-found'));
 
+    // A client that asks for v1 only: no subprotocol, no numbering, and still every feature of v1.
+    await client('c', { v11: false });
+    const v1 = await ev(async r => {
+      const { b, c } = window.T.clients;
+      await c.connect();
+      const joined = await c.join(r);
+      c.send('offer', b.peerId, { v: 1 });
+      return { v11: c.v11, clientSeq: c.clientSeq, peers: joined.peers.length, polite: joined.polite };
+    }, room);
+    sameList([v1.v11, v1.clientSeq, v1.peers, v1.polite], [false, 0, 2, false], 'a v1 client (v11, clientSeq, peers, polite)');
+    await until('b got the v1 client\'s offer', () => window.T.of('b', 'signal').some(s => s.payload && s.payload.v === 1));
+    await ev(() => window.T.clients.c.close());
+    await until('b saw the v1 client leave', () => window.T.of('b', 'peer-left').length === 1);
+    facts.v1Client = true;
+
     // Leave: a is out, b sees a leave (reason leave), b's peers are empty.
     const left = await ev(() => window.T.clients.a.leave());
     check(left.reason === 'leave' || left.reason === undefined || left.reason === 'leave', `left ${JSON.stringify(left)}`);
-    await until('b saw a leave', () => window.T.of('b', 'peer-left').length === 1);
-    const after = await ev(() => ({ aRoom: window.T.clients.a.room, bPeers: window.T.clients.b.peers.size, reason: window.T.of('b', 'peer-left')[0].reason }));
-    sameList([after.aRoom, after.bPeers, after.reason], [null, 0, 'leave'], 'after leave');
+    await until('b saw a leave', () => window.T.of('b', 'peer-left').length === 2);
+    const after = await ev(() => ({ aRoom: window.T.clients.a.room, bPeers: window.T.clients.b.peers.size, reasons: window.T.of('b', 'peer-left').map(p => p.reason) }));
+    sameList([after.aRoom, after.bPeers, after.reasons], [null, 0, ['disconnect', 'leave']], 'after leave');
     facts.relayed = 4;
   },
 

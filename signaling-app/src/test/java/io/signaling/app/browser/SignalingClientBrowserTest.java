@@ -64,7 +64,7 @@ class SignalingClientBrowserTest {
         }
     }
 
-    /** Connect, join, relay every type both ways in order, roles, errors, ping, leave. */
+    /** Connect, join, relay every type both ways in order, roles, errors, ping, a v1-only client, leave. */
     @Test
     void connectsJoinsRelaysAndReportsErrors() throws Exception {
         JsonNode basics = runCase("basics");
@@ -73,6 +73,7 @@ class SignalingClientBrowserTest {
         assertThat(basics.path("aPolite").asBoolean()).as("the peer already there is polite").isTrue();
         assertThat(basics.path("bPolite").asBoolean()).as("the newcomer is impolite").isFalse();
         assertThat(basics.path("relayed").asInt()).isEqualTo(4);
+        assertThat(basics.path("v1Client").asBoolean()).as("a client that asked for v1 only").isTrue();
     }
 
     /** The socket is cut and stays away a while; both sides send meanwhile; nothing is lost or doubled. */
