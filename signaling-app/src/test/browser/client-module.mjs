@@ -9,7 +9,7 @@
 //   node client-module.mjs --port=N --socket=PATH --room=PREFIX [--chromium=/usr/bin/chromium]
 //                          [--cases=a,b,...] [--timeout-ms=60000]
 //
-// Cases (default: all): basics, resume, dying-socket, half-open, reset. Prints exactly one line
+// Cases (default: all): basics, ice-servers, resume, dying-socket, half-open, reset. Prints exactly one line
 // `RESULT {json}` on stdout ({ok, cases: {name: {ok, error, ...facts}}}) and exits 0 when every case
 // passed, 1 when one did not, 2 on bad usage. Progress and browser console lines go to stderr.
 
@@ -22,7 +22,7 @@ const socketPath = args.socket;
 const roomPrefix = args.room;
 const chromiumPath = args.chromium || '/usr/bin/chromium';
 const timeoutMs = Number(args['timeout-ms'] || 60000);
-const ALL = ['basics', 'resume', 'dying-socket', 'half-open', 'reset'];
+const ALL = ['basics', 'ice-servers', 'resume', 'dying-socket', 'half-open', 'reset'];
 const cases = args.cases ? args.cases.split(',') : ALL;
 if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`--port must be 1..65535, got ${args.port}`);
 if (!socketPath) usage('--socket is required');
@@ -241,6 +241,24 @@ const CASES = {
     const after = await ev(() => ({ aRoom: window.T.clients.a.room, bPeers: window.T.clients.b.peers.size, reasons: window.T.of('b', 'peer-left').map(p => p.reason) }));
     sameList([after.aRoom, after.bPeers, after.reasons], [null, 0, ['disconnect', 'leave']], 'after leave');
     facts.relayed = 4;
+  },
+
+  // The node hands out TURN credentials (turn.* set by the test, turn.ttl short) and refreshes them
+  // before they expire (v1.1 ice-servers): the client exposes each set as iceServers and says so.
+  async 'ice-servers'(facts) {
+    await client('a');
+    const first = await ev(async () => {
+      const { a } = window.T.clients;
+      await a.connect();
+      return a.iceServers;
+    });
+    const turn = list => list.find(s => s.username);
+    check(turn(first) && turn(first).credential, `welcome.iceServers with a TURN credential: ${JSON.stringify(first)}`);
+    await until('an ice-servers refresh', () => window.T.of('a', 'ice-servers').length >= 1);
+    const refreshed = await ev(() => ({ event: window.T.of('a', 'ice-servers')[0].iceServers, now: window.T.clients.a.iceServers }));
+    sameList(refreshed.now, refreshed.event, 'iceServers after the refresh');
+    check(turn(refreshed.now).username !== turn(first).username, 'the refresh brought a new TURN username');
+    facts.refreshed = true;
   },
 
   // The socket is cut (the network went away and stays away for a while): both sides keep

@@ -44,7 +44,12 @@ class SignalingClientBrowserTest {
                 .withFlag("server.port", "0")
                 .withFlag("admin.port", "0")
                 .withFlag("shutdown.readiness-delay", "0s")
-                .withFlag("shutdown.drain-timeout", "2s"))).build();
+                .withFlag("shutdown.drain-timeout", "2s")
+                // TURN credentials in every welcome, refreshed within seconds (no TURN server needed:
+                // nothing here gathers ICE).
+                .withFlag("turn.urls", "turn:127.0.0.1:3478?transport=udp")
+                .withFlag("turn.secrets", "client-module-test-secret")
+                .withFlag("turn.ttl", "4s"))).build();
         started.start();
         node = started;
         socketDir = Files.createTempDirectory(Path.of("/tmp"), "signaling-client-");
@@ -74,6 +79,12 @@ class SignalingClientBrowserTest {
         assertThat(basics.path("bPolite").asBoolean()).as("the newcomer is impolite").isFalse();
         assertThat(basics.path("relayed").asInt()).isEqualTo(4);
         assertThat(basics.path("v1Client").asBoolean()).as("a client that asked for v1 only").isTrue();
+    }
+
+    /** welcome.iceServers with TURN credentials, then the v1.1 refresh before they expire. */
+    @Test
+    void exposesIceServersAndTheirRefresh() throws Exception {
+        assertThat(runCase("ice-servers").path("refreshed").asBoolean()).isTrue();
     }
 
     /** The socket is cut and stays away a while; both sides send meanwhile; nothing is lost or doubled. */
