@@ -200,4 +200,55 @@ class JsonLinesEncoderTest {
 
         assertThat(node.get("message").asText()).startsWith("half ").endsWith(" pair");
     }
+
+    @Test
+    void aValueWhoseToStringLogsThroughTheSameEncoderGetsItsOwnBuffer() throws Exception {
+        String[] inner = new String[1];
+        Object reentrant = new Object() {
+            @Override
+            public String toString() {
+                inner[0] = encodeToString(event(Level.DEBUG, "inner line", null));
+                return "outer value";
+            }
+        };
+        LoggingEvent outer = event(Level.INFO, "outer line", null);
+        outer.addKeyValuePair(new org.slf4j.event.KeyValuePair("thing", reentrant));
+
+        JsonNode outerNode = parseSingleLine(encodeToString(outer));
+        JsonNode innerNode = parseSingleLine(inner[0]);
+
+        assertThat(outerNode.get("message").asText()).isEqualTo("outer line");
+        assertThat(outerNode.get("thing").asText()).isEqualTo("outer value");
+        assertThat(innerNode.get("message").asText()).isEqualTo("inner line");
+        assertThat(innerNode.has("thing")).isFalse();
+    }
+
+    @Test
+    void consecutiveLinesShareNothingButTheBuffer() throws Exception {
+        LoggingEvent big = event(Map.of("request_id", "r-1"), Level.INFO, "x".repeat(40_000), null);
+        big.addKeyValuePair(new org.slf4j.event.KeyValuePair("room", "lobby"));
+        LoggingEvent small = event(Level.INFO, "small", null);
+        small.setInstant(Instant.parse("2026-03-04T05:06:08.007Z"));
+
+        JsonNode first = parseSingleLine(encodeToString(big));
+        JsonNode second = parseSingleLine(encodeToString(small));
+        JsonNode third = parseSingleLine(encodeToString(big));
+
+        assertThat(first.get("message").asText()).hasSize(40_000);
+        assertThat(second.get("message").asText()).isEqualTo("small");
+        assertThat(second.has("request_id")).isFalse();
+        assertThat(second.has("room")).isFalse();
+        assertThat(second.get("timestamp").asText()).isEqualTo("2026-03-04T05:06:08.007Z");
+        assertThat(third.get("timestamp").asText()).isEqualTo("2026-03-04T05:06:07.089Z");
+        assertThat(third.get("room").asText()).isEqualTo("lobby");
+    }
+
+    @Test
+    void timestampsBeforeTheEpochKeepTheirMilliseconds() throws Exception {
+        LoggingEvent early = event(Level.INFO, "early", null);
+        early.setInstant(Instant.parse("1969-12-31T23:59:59.250Z"));
+
+        assertThat(parseSingleLine(encodeToString(early)).get("timestamp").asText())
+                .isEqualTo("1969-12-31T23:59:59.250Z");
+    }
 }
