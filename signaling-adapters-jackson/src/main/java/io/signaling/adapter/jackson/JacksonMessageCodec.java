@@ -444,7 +444,9 @@ final class JacksonMessageCodec implements MessageCodec {
         }
         g.writeEndObject();
         if (resume != null) {
-            g.writeStringField("resumeToken", resume.resumeToken());
+            if (resume.resumeToken() != null) {
+                g.writeStringField("resumeToken", resume.resumeToken());
+            }
             if (resume.resumed() != null) {
                 g.writeBooleanField("resumed", resume.resumed());
             }

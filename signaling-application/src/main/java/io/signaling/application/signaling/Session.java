@@ -8,28 +8,33 @@ import io.signaling.ports.signaling.TaskScheduler;
 import io.signaling.ports.websocket.WebSocketConnection;
 
 /**
- * The signaling state of one connection, attached to it. Guarded by its own monitor: the adapter
- * serializes a connection's callbacks, and the drain task takes the same monitor so that it never
- * interleaves with them.
+ * The signaling state of one peer, attached to its connection. Guarded by its own monitor: the
+ * adapter serializes a connection's callbacks, and the drain task takes the same monitor so that
+ * it never interleaves with them. A v1.1 session outlives its connection when it is suspended and
+ * resumed ({@link #resumption}); a resume attaches it to the new connection.
  */
 final class Session {
 
     final PeerId peerId;
-    final WebSocketConnection connection;
+    /** The current connection; replaced by a resume (written under the monitor, read anywhere). */
+    volatile WebSocketConnection connection;
     final TokenBucket bucket;
     Logger log;
     /** When the last {@code rate-limited} error went out; valid only when {@link #rateLimitErrorSent}. */
     long lastRateLimitErrorNanos;
     boolean rateLimitErrorSent;
+    /** The session has ended (its room-mates were told, it left the table). */
     boolean closed;
     boolean drained;
     TaskScheduler.Cancellable drainTask;
-    /** What the access token granted; {@code null} without authentication. */
-    final AccessGrant grant;
+    /** What the access token granted; {@code null} without authentication. Renewed by a resume. */
+    volatile AccessGrant grant;
     /** Whether the connection negotiated {@code signaling.v1.1}. */
     final boolean v11;
     /** The pending {@code ice-servers} refresh (v1.1 only). */
     TaskScheduler.Cancellable iceRefresh;
+    /** (v1.1) Sequence numbers, replay and suspension; {@code null} on a v1 connection. */
+    Resumption resumption;
 
     Session(PeerId peerId, WebSocketConnection connection, TokenBucket bucket, Logger log) {
         this.peerId = peerId;
@@ -42,6 +47,12 @@ final class Session {
 
     /** The token's subject, or {@code null} without authentication. */
     String identity() {
-        return grant == null ? null : grant.identity();
+        AccessGrant g = grant;
+        return g == null ? null : g.identity();
+    }
+
+    /** Whether the session is waiting for its client to resume. */
+    boolean suspended() {
+        return resumption != null && resumption.phase() == Resumption.Phase.SUSPENDED;
     }
 }

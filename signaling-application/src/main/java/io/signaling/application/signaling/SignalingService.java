@@ -16,6 +16,7 @@ import io.signaling.domain.signaling.SignalingRules;
 import io.signaling.domain.signaling.TokenBucket;
 import io.signaling.ports.cluster.ClusterUnavailableException;
 import io.signaling.ports.cluster.NodeId;
+import io.signaling.ports.auth.AccessGrant;
 import io.signaling.ports.auth.AccessTokenVerifier;
 import io.signaling.ports.lifecycle.Lifecycle;
 import io.signaling.ports.log.Logger;
@@ -26,6 +27,7 @@ import io.signaling.ports.signaling.Decoded;
 import io.signaling.ports.signaling.MessageCodec;
 import io.signaling.ports.signaling.PeerIdGenerator;
 import io.signaling.ports.signaling.RoomRegistry;
+import io.signaling.ports.signaling.ResumeSettings;
 import io.signaling.ports.signaling.SignalingSettings;
 import io.signaling.ports.signaling.TaskScheduler;
 import io.signaling.ports.trace.Scope;
@@ -97,6 +99,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private static final long ONE_SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final String UNDECODED = "unknown";
     private static final String GOING_AWAY_REASON = "server shutting down";
+    /** (v1.1) The query parameters of a resume. */
+    static final String RESUME_PARAMETER = "resume";
+    static final String LAST_SEQ_PARAMETER = "lastSeq";
+    private static final long MAX_SEQ = (1L << 53) - 1;
+    private static final int CLOSE_REPLACED = CloseCodes.REPLACED;
 
     private final MessageCodec codec;
     private final RoomRegistry registry;
@@ -115,6 +122,12 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private final TurnCredentials iceServers;
     private final IceRefresh iceRefresh;
     private final ClusterBridge bridge;
+    private final ResumeSettings resume;
+    private final SecureRandom tokens = new SecureRandom();
+    private final ResumeMetrics resumeMetrics;
+    private final Object timersLock = new Object();
+    private ScheduledExecutorService ownedTimers;
+    private TaskScheduler timers;
 
     private final SessionTable sessions = new SessionTable();
 
@@ -158,9 +171,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         this.authenticator = b.accessTokens == null ? null : new UpgradeAuthenticator(b.accessTokens, b.loggers, metrics);
         this.iceServers = b.iceServers;
         this.iceRefresh = iceServers == null ? null
-                : new IceRefresh(iceServers, codec, random, injectedScheduler, SignalingService::send);
+                : new IceRefresh(iceServers, codec, random, injectedScheduler, this::send);
         this.bridge = cluster == null ? null
-                : new ClusterBridge(cluster, sessions, registry, codec, SignalingService::send, this::sendError);
+                : new ClusterBridge(cluster, sessions, registry, codec, this::send, this::sendError);
+        this.resume = b.resume;
+        this.resumeMetrics = new ResumeMetrics(metrics);
     }
 
     /**
@@ -214,6 +229,16 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
 
     @Override
     public void onOpen(WebSocketConnection connection) {
+        String presented = SUBPROTOCOL_V11.equals(connection.subprotocol()) && resume.enabled()
+                ? connection.queryParameter(RESUME_PARAMETER) : null;
+        if (presented != null && resumeSession(connection, presented)) {
+            return;
+        }
+        openSession(connection, presented == null ? null : Boolean.FALSE);
+    }
+
+    /** A new session; {@code resumed} is {@code false} when it replaces a resume that failed, else {@code null}. */
+    private void openSession(WebSocketConnection connection, Boolean resumed) {
         PeerId peerId = peerIds.next();
         Session session = new Session(peerId, connection, new TokenBucket(settings.messagesPerSecond(),
                 settings.burst(), nanoTime.getAsLong()), log.with("peer_id", peerId.value()));
@@ -224,20 +249,177 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
         connection.attach(session);
         synchronized (session) {
-            List<IceServer> ice = List.of();
-            if (iceServers != null && iceServers.configured()) {
-                TurnCredentials.Issued issued = iceServers.issue();
-                ice = issued.servers();
-                if (session.v11 && iceRefresh.expiring()) {
-                    iceRefresh.schedule(session);
-                }
+            ServerMessage.Resume fields = null;
+            if (session.v11) {
+                ResumeToken token = resume.enabled() ? ResumeToken.issue(peerId, tokens) : null;
+                session.resumption = new Resumption(new Replay(resume.bufferMessages(), resume.bufferBytes(), codec,
+                        connection), token);
+                fields = new ServerMessage.Resume(token == null ? null : token.value(), resume.window().toMillis(),
+                        resumed, null, null);
             }
-            send(session, TextFrame.of(codec.encode(new ServerMessage.Welcome(peerId, settings.limits(),
-                    session.identity(), ice))));
-            session.log.debug("peer connected");
+            ServerMessage.Welcome welcome = new ServerMessage.Welcome(peerId, settings.limits(), session.identity(),
+                    issueIceServers(session)).withResume(fields);
+            // Unnumbered and first: nobody else can reach a session that is in no room yet.
+            connection.send(TextFrame.of(codec.encode(welcome)));
+            session.log.debug("peer connected", "resumed", resumed);
             if (draining) {
                 scheduleDrain(session);
             }
+        }
+    }
+
+    /** Fresh ICE servers for {@code welcome}, and the refresh scheduled on v1.1. Call holding the session's monitor. */
+    private List<IceServer> issueIceServers(Session session) {
+        if (iceServers == null || !iceServers.configured()) {
+            return List.of();
+        }
+        TurnCredentials.Issued issued = iceServers.issue();
+        IceRefresh.cancel(session);
+        if (session.v11 && iceRefresh.expiring()) {
+            iceRefresh.schedule(session);
+        }
+        return issued.servers();
+    }
+
+    // ---------------------------------------------------------------- resume (v1.1)
+
+    /**
+     * Resumes the session {@code presented} names on {@code connection}, or ends it when the token
+     * is its current one but the resume cannot be honoured.
+     *
+     * @return whether it resumed; when not, the caller opens a new session ({@code resumed:false})
+     */
+    private boolean resumeSession(WebSocketConnection connection, String presented) {
+        ResumeToken token = ResumeToken.parse(presented);
+        Session session = token == null ? null : sessions.get(token.peer());
+        if (session == null || session.resumption == null) {
+            resumeMetrics.failed("unknown");
+            return false;
+        }
+        long lastSeq = parseLastSeq(connection.queryParameter(LAST_SEQ_PARAMETER));
+        synchronized (session) {
+            Resumption state = session.resumption;
+            if (session.closed || !state.accepts(token)) {
+                // Used, expired or forged: the session it names (if any) is not touched.
+                resumeMetrics.failed("unknown");
+                return false;
+            }
+            // Single use: whatever happens next, the presented token is spent.
+            ResumeToken fresh = state.rotate(session.peerId, tokens);
+            String failure = failedResumeCheck(session, connection, lastSeq);
+            if (failure != null) {
+                resumeMetrics.failed(failure);
+                session.log.info("resume refused; the session ends", "check", failure);
+                WebSocketConnection previous = session.connection;
+                endSession(session, state.phase() == Resumption.Phase.SUSPENDED ? state.suspendReason()
+                        : LeaveReason.DISCONNECT, "resume refused: " + failure);
+                if (previous.isOpen()) {
+                    previous.close(CLOSE_REPLACED, "replaced");
+                }
+                return false;
+            }
+            WebSocketConnection previous = session.connection;
+            boolean halfOpen = state.phase() == Resumption.Phase.CONNECTED;
+            session.connection = connection;
+            session.grant = connection.grant().orElse(null);
+            connection.attach(session);
+            if (session.drained) {
+                // Drained here earlier and back on this node (possible only before it stops accepting).
+                session.drained = false;
+                session.drainTask = null;
+            }
+            RoomId room = registry.roomOf(session.peerId).orElse(null);
+            ServerMessage.Welcome welcome = new ServerMessage.Welcome(session.peerId, settings.limits(),
+                    session.identity(), issueIceServers(session)).withResume(new ServerMessage.Resume(fresh.value(),
+                    resume.window().toMillis(), true, room, state.lastClientSeq()));
+            int replayed = state.replay.resume(lastSeq, connection, TextFrame.of(codec.encode(welcome)));
+            long suspendedNanos = state.resumed(nanoTime.getAsLong());
+            if (halfOpen) {
+                previous.close(CLOSE_REPLACED, "replaced");
+            }
+            resumeMetrics.resumed(false, replayed, suspendedNanos);
+            session.log.debug("session resumed", "replayed", replayed, "last_seq", lastSeq, "half_open", halfOpen);
+            if (draining) {
+                scheduleDrain(session);
+            }
+            return true;
+        }
+    }
+
+    /** Why the session cannot resume on {@code connection}, or {@code null} when it can. */
+    private String failedResumeCheck(Session session, WebSocketConnection connection, long lastSeq) {
+        AccessGrant grant = connection.grant().orElse(null);
+        if (authenticator != null) {
+            if (grant == null || !grant.identity().equals(session.identity())) {
+                return "identity";
+            }
+            RoomId room = registry.roomOf(session.peerId).orElse(null);
+            if (room != null && !grant.allows(room)) {
+                return "identity";
+            }
+        }
+        if (!session.resumption.replay.canResumeFrom(lastSeq)) {
+            return session.resumption.replay.overflowed() ? "overflow" : "sequence";
+        }
+        return null;
+    }
+
+    /** {@code lastSeq}: a whole number 0..2^53-1, else -1 (which no replay accepts). */
+    private static long parseLastSeq(String text) {
+        if (text == null || text.isEmpty() || text.length() > 16) {
+            return -1;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        long value = Long.parseLong(text);
+        return value <= MAX_SEQ ? value : -1;
+    }
+
+    /** The connection is gone but the session stays for the window. Call holding the session's monitor. */
+    private void suspend(Session session, LeaveReason reason) {
+        IceRefresh.cancel(session);
+        if (session.drainTask != null) {
+            session.drainTask.cancel();
+            session.drainTask = null;
+        }
+        TaskScheduler.Cancellable expiry = timers().schedule(resume.window(), () -> expire(session, false));
+        session.resumption.suspend(nanoTime.getAsLong(), reason, expiry);
+        resumeMetrics.suspended();
+        session.log.debug("session suspended", "reason", reason.wire(), "window_ms", resume.window().toMillis());
+    }
+
+    /** The window ran out, or the buffer overflowed: the session ends as it would have without resume. */
+    private void expire(Session session, boolean overflow) {
+        synchronized (session) {
+            if (session.closed || !session.suspended()) {
+                return;
+            }
+            if (overflow) {
+                resumeMetrics.overflowed();
+            } else {
+                resumeMetrics.expired();
+            }
+            endSession(session, session.resumption.suspendReason(), overflow ? "resume buffer overflow" : "resume window over");
+        }
+    }
+
+    private TaskScheduler timers() {
+        if (injectedScheduler != null) {
+            return injectedScheduler;
+        }
+        synchronized (timersLock) {
+            if (timers == null) {
+                ownedTimers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "signaling-resume");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                timers = TaskScheduler.of(ownedTimers);
+            }
+            return timers;
         }
     }
 
@@ -255,8 +437,9 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             return;
         }
         synchronized (session) {
-            // After goaway the connection is closing: what it still sends has no one to reach.
-            if (session.closed || session.drained) {
+            // After goaway the connection is closing: what it still sends has no one to reach. A socket
+            // that a resume replaced speaks for the session no more.
+            if (session.closed || session.drained || session.connection != connection) {
                 return;
             }
             try {
@@ -275,28 +458,46 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             return;
         }
         synchronized (session) {
-            if (session.closed) {
+            if (session.closed || session.connection != connection) {
+                // Ended already, or a socket a resume replaced: the session lives on elsewhere.
                 return;
             }
-            session.closed = true;
-            if (session.drainTask != null) {
-                session.drainTask.cancel();
+            boolean idle = CloseCodes.IDLE_TIMEOUT_REASON.equals(reason);
+            Resumption state = session.resumption;
+            if (state != null && resume.enabled() && state.phase() == Resumption.Phase.CONNECTED
+                    && (session.drained || code == CloseCodes.ABNORMAL || idle)) {
+                suspend(session, session.drained ? LeaveReason.SHUTDOWN : idle ? LeaveReason.TIMEOUT : LeaveReason.DISCONNECT);
+            } else if (state == null || state.phase() == Resumption.Phase.CONNECTED) {
+                endSession(session, idle ? LeaveReason.TIMEOUT : LeaveReason.DISCONNECT, "code " + code);
             }
-            IceRefresh.cancel(session);
-            LeaveReason leaveReason = CloseCodes.IDLE_TIMEOUT_REASON.equals(reason) ? LeaveReason.TIMEOUT
-                    : LeaveReason.DISCONNECT;
-            Span span = tracer.spanBuilder("signaling.disconnect").kind(SpanKind.SERVER)
-                    .attribute("signaling.reason", leaveReason.wire()).attribute("websocket.close.code", code).start();
-            try (Scope ignored = span.makeCurrent()) {
-                applyAndDeliver(session, new SignalingEvent.Disconnect(session.peerId, leaveReason), 0L);
-            } catch (RuntimeException e) {
-                span.recordError(e).status(SpanStatus.ERROR, "disconnect failed");
-                session.log.error("signaling disconnect failed", e);
-            } finally {
-                span.end();
-                sessions.remove(session);
-                session.log.debug("peer disconnected", "code", code, "reason", leaveReason.wire());
-            }
+        }
+        drainDone(session);
+    }
+
+    /**
+     * The session ends: its room-mates get {@code peer-left} with {@code reason} and it leaves the
+     * table. Call holding the session's monitor.
+     */
+    private void endSession(Session session, LeaveReason leaveReason, String why) {
+        session.closed = true;
+        if (session.drainTask != null) {
+            session.drainTask.cancel();
+        }
+        IceRefresh.cancel(session);
+        if (session.resumption != null) {
+            session.resumption.end();
+        }
+        Span span = tracer.spanBuilder("signaling.disconnect").kind(SpanKind.SERVER)
+                .attribute("signaling.reason", leaveReason.wire()).attribute("signaling.why", why).start();
+        try (Scope ignored = span.makeCurrent()) {
+            applyAndDeliver(session, new SignalingEvent.Disconnect(session.peerId, leaveReason), 0L);
+        } catch (RuntimeException e) {
+            span.recordError(e).status(SpanStatus.ERROR, "disconnect failed");
+            session.log.error("signaling disconnect failed", e);
+        } finally {
+            span.end();
+            sessions.remove(session);
+            session.log.debug("peer disconnected", "why", why, "reason", leaveReason.wire());
         }
         drainDone(session);
     }
@@ -346,7 +547,21 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             sendError(session, ServerMessage.Error.of(invalid.code(), invalid.message(), invalid.id()));
             return;
         }
-        handleMessage(session, ((Decoded.Message) decoded).message(), receivedAt);
+        Decoded.Message message = (Decoded.Message) decoded;
+        if (session.resumption != null && message.seq() != Decoded.Message.NO_SEQ) {
+            if (message.seq() == Decoded.Message.INVALID_SEQ) {
+                countMessage(UNDECODED, "error");
+                sendError(session, ServerMessage.Error.of(ErrorCode.BAD_MESSAGE,
+                        "field 'seq' must be a whole number from 1 to 2^53-1, given once", message.message().id()));
+                return;
+            }
+            if (!session.resumption.admitClientSeq(message.seq())) {
+                // Sent again after a resume although processed before: at most once, without a reply.
+                countMessage(message.message().type(), "duplicate");
+                return;
+            }
+        }
+        handleMessage(session, message.message(), receivedAt);
     }
 
     private void handleMessage(Session session, ClientMessage message, long receivedAt) {
@@ -470,9 +685,21 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         send(session, TextFrame.of(codec.encode(error)));
     }
 
-    /** Queues and returns: a refusal (closed, overflow) is the connection's to handle, and its stage is not awaited. */
-    private static void send(Session target, TextFrame frame) {
-        target.connection.send(frame);
+    /**
+     * Queues and returns: a refusal (closed, overflow) is the connection's to handle, and its stage
+     * is not awaited. A v1.1 session numbers it and keeps it for a resume; while suspended it is
+     * buffered, and an overflow ends the session (from a task: the caller may hold a room's lock,
+     * which comes after the session's monitor).
+     */
+    private void send(Session target, TextFrame frame) {
+        Resumption state = target.resumption;
+        if (state == null) {
+            target.connection.send(frame);
+            return;
+        }
+        if (state.replay.send(frame) == Replay.Outcome.OVERFLOW) {
+            timers().schedule(Duration.ZERO, () -> expire(target, true));
+        }
     }
 
     private void countMessage(String type, String outcome) {
@@ -503,7 +730,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         log.info("signaling drain started", "connections", sessions.size(), "drain_timeout_ms", drainTimeout.toMillis());
         for (Session session : sessions.all()) {
             synchronized (session) {
-                if (!session.closed) {
+                if (!session.closed && !session.suspended()) {
                     scheduleDrain(session);
                 }
             }
@@ -542,7 +769,15 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 session.drained = true;
                 Span span = tracer.spanBuilder("signaling.drain").kind(SpanKind.INTERNAL).start();
                 try (Scope ignored = span.makeCurrent()) {
-                    applyAndDeliver(session, new SignalingEvent.Drain(session.peerId), 0L);
+                    Resumption state = session.resumption;
+                    if (state != null && state.token() != null && resume.enabled()) {
+                        // Suspended, not ended, once the socket closes: it resumes elsewhere, and
+                        // its room-mates see nothing.
+                        send(session, TextFrame.of(codec.encode(new ServerMessage.GoAway(ServerMessage.GoAway.SHUTDOWN,
+                                true, state.token().value()))));
+                    } else {
+                        applyAndDeliver(session, new SignalingEvent.Drain(session.peerId), 0L);
+                    }
                 } catch (RuntimeException e) {
                     span.recordError(e).status(SpanStatus.ERROR, "drain failed");
                     session.log.error("signaling drain of a connection failed", e);
@@ -610,6 +845,12 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         if (executor != null) {
             executor.shutdownNow();
         }
+        endSuspended();
+        synchronized (timersLock) {
+            if (ownedTimers != null) {
+                ownedTimers.shutdownNow();
+            }
+        }
         if (cluster != null) {
             cluster.stop();
         }
@@ -619,6 +860,21 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         log.info("signaling stopped", "clean", clean, "took_ms",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return clean;
+    }
+
+    /**
+     * After the drain: the sessions still suspended (drained ones among them) can no longer resume
+     * on this node, so they end now with the reason of their loss.
+     */
+    private void endSuspended() {
+        for (Session session : sessions.all()) {
+            synchronized (session) {
+                if (!session.closed && session.suspended()) {
+                    resumeMetrics.expired();
+                    endSession(session, session.resumption.suspendReason(), "node stopped");
+                }
+            }
+        }
     }
 
     /** Assembles a {@link SignalingService}; only the codec is required. */
@@ -636,6 +892,7 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         private Metrics metrics = Metrics.noop();
         private AccessTokenVerifier accessTokens;
         private TurnCredentials iceServers;
+        private ResumeSettings resume = ResumeSettings.defaults();
 
         private Builder(MessageCodec codec) {
             this.codec = Objects.requireNonNull(codec, "codec");
@@ -712,6 +969,12 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         /** The STUN/TURN servers handed out in {@code welcome} (and refreshed on v1.1 connections). */
         public Builder iceServers(TurnCredentials iceServers) {
             this.iceServers = Objects.requireNonNull(iceServers, "iceServers");
+            return this;
+        }
+
+        /** (v1.1) Session resume: window and buffer bounds; {@link ResumeSettings#defaults()} unless set. */
+        public Builder resume(ResumeSettings resume) {
+            this.resume = Objects.requireNonNull(resume, "resume");
             return this;
         }
 

@@ -18,6 +18,9 @@ final class FakeConnection implements WebSocketConnection {
     private volatile boolean open = true;
     private volatile int closeCode;
     private volatile String closeReason;
+    private volatile String subprotocol = "";
+    private volatile Map<String, List<String>> query = Map.of();
+    private volatile io.signaling.ports.auth.AccessGrant grant;
 
     FakeConnection(String id) {
         this.id = id;
@@ -73,6 +76,37 @@ final class FakeConnection implements WebSocketConnection {
     @Override
     public void attach(Object attachment) {
         this.attachment = attachment;
+    }
+
+    /** Negotiated {@code signaling.v1.1}, with these upgrade query parameters (pairs). */
+    FakeConnection v11(String... queryPairs) {
+        subprotocol = "signaling.v1.1";
+        Map<String, List<String>> q = new java.util.HashMap<>();
+        for (int i = 0; i < queryPairs.length; i += 2) {
+            q.put(queryPairs[i], List.of(queryPairs[i + 1]));
+        }
+        query = Map.copyOf(q);
+        return this;
+    }
+
+    FakeConnection granted(io.signaling.ports.auth.AccessGrant grant) {
+        this.grant = grant;
+        return this;
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public Map<String, List<String>> queryParameters() {
+        return query;
+    }
+
+    @Override
+    public java.util.Optional<io.signaling.ports.auth.AccessGrant> grant() {
+        return java.util.Optional.ofNullable(grant);
     }
 
     List<String> sent() {

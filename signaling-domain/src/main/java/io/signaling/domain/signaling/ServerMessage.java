@@ -135,7 +135,7 @@ public sealed interface ServerMessage permits ServerMessage.Welcome, ServerMessa
     /**
      * (v1.1) The resume fields of {@code welcome}.
      *
-     * @param resumeToken    the single-use token that resumes this session
+     * @param resumeToken    the single-use token that resumes this session; {@code null} (absent) when resume is off
      * @param resumeWindowMs {@code limits.resumeWindowMs}: how long a lost session waits (0: resume is off)
      * @param resumed        {@code null} (absent) on a plain connect; whether a resume attempt succeeded
      * @param room           on a successful resume, the session's room ({@code null}: in none)

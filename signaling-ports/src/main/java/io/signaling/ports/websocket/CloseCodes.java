@@ -12,6 +12,8 @@ public final class CloseCodes {
     public static final int MESSAGE_TOO_BIG = 1009;
     public static final int INTERNAL_ERROR = 1011;
     public static final int TRY_AGAIN_LATER = 1013;
+    /** (v1.1) The session resumed on another connection; this one (half-open) is closed. */
+    public static final int REPLACED = 4001;
 
     /** The close reason the adapter reports when it closed a connection for its idle timeout. */
     public static final String IDLE_TIMEOUT_REASON = "idle timeout";

@@ -98,7 +98,9 @@ public final class TestMessageCodec implements MessageCodec {
             }
             sb.append('}');
             if (r != null) {
-                field(sb, "resumeToken", r.resumeToken());
+                if (r.resumeToken() != null) {
+                    field(sb, "resumeToken", r.resumeToken());
+                }
                 if (r.resumed() != null) {
                     sb.append(",\"resumed\":").append(r.resumed());
                 }
