@@ -1,6 +1,7 @@
 package io.signaling.app.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.signaling.app.SignalingNode;
 import io.signaling.app.config.ConfigLoader;
@@ -77,13 +78,9 @@ class NodeCompositionTest {
             databaseUp.set(true);
             for (InetSocketAddress address : List.of(node.publicAddress(), node.adminAddress().orElseThrow())) {
                 // Results are cached for health.cache-ttl (1ms here): poll until a fresh one, with a deadline.
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                int status = get(http, address).statusCode();
-                while (status != 200 && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                    status = get(http, address).statusCode();
-                }
-                assertThat(status).as("ready on " + address).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                        .untilAsserted(() -> assertThat(get(http, address).statusCode())
+                                .as("ready on " + address).isEqualTo(200));
             }
         } finally {
             assertThat(node.shutdown()).isTrue();
