@@ -137,6 +137,7 @@ public final class SignalingNode {
                 .maxPeersPerRoom(config.rooms().maxPeers())
                 .rateLimit(config.rateLimit().messagesPerSecond(), config.rateLimit().burst())
                 .drainTimeout(config.shutdown().drainTimeout())
+                .resume(config.session().resume())
                 .healthCheckTimeout(config.health().checkTimeout())
                 .healthCacheTtl(config.health().cacheTtl())
                 .retryAfter(config.shutdown().retryAfter())

@@ -29,6 +29,7 @@ import io.signaling.ports.http.Router;
 import io.signaling.ports.lifecycle.Lifecycle;
 import io.signaling.ports.log.LoggerFactory;
 import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.signaling.ResumeSettings;
 import io.signaling.ports.signaling.SignalingSettings;
 import io.signaling.ports.trace.Tracer;
 import io.signaling.ports.websocket.ConnectionHub;
@@ -141,7 +142,8 @@ public final class EmbeddedSignaling implements Lifecycle {
                 .settings(SignalingSettings.of(ws, b.maxPeersPerRoom, b.messagesPerSecond, b.burst, b.drainTimeout))
                 .loggers(loggers)
                 .metrics(b.metrics)
-                .tracer(b.tracer);
+                .tracer(b.tracer)
+                .resume(b.resume);
         if (cluster != null) {
             service.cluster(cluster);
         }
@@ -381,6 +383,7 @@ public final class EmbeddedSignaling implements Lifecycle {
         private Cluster cluster;
         private AccessTokenVerifier accessTokens;
         private IceSettings iceSettings = IceSettings.none();
+        private ResumeSettings resume = ResumeSettings.defaults();
 
         private Builder() {
         }
@@ -526,6 +529,12 @@ public final class EmbeddedSignaling implements Lifecycle {
          */
         public Builder accessTokens(AccessTokenVerifier verifier) {
             this.accessTokens = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** (v1.1) Session resume: window and buffer bounds; default 15 s, 256 messages, 1 MiB. */
+        public Builder resume(ResumeSettings resume) {
+            this.resume = Objects.requireNonNull(resume, "resume");
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.signaling.app.config;
 
 import io.signaling.domain.signaling.SignalingRules;
 import io.signaling.ports.signaling.IceSettings;
+import io.signaling.ports.signaling.ResumeSettings;
 import io.signaling.ports.signaling.SignalingSettings;
 import io.signaling.ports.websocket.WebSocketSettings;
 import java.lang.reflect.RecordComponent;
@@ -148,6 +149,13 @@ final class Keys {
     static final Key<Integer> RATE_LIMIT_BURST = key("rate-limit.burst", Types.POSITIVE_INT, SIGNALING.burst(),
             "token bucket size");
 
+    static final Key<Duration> SESSION_RESUME_WINDOW = key("session.resume-window", Types.DURATION_OR_ZERO,
+            ResumeSettings.defaults().window(), "(v1.1) how long a lost session waits to be resumed; 0: resume off");
+    static final Key<Integer> SESSION_RESUME_BUFFER_MESSAGES = key("session.resume-buffer-messages", Types.POSITIVE_INT,
+            ResumeSettings.defaults().bufferMessages(), "(v1.1) messages kept per session for replay; more while suspended ends it");
+    static final Key<Long> SESSION_RESUME_BUFFER_BYTES = key("session.resume-buffer-bytes", Types.SIZE,
+            ResumeSettings.defaults().bufferBytes(), "(v1.1) the same bound in bytes");
+
     static final Key<Boolean> REDIS_ENABLED = key("redis.enabled", Types.BOOLEAN, false,
             "true: one node of a cluster sharing this Redis (docs/cluster.md)");
     static final Key<String> REDIS_URI = key("redis.uri", Types.REDIS_URI, "redis://127.0.0.1:6379",
@@ -203,6 +211,7 @@ final class Keys {
             section("websocket", WebSocketSettings.class),
             section("rooms", RoomsConfig.class),
             section("rate-limit", RateLimitConfig.class),
+            section("session", SessionConfig.class),
             section("redis", RedisConfig.class),
             section("auth", AuthConfig.class),
             section("turn", TurnConfig.class));
@@ -238,7 +247,9 @@ final class Keys {
                     .anyMatch(u -> u.toLowerCase(java.util.Locale.ROOT).startsWith("turn"))
                     ? "a turn: or turns: URL needs at least one shared secret (coturn's static-auth-secret)" : null),
             new Rule(TURN_TTL, v -> v.get(TURN_TTL).compareTo(IceSettings.MAX_TTL) > 0
-                    ? "must be at most 24h" : null));
+                    ? "must be at most 24h" : null),
+            new Rule(SESSION_RESUME_BUFFER_BYTES, v -> v.get(SESSION_RESUME_BUFFER_BYTES) < 1
+                    ? "must be at least 1 byte" : null));
 
     /** The keys' own checks (secret length, PEM, alg) as the verifier will make them, without fetching JWKS. */
     private static String jwtKeyProblems(Bound v) {

@@ -23,6 +23,7 @@ public record SignalingConfig(
         WebSocketSettings websocket,
         RoomsConfig rooms,
         RateLimitConfig rateLimit,
+        SessionConfig session,
         RedisConfig redis,
         AuthConfig auth,
         TurnConfig turn) {
@@ -39,6 +40,7 @@ public record SignalingConfig(
         Objects.requireNonNull(websocket, "websocket");
         Objects.requireNonNull(rooms, "rooms");
         Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(session, "session");
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(turn, "turn");

@@ -65,6 +65,6 @@ class AdminExposureTest {
 
     private static SignalingConfig withAdmin(SignalingConfig c, AdminConfig admin) {
         return new SignalingConfig(c.service(), c.server(), admin, c.shutdown(), c.health(), c.logging(), c.metrics(),
-                c.tracing(), c.websocket(), c.rooms(), c.rateLimit(), c.redis(), c.auth(), c.turn());
+                c.tracing(), c.websocket(), c.rooms(), c.rateLimit(), c.session(), c.redis(), c.auth(), c.turn());
     }
 }
