@@ -8,6 +8,11 @@
 //   node two-peers.mjs --port=N --socket=PATH --room=NAME [--chromium=/usr/bin/chromium]
 //                      [--join=url|together] [--glare=true] [--artifacts=DIR] [--timeout-ms=30000]
 //
+// --cut=alice: once the call runs, alice's WebSocket is cut (her page is served through a proxy
+// port of its own) and kept away while bob restarts ICE, so his offer waits in the server for her;
+// then the network comes back: her page must resume, answer, and the call go on without bob ever
+// seeing peer-left.
+//
 // --join=url (default): the first page opens /?room=NAME and is in the room before the second
 // opens it. --join=together: both pages open /, then join in the same instant (the server orders
 // them: one is the newcomer). --glare=true: once connected, both pages restart ICE at once, so
@@ -16,12 +21,12 @@
 // Prints exactly one line `RESULT {json}` on stdout and exits 0 when the call worked, 1 when it
 // did not, 2 on bad usage. Progress and browser console lines go to stderr.
 
-import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { chromium } from 'playwright-core';
+import { Proxy } from './harness.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map(a => {
   const m = /^--([^=]+)=(.*)$/.exec(a);
@@ -40,6 +45,8 @@ const glare = args.glare === 'true';
 // access tokens, passed as ?token= as a person pasting a link would.
 const relayOnly = args.relay === '1';
 const tokens = args.tokens ? args.tokens.split(',') : [];
+const cutAlice = args.cut === 'alice';
+if (args.cut !== undefined && !cutAlice) usage(`--cut must be alice, got ${args.cut}`);
 if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`--port must be 1..65535, got ${args.port}`);
 if (!socketPath) usage('--socket is required');
 if (!room || !/^[A-Za-z0-9_-]{1,64}$/.test(room)) usage(`--room must be 1-64 chars of [A-Za-z0-9_-], got ${room}`);
@@ -105,21 +112,11 @@ const chromiumArgs = [
   '--no-startup-window',
 ];
 
-const result = { ok: false, room, join: joinMode, glare: null, leave: null, port, peers: [], timingsMs: {}, error: null };
-const relayed = new Set();
-const relay = net.createServer(client => {
-  const upstream = net.connect(socketPath);
-  for (const s of [client, upstream]) {
-    relayed.add(s);
-    s.on('close', () => relayed.delete(s));
-  }
-  // A reset on either side ends both, so neither half lingers.
-  client.on('error', () => upstream.destroy());
-  upstream.on('error', () => client.destroy());
-  client.on('close', () => upstream.destroy());
-  upstream.on('close', () => client.destroy());
-  client.pipe(upstream).pipe(client);
-});
+const result = { ok: false, room, join: joinMode, glare: null, cut: null, leave: null, port, peers: [], timingsMs: {}, error: null };
+// The namespace's way out to the node; with --cut, alice has a port (and origin) of her own, whose
+// connections the scenario cuts.
+const relay = new Proxy(port, socketPath);
+const aliceProxy = cutAlice ? new Proxy(port === 65535 ? 20000 : port + 1, socketPath) : null;
 let browser = null;
 const pages = [];
 let finishing = null;
@@ -138,11 +135,9 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 try {
-  await new Promise((resolve, reject) => {
-    relay.once('error', reject);
-    relay.listen(port, '127.0.0.1', resolve);
-  });
-  log(`relay 127.0.0.1:${port} -> ${socketPath}`);
+  await relay.listen();
+  if (aliceProxy) await aliceProxy.listen();
+  log(`relay 127.0.0.1:${port}${aliceProxy ? ` (alice: ${aliceProxy.port})` : ''} -> ${socketPath}`);
 
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -156,9 +151,10 @@ try {
   log(`chromium ${browser.version()} started`);
 
   const base = `http://127.0.0.1:${port}/`;
-  const url = `${base}?room=${encodeURIComponent(room)}`;
   const pageUrls = {};
   for (const [i, name] of ['alice', 'bob'].entries()) {
+    const origin = name === 'alice' && aliceProxy ? `http://127.0.0.1:${aliceProxy.port}/` : base;
+    const url = `${origin}?room=${encodeURIComponent(room)}`;
     pageUrls[name] = url + (relayOnly ? '&relay=1' : '') + (tokens[i] ? '&token=' + encodeURIComponent(tokens[i]) : '');
     // Separate contexts: two independent "users", no shared storage or session.
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
@@ -223,6 +219,11 @@ try {
   result.peers = await Promise.all(pages.map(p => describe(p)));
   await screenshots('call');
 
+  if (cutAlice) {
+    result.cut = await cutAndResume();
+    result.timingsMs.resumed = Date.now() - started;
+  }
+
   // Hang up as a person would: bob presses Leave; alice must see him go and drop his video tile.
   await b.page.click('#leaveBtn', { timeout: remaining() });
   await until(b, 'bob out of the room', () => window.signalingDemo.state.room === null
@@ -237,6 +238,63 @@ try {
   log(`failed: ${e && e.stack ? e.stack : e}`);
 } finally {
   await finish(result.ok ? 0 : 1);
+}
+
+// Alice's network goes away mid-call: her WebSocket is cut (no close frame: the server suspends her
+// session) and new connections are held. While she is away bob restarts ICE, so his offer and
+// candidates wait in the server for her. Then the network returns: her page resumes on its own,
+// gets bob's offer replayed, answers, and the call goes on; bob never sees peer-left.
+async function cutAndResume() {
+  const [alice, bob] = pages;
+  const framesBefore = await Promise.all(pages.map(p => p.page.evaluate(() => window.signalingDemo.framesDecoded())));
+  const aliceId = await alice.page.evaluate(() => window.signalingDemo.state.peerId);
+  const ufragBefore = await bob.page.evaluate(() => /a=ice-ufrag:(\S+)/.exec([...window.signalingDemo.state.peers.values()][0].pc.localDescription.sdp)[1]);
+  aliceProxy.hold();
+  const cutConnections = aliceProxy.cut();
+  log(`cut alice's ${cutConnections} connection(s); holding new ones`);
+  const shown = await until(alice, 'alice shows reconnecting', () => document.getElementById('connState').textContent.includes('reconnecting')
+    && window.signalingDemo.state.connection === 'reconnecting' && document.getElementById('connState').textContent);
+  await screenshots('reconnecting');
+  await bob.page.evaluate(() => { for (const p of window.signalingDemo.state.peers.values()) p.pc.restartIce(); });
+  await until(bob, 'bob sent his ICE-restart offer', () => [...window.signalingDemo.state.peers.values()][0].pc.signalingState === 'have-local-offer');
+  const stillAway = await alice.page.evaluate(() => window.signalingDemo.state.connection);
+  aliceProxy.release();
+  log('alice\'s network is back');
+  await until(alice, 'alice resumed', () => window.signalingDemo.state.connection === 'open'
+    && window.signalingDemo.client.stats.resumes === 1 && document.getElementById('connState').textContent === 'connected');
+  await Promise.all(pages.map(p => until(p, 'renegotiated after the resume', ufrag => {
+    const peer = [...window.signalingDemo.state.peers.values()][0];
+    const now = /a=ice-ufrag:(\S+)/.exec(peer.pc.remoteDescription.sdp)[1];
+    const mine = /a=ice-ufrag:(\S+)/.exec(peer.pc.localDescription.sdp)[1];
+    return peer.pc.signalingState === 'stable' && peer.pc.connectionState === 'connected' && (now !== ufrag || mine !== ufrag);
+  }, ufragBefore)));
+  // Video keeps being decoded: a good second's worth of new frames on both sides after the resume.
+  const framesAfterResume = await Promise.all(pages.map(p => p.page.evaluate(() => window.signalingDemo.framesDecoded())));
+  await Promise.all(pages.map((p, i) => until(p, 'new video frames after the resume',
+    min => window.signalingDemo.framesDecoded().then(n => n >= min), framesAfterResume[i] + 20)));
+  const framesLater = await Promise.all(pages.map(p => p.page.evaluate(() => window.signalingDemo.framesDecoded())));
+  // The chat (data channel) works after the resume, both ways.
+  const chat = [];
+  for (const [from, to] of [[alice, bob], [bob, alice]]) {
+    const text = `after the cut from ${from.name} ${crypto.randomUUID()}`;
+    const sentTo = await from.page.evaluate(t => window.signalingDemo.sendChat(t), text);
+    if (sentTo !== 1) throw new Error(`${from.name}: sendChat after the resume reached ${sentTo} open channels, expected 1`);
+    await until(to, `chat after the resume from ${from.name}`, t => window.signalingDemo.received().includes(t), text);
+    chat.push(text);
+  }
+  const histories = await Promise.all(pages.map(p => p.page.evaluate(() => ({
+    peerId: window.signalingDemo.state.peerId,
+    peerLeft: window.signalingDemo.history.filter(h => h.type === 'peer-left').length,
+    resets: window.signalingDemo.history.filter(h => h.type === 'session-reset').length,
+    states: window.signalingDemo.history.filter(h => h.type === 'state').map(h => h.detail.state),
+    stats: window.signalingDemo.client.stats,
+  }))));
+  return {
+    cutConnections, reconnectingShown: shown, stillAwayWhenBobOffered: stillAway,
+    samePeerId: histories[0].peerId === aliceId,
+    framesBefore, framesAfterResume, framesLater, chatAfterResume: chat,
+    alice: histories[0], bob: histories[1],
+  };
 }
 
 // Both pages restart ICE in the same instant, so both renegotiate and their offers cross; the
@@ -325,9 +383,8 @@ function finish(code) {
       await screenshots('end');
       await withTimeout(browser.close(), 10000, null).catch(e => log(`browser close failed: ${e.message}`));
     }
-    const closed = new Promise(r => relay.close(() => r()));
-    for (const s of relayed) s.destroy();
-    await withTimeout(closed, 3000, null);
+    await withTimeout(relay.close(), 3000, null);
+    if (aliceProxy) await withTimeout(aliceProxy.close(), 3000, null);
     fs.rmSync(userDataDir, { recursive: true, force: true });
     writeResult();
     process.exit(code);

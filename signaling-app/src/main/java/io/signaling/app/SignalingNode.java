@@ -70,7 +70,8 @@ public final class SignalingNode {
         Router publicRouter = UndertowHttp.newRouter();
         middleware.install(publicRouter);
         healthRoutes.register(publicRouter);
-        publicRouter.get("/", new StaticPage("/static/index.html", "text/html; charset=utf-8"));
+        publicRouter.get("/", StaticPage.page("/static/index.html"));
+        publicRouter.get("/signaling-client.js", StaticPage.script("/static/signaling-client.js"));
         b.publicRoutes.forEach(routes -> routes.accept(publicRouter));
         if (config.rooms().apiPublic()) {
             signaling.roomsRoutes(true).register(publicRouter);

@@ -6,22 +6,35 @@ import io.signaling.ports.http.NonBlockingHttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Objects;
 
-/** Serves one classpath resource, read once at start: the demo call page (from memory: non-blocking). */
+/**
+ * Serves one classpath resource, read once at start, from memory (non-blocking): the demo call page
+ * and the browser client module it imports ({@code /signaling-client.js}).
+ *
+ * <p>Both are revalidated on every use ({@code Cache-Control: no-cache}) against a strong
+ * {@code ETag} of their bytes, so a deploy is picked up at once while an unchanged file costs a 304.
+ */
 final class StaticPage implements NonBlockingHttpHandler {
 
-    // The page is self-contained: inline script and style, media from the browser, signaling over
-    // the same origin. Nothing else may load, so a stray CDN link would fail loudly in the console.
-    private static final String CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-            + "img-src 'self' data:; media-src 'self' blob: mediastream:; connect-src 'self' ws: wss:; "
-            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    // The page loads nothing but itself and the client module from its own origin, media from the
+    // browser and signaling over the same origin: a stray CDN link would fail loudly in the console.
+    private static final String PAGE_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; "
+            + "style-src 'unsafe-inline'; img-src 'self' data:; media-src 'self' blob: mediastream:; "
+            + "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private final byte[] body;
     private final String contentType;
+    private final String etag;
+    private final boolean page;
 
-    StaticPage(String resource, String contentType) {
+    private StaticPage(String resource, String contentType, boolean page) {
         this.contentType = Objects.requireNonNull(contentType, "contentType");
+        this.page = page;
         try (InputStream in = StaticPage.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("resource " + resource + " is missing from the jar");
@@ -30,15 +43,62 @@ final class StaticPage implements NonBlockingHttpHandler {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }
+        this.etag = "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha256(body), 16)) + "\"";
+    }
+
+    /** An HTML page, with the page's Content-Security-Policy. */
+    static StaticPage page(String resource) {
+        return new StaticPage(resource, "text/html; charset=utf-8", true);
+    }
+
+    /**
+     * An ES module (RFC 9239 type). Any origin may import it ({@code Access-Control-Allow-Origin: *}: a
+     * module script is fetched in CORS mode; the file is public and carries no credentials).
+     */
+    static StaticPage script(String resource) {
+        return new StaticPage(resource, "text/javascript; charset=utf-8", false);
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        exchange.responseHeader("Content-Type", contentType)
-                .responseHeader("Cache-Control", "no-cache")
-                .responseHeader("Content-Security-Policy", CSP)
+        exchange.responseHeader("Cache-Control", "no-cache")
+                .responseHeader("ETag", etag)
                 .responseHeader("X-Content-Type-Options", "nosniff")
                 .responseHeader("Referrer-Policy", "no-referrer");
+        if (page) {
+            exchange.responseHeader("Content-Security-Policy", PAGE_CSP);
+        } else {
+            exchange.responseHeader("Access-Control-Allow-Origin", "*");
+        }
+        if (notModified(exchange.requestHeader("If-None-Match").orElse(null))) {
+            exchange.status(304).send(new byte[0]);
+            return;
+        }
+        exchange.responseHeader("Content-Type", contentType);
         exchange.send(body);
+    }
+
+    private boolean notModified(String ifNoneMatch) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.strip();
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.equals("*") || tag.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 }

@@ -48,10 +48,14 @@ import org.junit.jupiter.api.Test;
 @Tag("browser")
 class DemoPageBrowserTest {
 
-    /** The script's own deadline for the whole scenario once the browser runs. */
-    private static final long SCENARIO_TIMEOUT_MS = 30_000;
+    /**
+     * The script's own deadline for the whole scenario once the browser runs: a bound, not a speed
+     * check. Pinned to one core (CI's second pass) two pages load, call and take screenshots in
+     * about 30 s, so the bound leaves room for that.
+     */
+    private static final long SCENARIO_TIMEOUT_MS = 60_000;
     /** Ours on top: browser start, page loads, screenshots, and the script's watchdog. */
-    private static final long PROCESS_TIMEOUT_S = 90;
+    private static final long PROCESS_TIMEOUT_S = 120;
 
     private final Path moduleDir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     private final Path scriptDir = moduleDir.resolve("src/test/browser");
@@ -117,6 +121,38 @@ class DemoPageBrowserTest {
         // which the polite side resolved by rolling back and the impolite side by ignoring the offer.
         assertThat(result.path("glare").path("collisions").path("alice").asInt()).as("collisions seen by alice").isPositive();
         assertThat(result.path("glare").path("collisions").path("bob").asInt()).as("collisions seen by bob").isPositive();
+        assertCallHeld(result);
+    }
+
+    /**
+     * Mid-call, alice's network goes away: the test's proxy cuts her page's WebSocket (no close frame)
+     * and holds her reconnection while bob restarts ICE, so his offer waits in the server. When the
+     * network returns, her page resumes the same session on its own (showing "reconnecting" meanwhile),
+     * gets the offer replayed and answers: the call renegotiates and goes on, video frames keep being
+     * decoded on both sides, the chat works both ways, and neither page ever saw peer-left.
+     */
+    @Test
+    void aCallSurvivesItsWebSocketBeingCut() throws Exception {
+        // The cut, the held reconnection, an ICE restart and fresh frames come on top of the call.
+        JsonNode result = runScenario("--cut=alice", "--timeout-ms=" + 2 * SCENARIO_TIMEOUT_MS);
+
+        JsonNode cut = result.path("cut");
+        assertThat(cut.path("cutConnections").asInt()).as("alice's connections the proxy cut").isPositive();
+        assertThat(cut.path("reconnectingShown").asText()).as("alice's page while away").contains("reconnecting");
+        assertThat(cut.path("stillAwayWhenBobOffered").asText()).as("alice when bob's offer went out").isEqualTo("reconnecting");
+        assertThat(cut.path("samePeerId").asBoolean()).as("alice resumed as the same peer").isTrue();
+        assertThat(cut.path("alice").path("stats").path("resumes").asInt()).isEqualTo(1);
+        assertThat(cut.path("alice").path("resets").asInt()).as("alice's sessions lost").isZero();
+        assertThat(cut.path("alice").path("states").toString()).isEqualTo("[\"connecting\",\"open\",\"reconnecting\",\"open\"]");
+        assertThat(cut.path("bob").path("states").toString()).as("bob's connection never moved").isEqualTo("[\"connecting\",\"open\"]");
+        assertThat(cut.path("bob").path("peerLeft").asInt()).as("peer-left seen by bob").isZero();
+        assertThat(cut.path("alice").path("peerLeft").asInt()).as("peer-left seen by alice").isZero();
+        for (int i = 0; i < 2; i++) {
+            assertThat(cut.path("framesLater").get(i).asLong()).as("frames decoded by page %d after the resume", i)
+                    .isGreaterThanOrEqualTo(cut.path("framesAfterResume").get(i).asLong() + 20)
+                    .isGreaterThan(cut.path("framesBefore").get(i).asLong());
+        }
+        assertThat(cut.path("chatAfterResume")).hasSize(2);
         assertCallHeld(result);
     }
 
@@ -218,7 +254,8 @@ class DemoPageBrowserTest {
                 "--artifacts=" + artifacts,
                 "--timeout-ms=" + SCENARIO_TIMEOUT_MS));
         command.addAll(List.of(scenarioArgs));
-        long processTimeoutS = PROCESS_TIMEOUT_S * (List.of(scenarioArgs).contains("--relay=1") ? 3 : 1);
+        long processTimeoutS = PROCESS_TIMEOUT_S
+                * (List.of(scenarioArgs).contains("--relay=1") ? 3 : List.of(scenarioArgs).contains("--cut=alice") ? 2 : 1);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         browser = builder

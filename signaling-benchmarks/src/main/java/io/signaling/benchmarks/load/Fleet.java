@@ -38,6 +38,11 @@ final class Fleet implements AutoCloseable {
 
     /** The selector client when this fleet uses it; null on the JDK client. */
     private final NioWebSockets nio;
+    /** Protocol v1.1 with resume ({@code --protocol v1.1}); false: v1. */
+    private final boolean v11;
+    /** What the v1.1 sessions lived through; empty on v1. */
+    final ResumeStats resumeStats = new ResumeStats();
+    private java.util.concurrent.ScheduledExecutorService resumeTimer;
 
     /** A fleet on the JDK client. */
     Fleet() {
@@ -49,6 +54,12 @@ final class Fleet implements AutoCloseable {
      * thread for every socket).
      */
     Fleet(boolean useNio) {
+        this(useNio, false);
+    }
+
+    /** As {@link #Fleet(boolean)}; with {@code v11} every session speaks v1.1 and resumes when dropped. */
+    Fleet(boolean useNio, boolean v11) {
+        this.v11 = v11;
         if (useNio) {
             try {
                 nio = new NioWebSockets();
@@ -86,7 +97,7 @@ final class Fleet implements AutoCloseable {
                 firstFailure.compareAndSet(null, "connect phase timed out after " + i + " handshakes started");
                 break;
             }
-            var session = new WsSession(i, handlers.apply(i), errors);
+            var session = new WsSession(i, handlers.apply(i), errors, v11Of(uri));
             opening.incrementAndGet();
             if (nio != null) {
                 attempts.add(nio.connect(uri, session).whenComplete((v, ex) -> {
@@ -101,7 +112,7 @@ final class Fleet implements AutoCloseable {
                 }));
                 continue;
             }
-            attempts.add(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+            attempts.add(builder()
                     .buildAsync(uri, session)
                     .whenComplete((ws, ex) -> {
                         permits.release();
@@ -128,6 +139,24 @@ final class Fleet implements AutoCloseable {
             accepting = false;
             sessions.sort((a, b) -> Integer.compare(a.index, b.index));
         }
+    }
+
+    private java.net.http.WebSocket.Builder builder() {
+        var b = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        return v11 ? b.subprotocols(WsSession.V11.SUBPROTOCOL) : b;
+    }
+
+    private synchronized WsSession.V11 v11Of(URI uri) {
+        if (!v11) {
+            return null;
+        }
+        if (resumeTimer == null) {
+            resumeTimer = WsSession.V11.newTimer();
+        }
+        WsSession.Connector connector = nio != null
+                ? (u, s) -> nio.connect(u, s)
+                : (u, s) -> builder().buildAsync(u, s).thenAccept(ws -> { });
+        return new WsSession.V11(uri, connector, resumeStats, resumeTimer);
     }
 
     private void accept(WsSession session) {
@@ -215,6 +244,9 @@ final class Fleet implements AutoCloseable {
                 System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
         for (WsSession s : sessions) {
             s.abort();
+        }
+        if (resumeTimer != null) {
+            resumeTimer.shutdownNow();
         }
         if (executor != null) {
             executor.shutdownNow();

@@ -40,7 +40,7 @@ final class HoldMode {
                 }
             }
         };
-        try (var fleet = new Fleet()) {
+        try (var fleet = new Fleet(false, o.v11())) {
             long connectDeadline = System.nanoTime() + o.connectTimeout().toNanos();
             List<WsSession> held;
             try (var p = new Progress("hold", err, () -> "connecting: open=" + fleet.sessions.size()
@@ -85,6 +85,7 @@ final class HoldMode {
             var m = new LinkedHashMap<String, Object>();
             m.put("mode", "hold");
             m.put("url", o.url().toString());
+            m.put("protocol", o.protocol());
             m.putAll(RelayMode.connectStats(o, fleet, o.join() ? held.size() : 0));
             m.put("roomSize", o.join() ? o.roomSize() : 0);
             m.put("durationS", o.duration().toMillis() / 1000.0);
@@ -105,8 +106,12 @@ final class HoldMode {
             if (o.pid() != null) {
                 m.put("rss", rss(o.pid(), rssBefore, rssAfterJoin, rssEnd, stillOpen));
             }
+            if (o.v11()) {
+                m.put("resume", fleet.resumeStats.summary());
+            }
             boolean ok = fleet.connectFailures.get() == 0 && fleet.joinFailures == 0 && atStart == o.connections()
-                    && stillOpen == atStart && (!o.join() || responsive == stillOpen);
+                    && stillOpen == atStart && (!o.join() || responsive == stillOpen)
+                    && (!o.v11() || fleet.resumeStats.ok());
             m.put("ok", ok);
             return new Outcome(m, ok);
         }

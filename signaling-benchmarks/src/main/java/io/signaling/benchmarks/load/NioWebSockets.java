@@ -225,7 +225,7 @@ final class NioWebSockets implements AutoCloseable {
         }
 
         private void sendUpgrade() throws IOException {
-            out.put(WsFrames.upgradeRequest(uri, key));
+            out.put(WsFrames.upgradeRequest(uri, key, session.subprotocol()));
             writeOut();
         }
 

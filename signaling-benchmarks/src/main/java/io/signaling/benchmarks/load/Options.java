@@ -25,13 +25,14 @@ record Options(
         String style,
         boolean join,
         String client,
-        String roomPrefix) {
+        String roomPrefix,
+        String protocol) {
 
     static final Set<String> MODES = Set.of("hold", "relay", "echo", "http");
     private static final Set<String> FLAGS = Set.of("--allow-remote", "--no-join");
     private static final Set<String> VALUED = Set.of("--url", "--connections", "--room-size", "--rate",
             "--duration", "--payload-bytes", "--pid", "--concurrency", "--grace", "--connect-timeout", "--style",
-            "--client", "--room-prefix");
+            "--client", "--room-prefix", "--protocol");
 
     static final String USAGE = """
             usage: java -jar signaling-load.jar MODE --url URL [options]
@@ -46,6 +47,11 @@ record Options(
                     --connect-timeout T (bound on opening and joining, default 60s)
                     --room-prefix P (hold, relay: rooms P-0, P-1, ... instead of a random prefix, so that
                                      two processes share rooms, e.g. to watch one's sockets being killed)
+                    --protocol v1|v1.1 (hold, relay; default v1. v1.1 asks for the subprotocol signaling.v1.1,
+                                     numbers its messages, checks the server's seq, and when a socket drops
+                                     (or a draining node closes it after goaway) resumes the session with
+                                     resume=<token>&lastSeq=<n> within the resume window, sending again what
+                                     the server had not processed; the summary gains "resume")
             durations: 10 (seconds), 10s, 500ms, 2m. Progress goes to stderr every second,
             the JSON summary to stdout. Exit 0 ok, 1 a check failed, 2 usage error.""";
 
@@ -152,8 +158,20 @@ record Options(
         if (roomPrefix != null && !roomPrefix.matches("[A-Za-z0-9_-]{1,40}")) {
             throw new UsageException("--room-prefix must be 1-40 characters of [A-Za-z0-9_-], got '" + roomPrefix + "'");
         }
+        String protocol = values.getOrDefault("--protocol", "v1");
+        if (!protocol.equals("v1") && !protocol.equals("v1.1")) {
+            throw new UsageException("--protocol must be 'v1' or 'v1.1', got '" + protocol + "'");
+        }
+        if (values.containsKey("--protocol") && !mode.equals("relay") && !mode.equals("hold")) {
+            throw new UsageException("--protocol applies to hold and relay modes only");
+        }
         return new Options(mode, url, connections, roomSize, rate, duration, payloadBytes, pid, allowRemote,
-                concurrency, grace, connectTimeout, style, join, client, roomPrefix);
+                concurrency, grace, connectTimeout, style, join, client, roomPrefix, protocol);
+    }
+
+    /** Whether the sessions speak v1.1 (and resume). */
+    boolean v11() {
+        return protocol.equals("v1.1");
     }
 
     private static int intValue(Map<String, String> values, String name, int fallback, int min, int max)

@@ -38,7 +38,7 @@ final class RelayMode {
         var peerLeft = new LongAdder();
         var goaway = new LongAdder();
         var malformed = new LongAdder();
-        try (var fleet = new Fleet(o.client().equals("nio"))) {
+        try (var fleet = new Fleet(o.client().equals("nio"), o.v11())) {
             long connectDeadline = System.nanoTime() + o.connectTimeout().toNanos();
             WsSession.Handler handler = new WsSession.Handler() {
                 @Override
@@ -162,6 +162,7 @@ final class RelayMode {
                 m.put("mode", "relay");
                 m.put("url", o.url().toString());
                 m.put("client", o.client());
+                m.put("protocol", o.protocol());
                 m.putAll(connectStats);
                 m.put("roomSize", o.roomSize());
                 m.put("ratePerConnection", o.rate());
@@ -183,13 +184,17 @@ final class RelayMode {
                 m.put("closeCodes", closeCodes(fleet.sessions));
                 m.put("errors", fleet.errors.snapshot());
                 m.put("latency", latency.summary());
+                if (o.v11()) {
+                    m.put("resume", fleet.resumeStats.summary());
+                }
                 // Client health: a late pacer or a busy client CPU means the figures measure the tool.
                 m.put("pacerMaxLagMs", maxLag / 1e6);
                 long cpu = cpuNanos() - cpuStart;
                 m.put("clientCpuSeconds", cpu < 0 ? null : cpu / 1e9);
                 boolean ok = lost == 0 && ledger.misrouted() == 0 && ledger.duplicated() == 0
                         && ledger.reordered() == 0 && malformed.sum() == 0 && ledger.delivered() > 0
-                        && fleet.connectFailures.get() == 0 && fleet.joinFailures == 0;
+                        && fleet.connectFailures.get() == 0 && fleet.joinFailures == 0
+                        && (!o.v11() || fleet.resumeStats.ok());
                 m.put("ok", ok);
                 return new Outcome(m, ok);
             }

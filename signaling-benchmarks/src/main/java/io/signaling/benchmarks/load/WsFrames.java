@@ -44,11 +44,18 @@ final class WsFrames {
 
     /** The HTTP/1.1 upgrade request for {@code uri} with {@code key}. */
     static byte[] upgradeRequest(URI uri, String key) {
+        return upgradeRequest(uri, key, null);
+    }
+
+    /** As {@link #upgradeRequest(URI, String)}, asking for {@code subprotocol} when not null. */
+    static byte[] upgradeRequest(URI uri, String key, String subprotocol) {
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         return ("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + port(uri)
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                + "\r\nSec-WebSocket-Version: 13"
+                + (subprotocol == null ? "" : "\r\nSec-WebSocket-Protocol: " + subprotocol)
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     static String expectedAccept(String key) {

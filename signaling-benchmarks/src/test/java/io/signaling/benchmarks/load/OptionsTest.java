@@ -64,6 +64,18 @@ class OptionsTest {
     }
 
     @Test
+    void protocolIsV1UnlessV11IsAskedForInHoldOrRelay() throws Exception {
+        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1:8080/ws"}).v11()).isFalse();
+        var o = Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1:8080/ws", "--protocol", "v1.1"});
+        assertThat(o.v11()).isTrue();
+        assertThat(o.protocol()).isEqualTo("v1.1");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--protocol", "v2"}))
+                .hasMessageContaining("--protocol must be 'v1' or 'v1.1', got 'v2'");
+        assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--protocol=v1.1"}))
+                .hasMessageContaining("--protocol applies to hold and relay modes only");
+    }
+
+    @Test
     void usageErrorsArePrecise() {
         assertThatThrownBy(() -> Options.parse(new String[] {})).hasMessageContaining("no mode");
         assertThatThrownBy(() -> Options.parse(new String[] {"flood", "--url", "ws://127.0.0.1/ws"}))
