@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Room membership in Redis. A room is two keys in one hash slot: a hash peer → node and a sorted
- * set peer → join rank (the join order). Each change is one Lua script on those two keys, so it is
+ * set peer → join rank (the join order); a member's value is its node, then, when its access token
+ * granted one, a space and its identity (node ids have no spaces). Each change is one Lua script on those two keys, so it is
  * atomic and safe on a Redis Cluster. A node's room index (a set per node) is written with its own
  * single-key command before the join script, which keeps it a superset of the node's rooms even if
  * the node dies between the two. Scripts go with {@code EVAL} each time: after a Redis restart
@@ -60,7 +61,7 @@ final class RedisRoomDirectory implements RoomDirectory {
             local all = redis.call('HGETALL', KEYS[1])
             local removed = {}
             for i = 1, #all, 2 do
-              if all[i + 1] == ARGV[1] then
+              if all[i + 1] == ARGV[1] or string.sub(all[i + 1], 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
                 redis.call('HDEL', KEYS[1], all[i])
                 redis.call('ZREM', KEYS[2], all[i])
                 removed[#removed + 1] = all[i]
@@ -92,7 +93,7 @@ final class RedisRoomDirectory implements RoomDirectory {
     public Admission join(RoomId room, Member member, int maxPeers) {
         redis.await("room index", redis.async().sadd(keys.nodeRooms(member.node()), room.value()));
         List<Object> reply = redis.await("join", redis.async().eval(JOIN, ScriptOutputType.MULTI, roomKeys(room),
-                member.peer().value(), member.node().value(), Integer.toString(maxPeers)));
+                member.peer().value(), value(member), Integer.toString(maxPeers)));
         return switch ((String) reply.get(0)) {
             case "already" -> new Admission.AlreadyMember();
             case "full" -> new Admission.Full(maxPeers);
@@ -158,7 +159,7 @@ final class RedisRoomDirectory implements RoomDirectory {
         String[] args = new String[members.size() * 2];
         for (int i = 0; i < members.size(); i++) {
             args[2 * i] = members.get(i).peer().value();
-            args[2 * i + 1] = members.get(i).node().value();
+            args[2 * i + 1] = value(members.get(i));
             nodes.add(members.get(i).node());
         }
         for (NodeId node : nodes) {
@@ -167,11 +168,20 @@ final class RedisRoomDirectory implements RoomDirectory {
         redis.await("restore", redis.async().eval(RESTORE, ScriptOutputType.INTEGER, roomKeys(room), args));
     }
 
+    /** A member's hash value: its node, then after one space its identity when it has one. */
+    private static String value(Member member) {
+        return member.identity() == null ? member.node().value() : member.node().value() + " " + member.identity();
+    }
+
     private static List<Member> members(Object pairs) {
         List<?> list = (List<?>) pairs;
         List<Member> members = new ArrayList<>(list.size() / 2);
         for (int i = 0; i + 1 < list.size(); i += 2) {
-            members.add(new Member(PeerId.of((String) list.get(i)), NodeId.of((String) list.get(i + 1))));
+            String value = (String) list.get(i + 1);
+            int space = value.indexOf(' ');
+            members.add(space < 0 ? new Member(PeerId.of((String) list.get(i)), NodeId.of(value))
+                    : new Member(PeerId.of((String) list.get(i)), NodeId.of(value.substring(0, space)),
+                            value.substring(space + 1)));
         }
         return members;
     }

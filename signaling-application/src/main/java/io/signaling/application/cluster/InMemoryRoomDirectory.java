@@ -20,13 +20,13 @@ import java.util.Set;
  */
 final class InMemoryRoomDirectory implements RoomDirectory {
 
-    private final Map<RoomId, LinkedHashMap<PeerId, NodeId>> rooms = new HashMap<>();
+    private final Map<RoomId, LinkedHashMap<PeerId, Member>> rooms = new HashMap<>();
     private final Map<NodeId, Set<RoomId>> roomsOfNode = new HashMap<>();
 
     @Override
     public synchronized Admission join(RoomId room, Member member, int maxPeers) {
         roomsOfNode.computeIfAbsent(member.node(), n -> new LinkedHashSet<>()).add(room);
-        LinkedHashMap<PeerId, NodeId> members = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>());
+        LinkedHashMap<PeerId, Member> members = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>());
         if (members.containsKey(member.peer())) {
             return new Admission.AlreadyMember();
         }
@@ -34,13 +34,13 @@ final class InMemoryRoomDirectory implements RoomDirectory {
             return new Admission.Full(maxPeers);
         }
         List<Member> before = list(members);
-        members.put(member.peer(), member.node());
+        members.put(member.peer(), member);
         return new Admission.Admitted(before);
     }
 
     @Override
     public synchronized Optional<List<Member>> leave(RoomId room, PeerId peer) {
-        LinkedHashMap<PeerId, NodeId> members = rooms.get(room);
+        LinkedHashMap<PeerId, Member> members = rooms.get(room);
         if (members == null || members.remove(peer) == null) {
             return Optional.empty();
         }
@@ -51,19 +51,19 @@ final class InMemoryRoomDirectory implements RoomDirectory {
 
     @Override
     public synchronized List<Member> members(RoomId room) {
-        LinkedHashMap<PeerId, NodeId> members = rooms.get(room);
+        LinkedHashMap<PeerId, Member> members = rooms.get(room);
         return members == null ? List.of() : list(members);
     }
 
     @Override
     public synchronized Eviction evict(RoomId room, NodeId node) {
-        LinkedHashMap<PeerId, NodeId> members = rooms.get(room);
+        LinkedHashMap<PeerId, Member> members = rooms.get(room);
         if (members == null) {
             return new Eviction(List.of(), List.of());
         }
         List<PeerId> removed = new ArrayList<>();
         members.entrySet().removeIf(e -> {
-            if (e.getValue().equals(node)) {
+            if (e.getValue().node().equals(node)) {
                 removed.add(e.getKey());
                 return true;
             }
@@ -94,10 +94,10 @@ final class InMemoryRoomDirectory implements RoomDirectory {
 
     @Override
     public synchronized void restore(RoomId room, List<Member> restored) {
-        LinkedHashMap<PeerId, NodeId> members = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>());
+        LinkedHashMap<PeerId, Member> members = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>());
         for (Member member : restored) {
             roomsOfNode.computeIfAbsent(member.node(), n -> new LinkedHashSet<>()).add(room);
-            members.putIfAbsent(member.peer(), member.node());
+            members.putIfAbsent(member.peer(), member);
         }
         removeIfEmpty(room, members);
     }
@@ -107,15 +107,13 @@ final class InMemoryRoomDirectory implements RoomDirectory {
         roomsOfNode.clear();
     }
 
-    private void removeIfEmpty(RoomId room, Map<PeerId, NodeId> members) {
+    private void removeIfEmpty(RoomId room, Map<PeerId, Member> members) {
         if (members.isEmpty()) {
             rooms.remove(room);
         }
     }
 
-    private static List<Member> list(Map<PeerId, NodeId> members) {
-        List<Member> list = new ArrayList<>(members.size());
-        members.forEach((peer, node) -> list.add(new Member(peer, node)));
-        return list;
+    private static List<Member> list(Map<PeerId, Member> members) {
+        return new ArrayList<>(members.values());
     }
 }

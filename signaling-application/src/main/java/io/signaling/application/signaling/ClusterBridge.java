@@ -128,6 +128,12 @@ final class ClusterBridge implements SignalingCluster.LocalNode {
     }
 
     @Override
+    public String identity(PeerId peer) {
+        Session session = sessions.get(peer);
+        return session == null ? null : session.identity();
+    }
+
+    @Override
     public void fence() {
         for (Session session : sessions.all()) {
             session.connection.close(CloseCodes.GOING_AWAY, "node fenced; reconnect");

@@ -10,6 +10,6 @@ class ClusterRoomsContractTest extends RoomRegistryContract {
     @Override
     protected RoomRegistry newRegistry() {
         NodeId node = NodeId.of("n1");
-        return new ClusterRooms(new InMemoryCluster().rooms(), () -> node);
+        return new ClusterRooms(new InMemoryCluster().rooms(), () -> node, peer -> null);
     }
 }

@@ -204,4 +204,20 @@ public abstract class RoomDirectoryContract {
         assertThat(reported).hasSize(peers / 2);
         assertThat(directory.members(R)).hasSize(peers / 2).allMatch(m -> m.node().equals(N2));
     }
+
+    @Test
+    void identitiesTravelWithTheMembershipAndDoNotHideTheNode() {
+        Member alice = new Member(A, N1, "alice@example.com with spaces");
+        Member bob = new Member(B, N2, "bob");
+        directory.join(R, alice, 4);
+        RoomDirectory other = newDirectory();
+        assertThat(other.join(R, bob, 4)).isEqualTo(new Admission.Admitted(List.of(alice)));
+        assertThat(other.join(R, new Member(C, N1), 4)).isEqualTo(new Admission.Admitted(List.of(alice, bob)));
+        assertThat(directory.members(R)).containsExactly(alice, bob, new Member(C, N1));
+        RoomDirectory.Eviction eviction = directory.evict(R, N1);
+        assertThat(eviction.removed()).containsExactlyInAnyOrder(A, C);
+        assertThat(eviction.remaining()).containsExactly(bob);
+        directory.restore(R, List.of(alice));
+        assertThat(other.members(R)).containsExactly(bob, alice);
+    }
 }
