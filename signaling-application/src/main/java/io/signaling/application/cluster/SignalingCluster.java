@@ -105,6 +105,8 @@ public final class SignalingCluster {
     private volatile NodeId self;
     private volatile boolean registered;
     private volatile boolean reachable = true;
+    /** Touched by the keeper thread only. */
+    private boolean restorePending;
     private volatile LocalNode local;
     private NodeInbox.Reader reader;
     private ScheduledExecutorService keeper;
@@ -361,7 +363,12 @@ public final class SignalingCluster {
             if (renewal == NodeLease.Renewal.STORE_RESET) {
                 // Whatever the store held for the others is gone with it: every destination gets a mark.
                 unconfirmed.addAll(outbound.keySet());
+                restorePending = true;
+            }
+            if (restorePending) {
+                // Until it succeeded: a restore cut short by the store failing again is redone.
                 restore();
+                restorePending = false;
             }
             sendMarks();
             repair();
@@ -395,6 +402,7 @@ public final class SignalingCluster {
         }
         outbound.clear();
         unconfirmed.clear();
+        restorePending = false;
         self = freshId();
         try {
             register();

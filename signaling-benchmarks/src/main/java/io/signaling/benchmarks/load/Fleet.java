@@ -77,6 +77,12 @@ final class Fleet implements AutoCloseable {
      */
     void open(URI uri, int n, int concurrency, long deadlineNanos, IntFunction<WsSession.Handler> handlers)
             throws InterruptedException {
+        open(i -> uri, n, concurrency, deadlineNanos, handlers);
+    }
+
+    /** As {@link #open(URI, int, int, long, IntFunction)}, socket {@code i} to {@code uris.apply(i)}. */
+    void open(IntFunction<URI> uris, int n, int concurrency, long deadlineNanos, IntFunction<WsSession.Handler> handlers)
+            throws InterruptedException {
         var permits = new Semaphore(concurrency);
         var attempts = new ArrayList<CompletableFuture<?>>(n);
         for (int i = 0; i < n; i++) {
@@ -87,6 +93,7 @@ final class Fleet implements AutoCloseable {
                 break;
             }
             var session = new WsSession(i, handlers.apply(i), errors);
+            URI uri = uris.apply(i);
             opening.incrementAndGet();
             if (nio != null) {
                 attempts.add(nio.connect(uri, session).whenComplete((v, ex) -> {
