@@ -26,6 +26,8 @@ class SignalingClusterSequenceTest {
     private static final RoomId ROOM = RoomId.of("room");
     private static final NodeId ORIGIN = NodeId.of("origin");
     private static final PeerId REMOTE = PeerId.of("remote");
+    /** Renewed every second; long enough that a starved keeper never loses it and fences the node. */
+    private static final Duration LEASE = Duration.ofSeconds(3);
 
     private final InMemoryCluster store = new InMemoryCluster();
     private final RecordingMetrics metrics = new RecordingMetrics();
@@ -137,13 +139,13 @@ class SignalingClusterSequenceTest {
         NodeId receiver = NodeId.of("receiver");
         List<Envelope> received = new CopyOnWriteArrayList<>();
         store.inbox().open(receiver, received::add);
-        node = SignalingCluster.builder(store.node(Duration.ofMillis(300))).metrics(metrics).build();
+        node = SignalingCluster.builder(store.node(LEASE)).metrics(metrics).build();
         node.start(recording());
         node.forward(receiver, ROOM, REMOTE, "one", null, e -> { });
         node.forward(receiver, ROOM, REMOTE, "two", null, e -> { });
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
         store.wipe();
-        await("a mark after the reset").atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
+        await("a mark after the reset").atMost(Duration.ofSeconds(30)).until(() -> received.size() == 3);
         assertThat(received.get(2).isMark()).isTrue();
         assertThat(received.get(2).sequence()).isEqualTo(3);
         assertThat(received.get(2).origin()).isEqualTo(node.node());
@@ -174,7 +176,7 @@ class SignalingClusterSequenceTest {
                 store.inbox().delete(node);
             }
         };
-        Cluster memory = store.node(Duration.ofMillis(300));
+        Cluster memory = store.node(LEASE);
         node = SignalingCluster.builder(new Cluster(memory.rooms(), inbox, memory.lease(), memory.health(), memory.closer()))
                 .metrics(metrics).build();
         node.start(recording());
@@ -184,7 +186,7 @@ class SignalingClusterSequenceTest {
         assertThat(failures).hasSize(2);
         assertThat(metrics.count("signaling.cluster.delivery.failures")).isEqualTo(2);
         refusing.set(false);
-        await("the mark after the refused notice").atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+        await("the mark after the refused notice").atMost(Duration.ofSeconds(30)).until(() -> !received.isEmpty());
         node.forward(receiver, ROOM, REMOTE, "after", null, failures::add);
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
         assertThat(received.get(0)).isEqualTo(Envelope.mark(node.node(), 2, received.get(0).sentAtMillis()));
