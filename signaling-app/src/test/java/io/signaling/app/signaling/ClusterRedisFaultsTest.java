@@ -112,6 +112,23 @@ class ClusterRedisFaultsTest {
         return both.size();
     }
 
+    /**
+     * The next frame of {@code type}, past what the fault may still deliver after it was accounted
+     * for: a relay whose publish timed out (its sender got {@code unavailable}) that Redis stored
+     * after all arrives late, once and in order (docs/cluster.md, known limits), and a loss report.
+     */
+    private static JsonNode nextAfterTheFault(SignalingClient client, String type) {
+        while (true) {
+            JsonNode f = client.next();
+            if (f.path("type").asText().equals(type)) {
+                return f;
+            }
+            boolean lateRelay = f.path("type").asText().equals("offer") && f.path("payload").path("seq").isInt();
+            boolean lossReport = f.path("code").asText().equals("unavailable");
+            assertThat(lateRelay || lossReport).as("a late relay of the fault phase or a loss report: %s", f).isTrue();
+        }
+    }
+
     @Test
     void pausedRedisTakesReadinessDownNotLivenessAndCrossNodeSendsAnswerUnavailable() throws Exception {
         SignalingTestNode n1 = node("30s", "1s");
@@ -209,8 +226,8 @@ class ClusterRedisFaultsTest {
                 () -> redis.command("HLEN", "{signaling:room:restart}:members").equals(":2"));
         SignalingClient c = connect(n2);
         assertThat(c.join("restart").path("peers")).hasSize(2);
-        a.next("peer-joined");
-        b.next("peer-joined");
+        nextAfterTheFault(a, "peer-joined");
+        nextAfterTheFault(b, "peer-joined");
         b.relay("offer", a.peerId(), "{\"after\":\"restart\"}");
         List<JsonNode> atA = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
