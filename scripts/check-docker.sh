@@ -5,7 +5,7 @@
 #   scripts/check-docker.sh          check
 #   scripts/check-docker.sh --fix    also regenerate docker/grafana/dashboard-metrics.txt
 #
-# Needs (CI installs them once): promtool (Debian package `prometheus`), Node.js >= 20.19 with
+# Needs (CI installs them once): promtool (Debian package `prometheus`), haproxy, Node.js >= 20.19 with
 # npm, python3. The npm tools (dclint, dockerfilelint, dockerfile-utils) are pinned in
 # docker/lint/package-lock.json and installed locally under docker/lint/node_modules by `npm ci`.
 set -euo pipefail
@@ -57,6 +57,7 @@ need promtool "apt-get install -y --no-install-recommends prometheus"
 need node "Node.js >= 20.19"
 need npm "npm, shipped with Node.js"
 need python3 "python3"
+need haproxy "apt-get install -y --no-install-recommends haproxy"
 if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
   echo "Node.js $(node --version) is too old: dclint 3.1.0 needs >= 20.19" >&2
   exit 1
@@ -72,6 +73,11 @@ echo "   dclint $("$BIN/dclint" --version), dockerfilelint $(node -p 'require(pr
 
 check "promtool check config docker/prometheus/prometheus.yml" \
   promtool check config docker/prometheus/prometheus.yml
+
+# The load balancer's configuration, with Debian's haproxy (the stack's image runs the same
+# version). The nodes' names resolve only inside Compose: those warnings are expected.
+check "haproxy -c docker/haproxy/haproxy.cfg" \
+  haproxy -c -f docker/haproxy/haproxy.cfg
 
 # Schema validation against the Compose spec plus dclint's rules; warnings count as failures.
 check "dclint docker-compose.yml (Compose spec + rules)" \

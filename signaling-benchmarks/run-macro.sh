@@ -22,7 +22,10 @@
 #                          pacerMaxLagMs and clientCpuSeconds in results.jsonl before raising it)
 #   HTTP_CONNECTIONS [64]  wrk -t1 -cN (or the load tool's http mode when wrk is absent)
 #   TARGETS ["app bare"]   which servers to measure: app (APP_JAR), native (APP_NATIVE_JAR: the app
-#                          built with -Dws.adapter=native), bare
+#                          built with -Dws.adapter=native), bare, cluster (two app nodes sharing a
+#                          redis-server child: relay with every room's two peers on different nodes
+#                          against the same load with both peers on one node of the same cluster,
+#                          alternating within each run; throughput, p50/p99 and Redis's CPU)
 #   APP_NATIVE_JAR         the native-adapter app jar, needed when TARGETS names native
 #   APP_JAR, BARE_JAR, LOAD_JAR   jar paths (default: the module targets)
 #   APP_ARGS [--rate-limit.messages-per-second=1000000 --rate-limit.burst=1000000]
@@ -79,7 +82,10 @@ for t in $TARGETS; do
     app) [[ -f "$APP_JAR" ]] || die "app jar not found: $APP_JAR (run ./mvnw -B -ntp package -DskipTests, or TARGETS=bare)" ;;
     native) [[ -n "$APP_NATIVE_JAR" && -f "$APP_NATIVE_JAR" ]] || die "native app jar not found: '$APP_NATIVE_JAR' (build with -Dws.adapter=native, copy the jar, set APP_NATIVE_JAR)" ;;
     bare) [[ -f "$BARE_JAR" ]] || die "bare jar not found: $BARE_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
-    *) die "unknown target '$t' in TARGETS (expected app, native and/or bare)" ;;
+    cluster) [[ -f "$APP_JAR" ]] || die "app jar not found: $APP_JAR (run ./mvnw -B -ntp package -DskipTests)"
+             command -v redis-server >/dev/null && command -v redis-cli >/dev/null \
+               || die "TARGETS=cluster needs redis-server and redis-cli (apt-get install redis-server)" ;;
+    *) die "unknown target '$t' in TARGETS (expected app, native, bare and/or cluster)" ;;
   esac
 done
 [[ -f "$LOAD_JAR" ]] || die "load tool not found: $LOAD_JAR (run ./mvnw -B -ntp package -DskipTests)"
@@ -318,7 +324,100 @@ measure_appcds() {
   SERVER_JAVA_OPTS="$opts"
 }
 
+# CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# Cluster: two app nodes (redis.enabled) sharing one redis-server started here, all three pinned
+# with the servers. The same relay load twice per run: "two" puts each room's peers on different
+# nodes (every relay crosses Redis: XADD on the sender's node, XREAD on the receiver's), "one" puts
+# every socket on node 1 (same cluster, same Redis, no relay crosses it).
+measure_cluster() {
+  local redis_port redis_pid p1 p2 a1 a2 pid1 pid2 i layout out c0 c1 n0 n1 secs
+  redis_port=$(free_port)
+  "${server_pin[@]}" redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
+    --dir "$RESULTS_DIR" --logfile "$RESULTS_DIR/redis.log" >/dev/null 2>&1 &
+  redis_pid=$!
+  started_pids+=("$redis_pid")
+  for _ in $(seq 1 300); do
+    [[ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" == PONG ]] && break
+    sleep 0.1
+  done
+  [[ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" == PONG ]] || die "redis-server did not start (see $RESULTS_DIR/redis.log)"
+  local cluster_args="--redis.enabled=true --redis.uri=redis://127.0.0.1:$redis_port --redis.key-prefix=macro-$$"
+  p1=$(free_port); a1=$(free_port); p2=$(free_port); a2=$(free_port)
+  # shellcheck disable=SC2086
+  "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$APP_JAR" --server.port="$p1" --admin.port="$a1" $APP_ARGS \
+    $cluster_args --service.instance-id=node-1 >"$RESULTS_DIR/cluster-node-1.log" 2>&1 &
+  pid1=$!
+  started_pids+=("$pid1")
+  # shellcheck disable=SC2086
+  "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$APP_JAR" --server.port="$p2" --admin.port="$a2" $APP_ARGS \
+    $cluster_args --service.instance-id=node-2 >"$RESULTS_DIR/cluster-node-2.log" 2>&1 &
+  pid2=$!
+  started_pids+=("$pid2")
+  srv_pid=$pid1 srv_port=$p1
+  wait_ready "$(date +%s%N)" /health/ready >/dev/null || die "cluster node 1 did not become ready (see $RESULTS_DIR/cluster-node-1.log)"
+  srv_pid=$pid2 srv_port=$p2
+  wait_ready "$(date +%s%N)" /health/ready >/dev/null || die "cluster node 2 did not become ready (see $RESULTS_DIR/cluster-node-2.log)"
+  local ws1="ws://127.0.0.1:$p1/ws" ws2="ws://127.0.0.1:$p2/ws"
+  declare -A urls=([one]="--url $ws1" [two]="--url $ws1 --url2 $ws2")
+  declare -A rate=() p50=() p99=() lost=() rcpu=() ncpu=()
+  if (( WARMUP > 0 )); then
+    for layout in one two; do
+      # shellcheck disable=SC2086
+      load relay ${urls[$layout]} --connections "$RELAY_CONNECTIONS" --room-size 2 --rate "$RELAY_RATE" \
+        --payload-bytes "$ECHO_PAYLOAD" --duration "${WARMUP}s" --connect-timeout 120s >/dev/null 2>&1 || true
+    done
+  fi
+  for i in $(seq 1 "$RUNS"); do
+    for layout in one two; do
+      c0=$(cpu_seconds "$redis_pid")
+      n0=$(awk -v a="$(cpu_seconds "$pid1")" -v b="$(cpu_seconds "$pid2")" 'BEGIN {print a + b}')
+      # shellcheck disable=SC2086
+      out=$(load relay ${urls[$layout]} --connections "$RELAY_CONNECTIONS" --room-size 2 --rate "$RELAY_RATE" \
+            --payload-bytes "$ECHO_PAYLOAD" --duration "${DURATION}s" --connect-timeout 120s || true)
+      c1=$(cpu_seconds "$redis_pid")
+      n1=$(awk -v a="$(cpu_seconds "$pid1")" -v b="$(cpu_seconds "$pid2")" 'BEGIN {print a + b}')
+      echo "cluster-$layout $out" >>"$RESULTS_DIR/results.jsonl"
+      secs=$(json_num "$out" durationS)
+      rate[$layout]+=" $(json_num "$out" deliveredPerSec)"
+      p50[$layout]+=" $(json_num "$out" p50Ms)"
+      p99[$layout]+=" $(json_num "$out" p99Ms)"
+      lost[$layout]+=" $(json_num "$out" lost)"
+      # CPU over the whole load run (connect, send, grace) divided by its send time: an upper bound.
+      rcpu[$layout]+=" $(awk -v a="$c0" -v b="$c1" -v s="${secs:-0}" 'BEGIN {if (s > 0) printf "%.3f", (b - a) / s; else print "n/a"}')"
+      ncpu[$layout]+=" $(awk -v a="$n0" -v b="$n1" -v s="${secs:-0}" 'BEGIN {if (s > 0) printf "%.3f", (b - a) / s; else print "n/a"}')"
+      log "cluster $layout node(s) run $i: relay=$(json_num "$out" deliveredPerSec)/s p50=$(json_num "$out" p50Ms) ms p99=$(json_num "$out" p99Ms) ms lost=$(json_num "$out" lost) redis CPU $(c=(${rcpu[$layout]}); echo "${c[-1]}") cores"
+    done
+  done
+  for layout in one two; do
+    # shellcheck disable=SC2086
+    fig[cluster-$layout,relay]=$(median ${rate[$layout]})
+    # shellcheck disable=SC2086
+    fig[cluster-$layout,relay_p50]=$(median ${p50[$layout]})
+    # shellcheck disable=SC2086
+    fig[cluster-$layout,relay_p99]=$(median ${p99[$layout]})
+    # shellcheck disable=SC2086
+    fig[cluster-$layout,relay_lost]=$(median ${lost[$layout]})
+    # shellcheck disable=SC2086
+    fig[cluster-$layout,redis_cpu]=$(median ${rcpu[$layout]})
+    # shellcheck disable=SC2086
+    fig[cluster-$layout,nodes_cpu]=$(median ${ncpu[$layout]})
+  done
+  for pid in "$pid1" "$pid2" "$redis_pid"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
 for t in $TARGETS; do
+  if [[ "$t" == cluster ]]; then
+    log "== cluster: relay ${RELAY_CONNECTIONS}c x ${RELAY_RATE}/s, room-mates on one node vs two, x$RUNS"
+    measure_cluster
+    continue
+  fi
   if [[ "$t" == app && "${APPCDS:-1}" == 1 ]]; then
     log "== app with AppCDS: training run, then start-up x$STARTUP_RUNS"
     measure_appcds
@@ -371,6 +470,24 @@ row() {
   row "idle RSS after start MiB" idle_rss_mib "<= 1.5"
   printf '%-52s %12s %12s %12s %9s %9s  %s\n' "start to ready with AppCDS ms (app)" "${fig[appcds,start_ms]:-n/a}" "" \
     "${fig[bare,start_ms]:-n/a}" "$(ratio start_ms appcds)" "" "< 1.0 (under bare's plain start)"
+  if [[ " $TARGETS " == *" cluster "* ]]; then
+    echo
+    printf '%-52s %12s %12s %9s  %s\n' "cluster relay (median), both layouts in one run" "one node" "two nodes" \
+      "two/one" "budget"
+    crow() {
+      local a="${fig[cluster-one,$2]:-n/a}" b="${fig[cluster-two,$2]:-n/a}" r="n/a"
+      if [[ "$a" =~ ^[0-9.]+$ && "$b" =~ ^[0-9.]+$ ]] && awk "BEGIN {exit !($a > 0)}"; then
+        r=$(awk "BEGIN {printf \"%.2f\", $b / $a}")
+      fi
+      printf '%-52s %12s %12s %9s  %s\n' "$1" "$a" "$b" "$r" "$3"
+    }
+    crow "WS relay ${RELAY_CONNECTIONS}c x ${RELAY_RATE}/s delivered/s" relay ">= 0.5"
+    crow "WS relay p50 ms" relay_p50 "two <= one + 1 ms"
+    crow "WS relay p99 ms" relay_p99 ""
+    crow "WS relay lost" relay_lost "0"
+    crow "redis-server CPU (cores)" redis_cpu ""
+    crow "both nodes' CPU (cores)" nodes_cpu ""
+  fi
   echo
   echo "raw results: $RESULTS_DIR/results.jsonl (progress: load-progress.log, server logs alongside)"
 } | tee "$RESULTS_DIR/summary.txt"

@@ -108,10 +108,12 @@ public final class RedisCluster {
         }
 
         /**
-         * Connects (bounded by the command timeout) and returns the node's cluster ports.
+         * Connects (bounded by the connect timeout) and returns the node's cluster ports. When Redis
+         * cannot be reached now the ports are returned all the same: every call answers
+         * {@link ClusterUnavailableException} and the health check DOWN until a connection, retried
+         * in the background, opens.
          *
-         * @throws IllegalArgumentException    for a malformed URI or setting
-         * @throws ClusterUnavailableException when Redis cannot be reached now
+         * @throws IllegalArgumentException for a malformed URI or setting
          */
         public Cluster connect() {
             if (nodeTtl.toMillis() < 30 || commandTimeout.toMillis() < 1 || inboxMaxLength < 1 || requestQueueSize < 1) {
@@ -155,7 +157,7 @@ public final class RedisCluster {
                     }
                 }
             };
-            log.info("redis connected", "mode", mode, "key_prefix", keyPrefix, "node_ttl_ms", nodeTtl.toMillis(),
+            log.info("redis client ready", "mode", mode, "connected", connections.isOpen(), "key_prefix", keyPrefix, "node_ttl_ms", nodeTtl.toMillis(),
                     "command_timeout_ms", commandTimeout.toMillis());
             return new Cluster(new RedisRoomDirectory(connections, keys),
                     new RedisNodeInbox(connections, keys, inboxMaxLength, log),

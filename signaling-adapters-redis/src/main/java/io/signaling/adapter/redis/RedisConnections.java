@@ -39,8 +39,10 @@ final class RedisConnections implements AutoCloseable {
     private final AbstractRedisClient client;
     private final boolean cluster;
     private final Duration commandTimeout;
-    private final StatefulConnection<String, String> shared;
-    private final RedisClusterAsyncCommands<String, String> async;
+    private volatile StatefulConnection<String, String> shared;
+    private volatile RedisClusterAsyncCommands<String, String> async;
+    private volatile boolean closed;
+    private Thread connector;
     private final Logger log;
     private final Metrics.Counter commandErrors;
     private final Metrics.Counter reconnects;
@@ -111,9 +113,23 @@ final class RedisConnections implements AutoCloseable {
             }
         });
         try {
-            this.shared = connect();
+            open();
+        } catch (ClusterUnavailableException e) {
+            // Redis may come up after the node (a deploy starting everything at once): the node
+            // starts, its readiness check says redis DOWN, and this keeps trying in the background.
+            down = true;
+            log.warn("redis unreachable at start; connecting in the background", "error", e.getMessage());
+            connector = new Thread(this::connectUntilOpen, "redis-connector");
+            connector.setDaemon(true);
+            connector.start();
+        }
+    }
+
+    private void open() {
+        StatefulConnection<String, String> connection;
+        try {
+            connection = connect();
         } catch (RuntimeException e) {
-            close();
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
@@ -121,7 +137,31 @@ final class RedisConnections implements AutoCloseable {
             throw new ClusterUnavailableException("cannot connect to redis: " + e.getMessage()
                     + (root != e ? " (" + root + ")" : ""), e);
         }
-        this.async = commandsOf(shared);
+        synchronized (this) {
+            if (closed) {
+                connection.close();
+                return;
+            }
+            this.async = commandsOf(connection);
+            this.shared = connection;
+        }
+    }
+
+    private void connectUntilOpen() {
+        long backoffMillis = 100;
+        while (!closed && shared == null) {
+            try {
+                Thread.sleep(backoffMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                // Its connected event logs "redis up" and counts the reconnect.
+                open();
+            } catch (ClusterUnavailableException e) {
+                backoffMillis = Math.min(2_000, backoffMillis * 2);
+            }
+        }
     }
 
     /** A new connection of its own (for blocking reads); the caller closes it. */
@@ -140,8 +180,18 @@ final class RedisConnections implements AutoCloseable {
         return ((StatefulRedisConnection<String, String>) connection).async();
     }
 
+    /**
+     * The shared connection's commands.
+     *
+     * @throws ClusterUnavailableException while no connection was ever opened (Redis unreachable since start)
+     */
     RedisClusterAsyncCommands<String, String> async() {
-        return async;
+        RedisClusterAsyncCommands<String, String> commands = async;
+        if (commands == null) {
+            commandErrors.increment();
+            throw new ClusterUnavailableException("redis not connected yet");
+        }
+        return commands;
     }
 
     Duration commandTimeout() {
@@ -150,7 +200,8 @@ final class RedisConnections implements AutoCloseable {
 
     /** Whether the shared connection is up right now. */
     boolean isOpen() {
-        return shared.isOpen();
+        StatefulConnection<String, String> connection = shared;
+        return connection != null && connection.isOpen();
     }
 
     /** Waits for a command at most the command timeout; any failure becomes unavailable. */
@@ -189,8 +240,16 @@ final class RedisConnections implements AutoCloseable {
 
     @Override
     public void close() {
-        if (shared != null) {
-            shared.close();
+        StatefulConnection<String, String> connection;
+        synchronized (this) {
+            closed = true;
+            connection = shared;
+        }
+        if (connector != null) {
+            connector.interrupt();
+        }
+        if (connection != null) {
+            connection.close();
         }
         events.dispose();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

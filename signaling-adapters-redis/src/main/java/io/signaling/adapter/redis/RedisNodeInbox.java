@@ -50,9 +50,11 @@ final class RedisNodeInbox implements NodeInbox {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("o", e.origin().value());
         fields.put("s", Long.toString(e.sequence()));
-        fields.put("t", e.to().value());
-        fields.put("r", e.room().value());
-        fields.put("x", e.text());
+        if (!e.isMark()) {
+            fields.put("t", e.to().value());
+            fields.put("r", e.room().value());
+            fields.put("x", e.text());
+        }
         if (e.change() != null) {
             fields.put("cp", e.change().peer().value());
             fields.put("cn", e.change().node() == null ? "" : e.change().node().value());
@@ -90,8 +92,12 @@ final class RedisNodeInbox implements NodeInbox {
             String node = f.get("cn");
             change = new Envelope.Change(PeerId.of(changedPeer), node == null || node.isEmpty() ? null : NodeId.of(node));
         }
+        long at = Long.parseLong(f.getOrDefault("at", "0"));
+        if (f.get("t") == null) {
+            return Envelope.mark(NodeId.of(f.get("o")), Long.parseLong(f.get("s")), at);
+        }
         return new Envelope(NodeId.of(f.get("o")), Long.parseLong(f.get("s")), PeerId.of(f.get("t")),
-                RoomId.of(f.get("r")), f.get("x"), change, f.get("tp"), Long.parseLong(f.getOrDefault("at", "0")),
+                RoomId.of(f.get("r")), f.get("x"), change, f.get("tp"), at,
                 f.get("k") == null ? null : Envelope.Command.fromWire(f.get("k")));
     }
 

@@ -18,8 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Room membership in Redis. A room is two keys in one hash slot: a hash peer → node and a sorted
- * set peer → join rank (the join order). Each change is one Lua script on those two keys, so it is
+ * Room membership in Redis. A room is three keys in one hash slot: a hash peer → node, a sorted
+ * set peer → join rank (the join order) and a hash of what members told at their join (identity,
+ * protocol, time; the room's creation time). Each change is one Lua script on those keys, so it is
  * atomic and safe on a Redis Cluster. A node's room index (a set per node) is written with its own
  * single-key command before the join script, which keeps it a superset of the node's rooms even if
  * the node dies between the two. Scripts go with {@code EVAL} each time: after a Redis restart
@@ -32,6 +33,7 @@ final class RedisRoomDirectory implements RoomDirectory {
             for _, p in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
               out[#out + 1] = p
               out[#out + 1] = redis.call('HGET', KEYS[1], p)
+              out[#out + 1] = redis.call('HGET', KEYS[3], 'p:' .. p) or ''
             end
             return out
             """;
@@ -106,8 +108,11 @@ final class RedisRoomDirectory implements RoomDirectory {
             """;
 
     private static final String RESTORE = APPEND + """
-            for i = 1, #ARGV, 2 do
-              if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then append(ARGV[i], ARGV[i + 1]) end
+            for i = 1, #ARGV, 3 do
+              if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 then
+                append(ARGV[i], ARGV[i + 1])
+                redis.call('HSETNX', KEYS[3], 'p:' .. ARGV[i], ARGV[i + 2])
+              end
             end
             return 1
             """;
@@ -143,7 +148,9 @@ final class RedisRoomDirectory implements RoomDirectory {
         redis.await("room index", indexed);
         redis.await("room index", listed);
         List<Object> reply = redis.await("join", redis.async().eval(JOIN, ScriptOutputType.MULTI, roomKeys(room),
-                member.peer().value(), member.node().value(), Integer.toString(maxPeers), encode(info),
+                member.peer().value(), member.node().value(), Integer.toString(maxPeers),
+                encode(info.identity() == null && member.identity() != null
+                        ? new MemberInfo(member.identity(), info.joinedAtMillis(), info.protocol()) : info),
                 Long.toString(wallClock.getAsLong())));
         return switch ((String) reply.get(0)) {
             case "already" -> new Admission.AlreadyMember();
@@ -198,8 +205,9 @@ final class RedisRoomDirectory implements RoomDirectory {
         long created = parseLong((String) reply.get(0));
         List<RoomState.Entry> entries = new ArrayList<>((reply.size() - 1) / 3);
         for (int i = 1; i + 2 < reply.size(); i += 3) {
-            entries.add(new RoomState.Entry(new Member(PeerId.of((String) reply.get(i)), NodeId.of((String) reply.get(i + 1))),
-                    decode((String) reply.get(i + 2))));
+            MemberInfo info = decode((String) reply.get(i + 2));
+            entries.add(new RoomState.Entry(new Member(PeerId.of((String) reply.get(i)), NodeId.of((String) reply.get(i + 1)),
+                    info.identity()), info));
         }
         return Optional.of(new RoomState(room, created, entries));
     }
@@ -328,11 +336,14 @@ final class RedisRoomDirectory implements RoomDirectory {
             return;
         }
         Set<NodeId> nodes = new HashSet<>();
-        String[] args = new String[members.size() * 2];
+        String[] args = new String[members.size() * 3];
         for (int i = 0; i < members.size(); i++) {
-            args[2 * i] = members.get(i).peer().value();
-            args[2 * i + 1] = members.get(i).node().value();
-            nodes.add(members.get(i).node());
+            Member member = members.get(i);
+            args[3 * i] = member.peer().value();
+            args[3 * i + 1] = member.node().value();
+            // What a store that lost its state can tell again: the identity the restoring node kept.
+            args[3 * i + 2] = encode(new MemberInfo(member.identity(), 0L, null));
+            nodes.add(member.node());
         }
         for (NodeId node : nodes) {
             redis.await("room index", redis.async().sadd(keys.nodeRooms(node), room.value()));
@@ -341,11 +352,13 @@ final class RedisRoomDirectory implements RoomDirectory {
         redis.await("restore", redis.async().eval(RESTORE, ScriptOutputType.INTEGER, roomKeys(room), args));
     }
 
-    private static List<Member> members(Object pairs) {
-        List<?> list = (List<?>) pairs;
-        List<Member> members = new ArrayList<>(list.size() / 2);
-        for (int i = 0; i + 1 < list.size(); i += 2) {
-            members.add(new Member(PeerId.of((String) list.get(i)), NodeId.of((String) list.get(i + 1))));
+    /** Peer, node, stored join details for each member (MEMBERS_OF): the identity comes from the details. */
+    private static List<Member> members(Object triples) {
+        List<?> list = (List<?>) triples;
+        List<Member> members = new ArrayList<>(list.size() / 3);
+        for (int i = 0; i + 2 < list.size(); i += 3) {
+            members.add(new Member(PeerId.of((String) list.get(i)), NodeId.of((String) list.get(i + 1)),
+                    decode((String) list.get(i + 2)).identity()));
         }
         return members;
     }

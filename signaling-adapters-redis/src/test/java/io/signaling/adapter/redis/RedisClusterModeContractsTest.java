@@ -1,7 +1,5 @@
 package io.signaling.adapter.redis;
 
-import static org.awaitility.Awaitility.await;
-
 import io.signaling.ports.cluster.Cluster;
 import io.signaling.ports.cluster.NodeInbox;
 import io.signaling.ports.cluster.NodeInboxContract;
@@ -9,16 +7,13 @@ import io.signaling.ports.cluster.NodeLease;
 import io.signaling.ports.cluster.NodeLeaseContract;
 import io.signaling.ports.cluster.RoomDirectory;
 import io.signaling.ports.cluster.RoomDirectoryContract;
-import io.signaling.ports.testing.RedisServer;
-import io.signaling.ports.testing.RequiredPrograms;
+import io.signaling.ports.testing.RedisClusterServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,36 +28,20 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisClusterModeContractsTest {
 
-    private final List<RedisServer> masters = new ArrayList<>();
     private final List<Cluster> opened = new ArrayList<>();
+    private RedisClusterServers servers;
     private String seeds;
 
     @BeforeAll
     void startCluster() throws Exception {
-        String cli = RequiredPrograms.require("redis-cli", "apt-get install redis-tools").toString();
-        List<String> create = new ArrayList<>(List.of(cli, "--cluster", "create"));
-        for (int i = 0; i < 3; i++) {
-            RedisServer master = RedisServer.start("--cluster-enabled", "yes", "--cluster-node-timeout", "5000");
-            masters.add(master);
-            create.add("127.0.0.1:" + master.port());
-        }
-        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-        Process process = new ProcessBuilder(create).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
-        }
-        for (RedisServer master : masters) {
-            await("cluster state ok on " + master.port()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> master.command("CLUSTER", "INFO").contains("cluster_state:ok"));
-        }
-        seeds = "redis://127.0.0.1:" + masters.get(0).port() + ",redis://127.0.0.1:" + masters.get(1).port();
+        servers = RedisClusterServers.start();
+        seeds = servers.seeds();
     }
 
     @AfterAll
     void stopCluster() throws InterruptedException {
-        for (RedisServer master : masters) {
-            master.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -117,9 +96,7 @@ class RedisClusterModeContractsTest {
         @Override
         protected void wipeStore() {
             try {
-                for (RedisServer master : masters) {
-                    master.command("FLUSHALL");
-                }
+                servers.flushAll();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

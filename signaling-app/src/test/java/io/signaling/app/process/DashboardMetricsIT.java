@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.signaling.ports.testing.RedisServer;
 import io.signaling.ports.testing.RequiredPrograms;
 import java.io.IOException;
 import java.net.URI;
@@ -63,7 +64,11 @@ class DashboardMetricsIT {
         List<String> wanted = dashboardSampleNames();
         assertThat(wanted).as("dashboard-metrics.txt lists metrics").isNotEmpty();
 
+        // A cluster node (on a real redis-server), so the dashboard's cluster panels have their series.
+        RedisServer redis = RedisServer.start();
+        closeables.add(redis);
         AppProcess app = AppProcess.jar("--server.host=127.0.0.1", "--server.port=0", "--admin.port=0",
+                "--redis.enabled=true", "--redis.uri=" + redis.uri(),
                 "--websocket.allowed-origins=" + ALLOWED).start();
         closeables.add(app);
         AppProcess.Started started = app.awaitStarted();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.signaling.ports.testing.RedisServer;
 import io.signaling.ports.testing.RequiredPrograms;
 import java.io.File;
 import java.net.ServerSocket;
@@ -71,7 +72,11 @@ class PrometheusServerIT {
 
         // A long readiness delay: after SIGTERM the node keeps serving while /health/ready says 503,
         // the one harmless way to make a real 5xx for the error panels.
+        // A cluster node (on a real redis-server), so the dashboard's cluster panels have their series.
+        RedisServer redis = RedisServer.start();
+        closeables.add(redis);
         AppProcess app = AppProcess.jar("--server.host=127.0.0.1", "--server.port=0", "--admin.port=0",
+                "--redis.enabled=true", "--redis.uri=" + redis.uri(),
                 "--websocket.allowed-origins=" + ALLOWED, "--shutdown.readiness-delay=120s",
                 "--shutdown.drain-timeout=2s").start();
         closeables.add(app);

@@ -4,8 +4,14 @@ import static io.signaling.app.signaling.Json.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.signaling.adapter.jwt.JwtVerifiers;
+import io.signaling.domain.signaling.RoomId;
 import io.signaling.ports.testing.RedisServer;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,30 +27,52 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Three real nodes in one JVM sharing one real redis-server (a child process): one room spread
  * over them behaves as on one server. Each test uses its own key prefix, so the nodes of one test
- * never meet another test's.
+ * never meet another test's. {@link ClusterOnRedisClusterTest} runs the same tests on a real
+ * 3-master Redis Cluster.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterTest {
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();
-    private static RedisServer redis;
+    private static final String JWT_SECRET = "cluster-test-secret-of-at-least-32-bytes";
+    private RedisServer redis;
+    private String redisUri;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<SignalingTestNode> nodes = new ArrayList<>();
     private final List<SignalingClient> clients = new ArrayList<>();
-    private final ExecutorService executor = Executors.newFixedThreadPool(3);
+    // One instance serves every test (PER_CLASS, for the shared Redis): per-test state is reset.
+    private ExecutorService executor;
+
+    @BeforeEach
+    void newExecutor() {
+        executor = Executors.newFixedThreadPool(3);
+    }
 
     @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
+    void startStore() throws Exception {
+        redisUri = startRedis();
     }
 
     @AfterAll
-    static void stopRedis() throws Exception {
+    void stopStore() throws Exception {
+        stopRedis();
+    }
+
+    /** Starts the Redis the nodes share and returns its {@code redis.uri}. */
+    protected String startRedis() throws Exception {
+        redis = RedisServer.start();
+        return redis.uri();
+    }
+
+    protected void stopRedis() throws Exception {
         if (redis != null) {
             redis.close();
         }
@@ -54,16 +82,18 @@ class ClusterTest {
     void stopNodes() throws Exception {
         executor.shutdownNow();
         clients.forEach(SignalingClient::close);
+        clients.clear();
         for (SignalingTestNode node : nodes) {
             node.close();
         }
+        nodes.clear();
     }
 
     /** Three nodes of one cluster, with {@code flags} on top of the cluster's. */
     private List<SignalingTestNode> cluster(String... flags) throws Exception {
         String prefix = "cluster-test-" + PREFIXES.incrementAndGet();
         for (int i = 0; i < 3; i++) {
-            List<String> all = new ArrayList<>(List.of("redis.enabled=true", "redis.uri=" + redis.uri(),
+            List<String> all = new ArrayList<>(List.of("redis.enabled=true", "redis.uri=" + redisUri,
                     "redis.key-prefix=" + prefix, "rate-limit.messages-per-second=10000", "rate-limit.burst=10000"));
             all.addAll(List.of(flags));
             nodes.add(SignalingTestNode.start(all.toArray(String[]::new)));
@@ -75,6 +105,34 @@ class ClusterTest {
         SignalingClient client = SignalingClient.connect(http, node.wsUri());
         clients.add(client);
         return client;
+    }
+
+    /** Connects with an access token for {@code sub} in {@code room} (the nodes run auth.mode=jwt). */
+    private SignalingClient connectAs(SignalingTestNode node, String sub, String room) throws Exception {
+        String token = JwtVerifiers.mintHmac("k1", "HS256", JWT_SECRET.getBytes(StandardCharsets.UTF_8), sub,
+                RoomId.of(room), "signaling", Instant.now(), Duration.ofMinutes(10));
+        SignalingClient client = SignalingClient.connect(http, URI.create(node.wsUri() + "?access_token=" + token));
+        clients.add(client);
+        return client;
+    }
+
+    @Test
+    void identitiesOfRoomMatesOnOtherNodesAreTheirTokensIdentities() throws Exception {
+        List<SignalingTestNode> n = cluster("auth.mode=jwt", "auth.jwt.keys=[{kid: k1, alg: HS256, secret: \"" + JWT_SECRET + "\"}]");
+        SignalingClient alice = connectAs(n.get(0), "alice", "who");
+        SignalingClient bob = connectAs(n.get(1), "bob", "who");
+        SignalingClient carol = connectAs(n.get(2), "carol", "who");
+        assertThat(alice.join("who").path("members")).isEmpty();
+        JsonNode bobJoined = bob.join("who");
+        assertThat(bobJoined.path("members").get(0).path("peerId").asText()).isEqualTo(alice.peerId());
+        assertThat(bobJoined.path("members").get(0).path("identity").asText()).isEqualTo("alice");
+        assertThat(alice.next("peer-joined").path("identity").asText()).isEqualTo("bob");
+        JsonNode carolJoined = carol.join("who");
+        assertThat(carolJoined.path("members")).hasSize(2);
+        assertThat(carolJoined.path("members").get(0).path("identity").asText()).isEqualTo("alice");
+        assertThat(carolJoined.path("members").get(1).path("identity").asText()).isEqualTo("bob");
+        assertThat(alice.next("peer-joined").path("identity").asText()).isEqualTo("carol");
+        assertThat(bob.next("peer-joined").path("identity").asText()).isEqualTo("carol");
     }
 
     @Test

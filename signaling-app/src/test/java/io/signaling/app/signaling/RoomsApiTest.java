@@ -115,6 +115,12 @@ class RoomsApiTest {
         return client;
     }
 
+    /** {@code message} as a v1.1 session gets it: numbered {@code seq} (v1 messages carry none). */
+    private static JsonNode numbered(JsonNode message, int seq) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) message).put("seq", seq);
+        return message;
+    }
+
     private SignalingClient connectV11(SignalingTestNode node) throws Exception {
         SignalingClient client = SignalingClient.connectAsync(http.newWebSocketBuilder().subprotocols("signaling.v1.1"),
                 node.wsUri()).get(10, TimeUnit.SECONDS);
@@ -258,11 +264,12 @@ class RoomsApiTest {
         v1.next("peer-joined");
 
         assertThat(remove(api, "call", removed.peerId()).status()).isEqualTo(204);
-        assertThat(removed.next()).isEqualTo(json("{'type':'left','room':'call','reason':'removed'}"));
+        // v1.1 messages are numbered (joined 1, two peer-joined, then left).
+        assertThat(removed.next()).isEqualTo(numbered(json("{'type':'left','room':'call','reason':'removed'}"), 4));
         assertThat(v1.next()).isEqualTo(json("{'type':'peer-left','room':'call','peerId':'%s','reason':'leave'}",
                 removed.peerId()));
-        assertThat(v11.next()).isEqualTo(json("{'type':'peer-left','room':'call','peerId':'%s','reason':'removed'}",
-                removed.peerId()));
+        assertThat(v11.next()).isEqualTo(numbered(json("{'type':'peer-left','room':'call','peerId':'%s','reason':'removed'}",
+                removed.peerId()), 2));
         // Idempotent by outcome: the peer is out, so a repeat finds none.
         assertThat(remove(api, "call", removed.peerId()).status()).isEqualTo(404);
         assertThat(remove(api, "call", "no-such-peer").status()).isEqualTo(404);
@@ -281,7 +288,7 @@ class RoomsApiTest {
 
         // `left` in reply to `leave`: v1.1 says why, v1 stays as it was.
         assertThat(v11.request("{\"type\":\"leave\",\"id\":\"l1\"}"))
-                .isEqualTo(json("{'type':'left','id':'l1','room':'call','reason':'leave'}"));
+                .isEqualTo(numbered(json("{'type':'left','id':'l1','room':'call','reason':'leave'}"), 5));
         assertThat(v1.next()).isEqualTo(json("{'type':'peer-left','room':'call','peerId':'%s','reason':'leave'}",
                 v11.peerId()));
         assertThat(v1.request("{\"type\":\"leave\",\"id\":\"l2\"}"))
@@ -305,7 +312,9 @@ class RoomsApiTest {
 
         assertThat(close(api, "meeting").status()).isEqualTo(204);
         for (SignalingClient peer : peers) {
-            assertThat(peer.next()).isEqualTo(json("{'type':'left','room':'meeting','reason':'closed'}"));
+            JsonNode left = json("{'type':'left','room':'meeting','reason':'closed'}");
+            // The v1.1 peer (the second) is numbered: joined 1, one peer-joined, then left.
+            assertThat(peer.next()).isEqualTo(peer == peers.get(1) ? numbered(left, 3) : left);
             peer.assertNothingPending();
         }
         elsewhere.assertNothingPending();
@@ -494,11 +503,11 @@ class RoomsApiTest {
         v1.next("peer-joined");
 
         assertThat(remove(admin(n.get(0)), "x", target.peerId()).status()).isEqualTo(204);
-        assertThat(target.next()).isEqualTo(json("{'type':'left','room':'x','reason':'removed'}"));
+        assertThat(target.next()).isEqualTo(numbered(json("{'type':'left','room':'x','reason':'removed'}"), 4));
         assertThat(v1.next()).isEqualTo(json("{'type':'peer-left','room':'x','peerId':'%s','reason':'leave'}",
                 target.peerId()));
-        assertThat(v11.next()).isEqualTo(json("{'type':'peer-left','room':'x','peerId':'%s','reason':'removed'}",
-                target.peerId()));
+        assertThat(v11.next()).isEqualTo(numbered(json("{'type':'peer-left','room':'x','peerId':'%s','reason':'removed'}",
+                target.peerId()), 2));
         for (SignalingClient client : List.of(target, v1, v11)) {
             client.assertNothingPending();
         }
@@ -530,8 +539,10 @@ class RoomsApiTest {
             }
         }
         assertThat(close(admin(n.get(1)), "town-hall").status()).isEqualTo(204);
-        for (SignalingClient peer : peers) {
-            assertThat(peer.next()).isEqualTo(json("{'type':'left','room':'town-hall','reason':'closed'}"));
+        for (int i = 0; i < peers.size(); i++) {
+            JsonNode left = json("{'type':'left','room':'town-hall','reason':'closed'}");
+            // The v1.1 peers (odd i) are numbered: joined 1, a peer-joined per later peer, then left.
+            assertThat(peers.get(i).next()).isEqualTo(i % 2 == 1 ? numbered(left, 7 - i) : left);
         }
         for (SignalingClient peer : peers) {
             peer.assertNothingPending();

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -41,7 +42,7 @@ import java.util.function.Supplier;
 final class ClusterRooms implements RoomRegistry {
 
     private static final class View {
-        final LinkedHashMap<PeerId, NodeId> members = new LinkedHashMap<>();
+        final LinkedHashMap<PeerId, Member> members = new LinkedHashMap<>();
     }
 
     record Repair(RoomId room, PeerId peer) {
@@ -55,13 +56,14 @@ final class ClusterRooms implements RoomRegistry {
     private final ConcurrentLinkedQueue<Repair> repairs = new ConcurrentLinkedQueue<>();
     private final Object[] locks = new Object[256];
 
-    private final java.util.function.Function<PeerId, MemberInfo> infoOf;
+    private final Function<PeerId, MemberInfo> infoOf;
 
     ClusterRooms(RoomDirectory directory, Supplier<NodeId> self) {
         this(directory, self, peer -> MemberInfo.unknown());
     }
 
-    ClusterRooms(RoomDirectory directory, Supplier<NodeId> self, java.util.function.Function<PeerId, MemberInfo> infoOf) {
+    /** @param infoOf what a local peer tells at its join (its identity among it), stored with its membership */
+    ClusterRooms(RoomDirectory directory, Supplier<NodeId> self, Function<PeerId, MemberInfo> infoOf) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.self = Objects.requireNonNull(self, "self");
         this.infoOf = Objects.requireNonNull(infoOf, "infoOf");
@@ -106,8 +108,10 @@ final class ClusterRooms implements RoomRegistry {
             return new JoinResult.AlreadyInRoom(localPeers.get(peer));
         }
         RoomDirectory.Admission admission;
+        MemberInfo info = infoOf.apply(peer);
+        Member joining = new Member(peer, self.get(), info.identity());
         try {
-            admission = directory.join(room, new Member(peer, self.get()), maxPeers, infoOf.apply(peer));
+            admission = directory.join(room, joining, maxPeers, info);
         } catch (ClusterUnavailableException e) {
             repairs.add(new Repair(room, peer));
             throw e;
@@ -120,7 +124,7 @@ final class ClusterRooms implements RoomRegistry {
         }
         List<Member> before = ((RoomDirectory.Admission.Admitted) admission).before();
         List<Member> now = new ArrayList<>(before);
-        now.add(new Member(peer, self.get()));
+        now.add(joining);
         localPeers.put(peer, room);
         replace(room, now);
         List<PeerId> others = new ArrayList<>(before.size());
@@ -168,9 +172,9 @@ final class ClusterRooms implements RoomRegistry {
         List<Member> members = new ArrayList<>();
         if (view != null) {
             synchronized (view) {
-                view.members.forEach((p, n) -> {
+                view.members.forEach((p, m) -> {
                     if (!p.equals(peer)) {
-                        members.add(new Member(p, n));
+                        members.add(m);
                     }
                 });
             }
@@ -192,7 +196,7 @@ final class ClusterRooms implements RoomRegistry {
             }
             view.members.clear();
             for (Member member : members) {
-                view.members.put(member.peer(), member.node());
+                view.members.put(member.peer(), member);
                 roomOfPeer.put(member.peer(), room);
             }
         }
@@ -214,7 +218,7 @@ final class ClusterRooms implements RoomRegistry {
     private void applyLocked(RoomId room, View view, Envelope.Change change) {
         synchronized (view) {
             if (change.joined()) {
-                view.members.put(change.peer(), change.node());
+                view.members.put(change.peer(), new Member(change.peer(), change.node()));
                 roomOfPeer.put(change.peer(), room);
             } else {
                 view.members.remove(change.peer());
@@ -278,7 +282,21 @@ final class ClusterRooms implements RoomRegistry {
             return Optional.empty();
         }
         synchronized (view) {
-            return Optional.ofNullable(view.members.get(peer));
+            Member member = view.members.get(peer);
+            return member == null ? Optional.empty() : Optional.of(member.node());
+        }
+    }
+
+    /** The identity of a member of one of this node's rooms, as its node stored it; null when unknown. */
+    String identityOf(PeerId peer) {
+        RoomId room = roomOfPeer.get(peer);
+        View view = room == null ? null : views.get(room);
+        if (view == null) {
+            return null;
+        }
+        synchronized (view) {
+            Member member = view.members.get(peer);
+            return member == null ? null : member.identity();
         }
     }
 
@@ -292,9 +310,9 @@ final class ClusterRooms implements RoomRegistry {
         views.forEach((room, view) -> {
             List<Member> mine = new ArrayList<>();
             synchronized (view) {
-                view.members.forEach((peer, node) -> {
+                view.members.forEach((peer, member) -> {
                     if (room.equals(localPeers.get(peer))) {
-                        mine.add(new Member(peer, node));
+                        mine.add(member);
                     }
                 });
             }
@@ -310,7 +328,7 @@ final class ClusterRooms implements RoomRegistry {
         Set<PeerId> affected = ConcurrentHashMap.newKeySet();
         views.forEach((room, view) -> {
             synchronized (view) {
-                if (view.members.containsValue(node)) {
+                if (view.members.values().stream().anyMatch(m -> m.node().equals(node))) {
                     view.members.keySet().stream().filter(localPeers::containsKey).forEach(affected::add);
                 }
             }

@@ -49,7 +49,9 @@ final class InMemoryRoomDirectory implements RoomDirectory {
         }
         List<Member> before = list(members);
         members.put(member.peer(), member.node());
-        infos.put(member.peer(), info);
+        // The identity is kept with the join details (one place); a caller that gave it only on the member still has it stored.
+        infos.put(member.peer(), info.identity() == null && member.identity() != null
+                ? new MemberInfo(member.identity(), info.joinedAtMillis(), info.protocol()) : info);
         if (before.isEmpty()) {
             createdAt.put(room, wallClock.getAsLong());
         }
@@ -63,7 +65,7 @@ final class InMemoryRoomDirectory implements RoomDirectory {
             return Optional.empty();
         }
         List<RoomState.Entry> entries = new ArrayList<>(members.size());
-        members.forEach((peer, node) -> entries.add(new RoomState.Entry(new Member(peer, node),
+        members.forEach((peer, node) -> entries.add(new RoomState.Entry(member(peer, node),
                 infos.getOrDefault(peer, MemberInfo.unknown()))));
         return Optional.of(new RoomState(room, createdAt.getOrDefault(room, 0L), entries));
     }
@@ -86,8 +88,9 @@ final class InMemoryRoomDirectory implements RoomDirectory {
         if (members == null) {
             return List.of();
         }
+        List<Member> closed = list(members);
         members.keySet().forEach(infos::remove);
-        return list(members);
+        return closed;
     }
 
     @Override
@@ -152,7 +155,9 @@ final class InMemoryRoomDirectory implements RoomDirectory {
         createdAt.putIfAbsent(room, wallClock.getAsLong());
         for (Member member : restored) {
             roomsOfNode.computeIfAbsent(member.node(), n -> new LinkedHashSet<>()).add(room);
-            members.putIfAbsent(member.peer(), member.node());
+            if (members.putIfAbsent(member.peer(), member.node()) == null) {
+                infos.putIfAbsent(member.peer(), new MemberInfo(member.identity(), 0L, null));
+            }
         }
         removeIfEmpty(room, members);
     }
@@ -171,9 +176,15 @@ final class InMemoryRoomDirectory implements RoomDirectory {
         }
     }
 
-    private static List<Member> list(Map<PeerId, NodeId> members) {
+    private List<Member> list(Map<PeerId, NodeId> members) {
         List<Member> list = new ArrayList<>(members.size());
-        members.forEach((peer, node) -> list.add(new Member(peer, node)));
+        members.forEach((peer, node) -> list.add(member(peer, node)));
         return list;
+    }
+
+    /** A member with the identity stored in its join details. */
+    private Member member(PeerId peer, NodeId node) {
+        MemberInfo info = infos.get(peer);
+        return new Member(peer, node, info == null ? null : info.identity());
     }
 }

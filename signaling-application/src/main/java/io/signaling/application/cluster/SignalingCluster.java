@@ -97,6 +97,8 @@ public final class SignalingCluster {
 
     private final ConcurrentMap<NodeId, long[]> outbound = new ConcurrentHashMap<>();
     private final ConcurrentMap<NodeId, Long> inbound = new ConcurrentHashMap<>();
+    /** Destinations that may lack an envelope this node numbered: each gets a mark at the next beat. */
+    private final Set<NodeId> unconfirmed = ConcurrentHashMap.newKeySet();
 
     private final Metrics.Counter sent;
     private final Metrics.Counter received;
@@ -110,6 +112,8 @@ public final class SignalingCluster {
     private volatile NodeId self;
     private volatile boolean registered;
     private volatile boolean reachable = true;
+    /** Touched by the keeper thread only. */
+    private boolean restorePending;
     private volatile LocalNode local;
     private NodeInbox.Reader reader;
     private ScheduledExecutorService keeper;
@@ -175,6 +179,11 @@ public final class SignalingCluster {
 
     public boolean isLocal(PeerId peer) {
         return rooms.isLocal(peer);
+    }
+
+    /** The identity of a peer of one of this node's rooms (on any node), or null when it has none or is unknown. */
+    public String identityOf(PeerId peer) {
+        return rooms.identityOf(peer);
     }
 
     /** The node holding {@code peer}, when it is in one of this node's rooms. */
@@ -246,22 +255,61 @@ public final class SignalingCluster {
         }
         long[] next = outbound.computeIfAbsent(node, n -> new long[1]);
         CompletableFuture<Void> stored;
+        boolean freed = false;
         synchronized (next) {
             long sequence = ++next[0];
             stored = inbox.publish(node, new Envelope(self, sequence, to, room, text, change, traceParent,
                     wallClock.getAsLong(), command)).toCompletableFuture();
-            if (stored.isCompletedExceptionally()) {
-                // Refused at once (disconnected, queue full): never stored, so the number is free again.
+            if (stored.isCompletedExceptionally() && change == null) {
+                // A relay or an operator's command refused at once (disconnected, queue full) was never
+                // stored and its sender is told: the number is free again. A membership notice keeps its
+                // number, so the receiver finds the hole (at the latest by the mark that follows) and tells its peers.
                 next[0]--;
+                freed = true;
             }
         }
         sent.increment();
+        boolean numberFreed = freed;
         stored.whenComplete((ok, error) -> {
             if (error != null) {
                 sendFailures.increment();
+                if (!numberFreed) {
+                    // Its number is used but the envelope may be missing: a mark once the store is
+                    // back lets the receiver report it even if nothing else follows from here.
+                    unconfirmed.add(node);
+                }
                 onFailure.accept(error);
             }
         });
+    }
+
+    /**
+     * Publishes a mark to each node that may be missing envelopes from this one (unconfirmed
+     * publishes, or every destination after the store lost its state), so its receiver reports the
+     * hole now rather than when a later message happens to follow. Runs on the keeper.
+     */
+    private void sendMarks() {
+        for (NodeId node : List.copyOf(unconfirmed)) {
+            long[] next = outbound.get(node);
+            if (next == null) {
+                unconfirmed.remove(node);
+                continue;
+            }
+            unconfirmed.remove(node);
+            CompletableFuture<Void> stored;
+            synchronized (next) {
+                long sequence = ++next[0];
+                stored = inbox.publish(node, Envelope.mark(self, sequence, wallClock.getAsLong())).toCompletableFuture();
+                if (stored.isCompletedExceptionally()) {
+                    next[0]--;
+                }
+            }
+            stored.whenComplete((ok, error) -> {
+                if (error != null) {
+                    unconfirmed.add(node);
+                }
+            });
+        }
     }
 
     // ---------------------------------------------------------------- inbound
@@ -286,7 +334,7 @@ public final class SignalingCluster {
                 node.lost(affected, missing);
             }
         }
-        if (node == null) {
+        if (node == null || envelope.isMark()) {
             return;
         }
         Span span = null;
@@ -311,26 +359,36 @@ public final class SignalingCluster {
     // ---------------------------------------------------------------- keeper
 
     /**
-     * Registers this node (lease, inbox) and starts the keeper.
-     *
-     * @throws ClusterUnavailableException when the store cannot be reached now
+     * Registers this node (lease, inbox) and starts the keeper. When the store cannot be reached
+     * now the node starts all the same (same-node rooms work; what needs the store answers
+     * {@code unavailable}) and the keeper registers it as soon as the store answers.
      */
     public void start(LocalNode localNode) {
         this.local = Objects.requireNonNull(localNode, "localNode");
-        register();
+        try {
+            register();
+        } catch (ClusterUnavailableException e) {
+            reachable = false;
+            log.warn("shared store unreachable at start; this node registers as soon as it answers",
+                    "node", self.value(), "error", e.getMessage());
+        }
         keeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "signaling-cluster-keeper");
             thread.setDaemon(true);
             return thread;
         });
         keeper.scheduleWithFixedDelay(this::keep, renewEvery.toNanos(), renewEvery.toNanos(), TimeUnit.NANOSECONDS);
-        log.info("cluster node registered", "node", self.value(), "lease_ttl_ms", lease.ttl().toMillis());
+        if (registered) {
+            log.info("cluster node registered", "node", self.value(), "lease_ttl_ms", lease.ttl().toMillis());
+        }
     }
 
     private void register() {
         lease.acquire(self);
         synchronized (this) {
-            reader = inbox.open(self, this::onEnvelope);
+            if (reader == null) {
+                reader = inbox.open(self, this::onEnvelope);
+            }
         }
         registered = true;
     }
@@ -339,7 +397,7 @@ public final class SignalingCluster {
         try {
             if (!registered) {
                 register();
-                log.info("cluster node registered again", "node", self.value());
+                log.info("cluster node registered", "node", self.value(), "lease_ttl_ms", lease.ttl().toMillis());
             }
             NodeLease.Renewal renewal = lease.renew(self);
             if (!reachable) {
@@ -351,8 +409,16 @@ public final class SignalingCluster {
                 return;
             }
             if (renewal == NodeLease.Renewal.STORE_RESET) {
-                restore();
+                // Whatever the store held for the others is gone with it: every destination gets a mark.
+                unconfirmed.addAll(outbound.keySet());
+                restorePending = true;
             }
+            if (restorePending) {
+                // Until it succeeded: a restore cut short by the store failing again is redone.
+                restore();
+                restorePending = false;
+            }
+            sendMarks();
             repair();
             cleanUpDeadNodes();
         } catch (ClusterUnavailableException e) {
@@ -383,6 +449,8 @@ public final class SignalingCluster {
             }
         }
         outbound.clear();
+        unconfirmed.clear();
+        restorePending = false;
         self = freshId();
         try {
             register();
@@ -395,7 +463,7 @@ public final class SignalingCluster {
     private void restore() {
         Map<RoomId, List<Member>> mine = rooms.localMembers();
         for (Map.Entry<RoomId, List<Member>> room : mine.entrySet()) {
-            directory.restore(room.getKey(), room.getValue().stream().map(m -> new Member(m.peer(), self)).toList());
+            directory.restore(room.getKey(), room.getValue().stream().map(m -> new Member(m.peer(), self, m.identity())).toList());
         }
         log.warn("shared store had lost its state: this node's rooms restored", "node", self.value(), "rooms", mine.size());
     }
@@ -439,6 +507,7 @@ public final class SignalingCluster {
             inbox.delete(dead);
             lease.forget(dead);
             outbound.remove(dead);
+            unconfirmed.remove(dead);
             inbound.remove(dead);
             deadNodes.increment();
             log.warn("dead node cleaned up", "dead_node", dead.value(), "rooms", deadRooms.size(), "peers", peers);

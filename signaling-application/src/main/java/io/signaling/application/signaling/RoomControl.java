@@ -118,7 +118,8 @@ public final class RoomControl {
         }
         List<RoomState.Entry> entries = new ArrayList<>(members.size());
         for (PeerId peer : members) {
-            entries.add(new RoomState.Entry(new Member(peer, STANDALONE), info(peer)));
+            MemberInfo details = info(peer);
+            entries.add(new RoomState.Entry(new Member(peer, STANDALONE, details.identity()), details));
         }
         return Optional.of(new RoomState(room, timed == null ? 0L : timed.createdAt(room), entries));
     }

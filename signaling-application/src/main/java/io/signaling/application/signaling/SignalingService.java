@@ -697,7 +697,9 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             List<ServerMessage.Member> members = new ArrayList<>(joined.peers().size());
             for (PeerId peer : joined.peers()) {
                 Session other = sessions.get(peer);
-                members.add(new ServerMessage.Member(peer, other == null ? null : other.identity()));
+                // A room-mate on another node: the identity its node stored with its membership.
+                members.add(new ServerMessage.Member(peer, other != null ? other.identity()
+                        : cluster != null ? cluster.identityOf(peer) : null));
             }
             return joined.withMembers(members);
         }

@@ -26,6 +26,8 @@ class SignalingClusterSequenceTest {
     private static final RoomId ROOM = RoomId.of("room");
     private static final NodeId ORIGIN = NodeId.of("origin");
     private static final PeerId REMOTE = PeerId.of("remote");
+    /** Renewed every second; long enough that a starved keeper never loses it and fences the node. */
+    private static final Duration LEASE = Duration.ofSeconds(3);
 
     private final InMemoryCluster store = new InMemoryCluster();
     private final RecordingMetrics metrics = new RecordingMetrics();
@@ -89,5 +91,106 @@ class SignalingClusterSequenceTest {
         assertThat(metrics.count("signaling.cluster.gaps")).isEqualTo(2);
         assertThat(lost).containsExactly(2L);
         assertThat(lostPeers).containsExactly(Set.of(local));
+    }
+
+    private SignalingCluster.LocalNode recording() {
+        return new SignalingCluster.LocalNode() {
+            @Override
+            public void deliver(RoomId room, PeerId to, String text, Envelope.Change change) {
+                delivered.add(text);
+            }
+
+            @Override
+            public void evicted(RoomId room, List<PeerId> removed, List<Member> remaining) {
+            }
+
+            @Override
+            public void lost(Set<PeerId> affected, long missing) {
+                lost.add(missing);
+                lostPeers.add(affected);
+            }
+
+            @Override
+            public void fence() {
+            }
+        };
+    }
+
+    @Test
+    void aMarkRevealsTheEnvelopesMissingBeforeItAndDeliversNothing() {
+        node = SignalingCluster.builder(store.node(Duration.ofSeconds(30))).metrics(metrics).build();
+        node.start(recording());
+        store.rooms().join(ROOM, new Member(REMOTE, ORIGIN), 10);
+        PeerId local = PeerId.of("local");
+        node.rooms().join(ROOM, local, 10);
+        store.inbox().publish(node.node(), envelope(1, local, "one"));
+        store.inbox().publish(node.node(), Envelope.mark(ORIGIN, 4, System.currentTimeMillis()));
+        store.inbox().publish(node.node(), Envelope.mark(ORIGIN, 5, System.currentTimeMillis()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> metrics.count("signaling.cluster.deliveries", "direction", "in") >= 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !lost.isEmpty());
+        assertThat(delivered).containsExactly("one");
+        assertThat(lost).containsExactly(2L);
+        assertThat(lostPeers).containsExactly(Set.of(local));
+        assertThat(metrics.count("signaling.cluster.gaps")).isEqualTo(2);
+    }
+
+    @Test
+    void afterTheStoreLostItsStateEveryNodeForwardedToGetsAMark() {
+        NodeId receiver = NodeId.of("receiver");
+        List<Envelope> received = new CopyOnWriteArrayList<>();
+        store.inbox().open(receiver, received::add);
+        node = SignalingCluster.builder(store.node(LEASE)).metrics(metrics).build();
+        node.start(recording());
+        node.forward(receiver, ROOM, REMOTE, "one", null, e -> { });
+        node.forward(receiver, ROOM, REMOTE, "two", null, e -> { });
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+        store.wipe();
+        await("a mark after the reset").atMost(Duration.ofSeconds(30)).until(() -> received.size() == 3);
+        assertThat(received.get(2).isMark()).isTrue();
+        assertThat(received.get(2).sequence()).isEqualTo(3);
+        assertThat(received.get(2).origin()).isEqualTo(node.node());
+    }
+
+    @Test
+    void aRefusedRelayFreesItsNumberARefusedNoticeKeepsItAndAMarkRevealsIt() {
+        NodeId receiver = NodeId.of("receiver");
+        List<Envelope> received = new CopyOnWriteArrayList<>();
+        store.inbox().open(receiver, received::add);
+        java.util.concurrent.atomic.AtomicBoolean refusing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        io.signaling.ports.cluster.NodeInbox inbox = new io.signaling.ports.cluster.NodeInbox() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> publish(NodeId to, Envelope envelope) {
+                return refusing.get()
+                        ? java.util.concurrent.CompletableFuture.failedFuture(
+                                new io.signaling.ports.cluster.ClusterUnavailableException("refused"))
+                        : store.inbox().publish(to, envelope);
+            }
+
+            @Override
+            public Reader open(NodeId self, java.util.function.Consumer<Envelope> handler) {
+                return store.inbox().open(self, handler);
+            }
+
+            @Override
+            public void delete(NodeId node) {
+                store.inbox().delete(node);
+            }
+        };
+        Cluster memory = store.node(LEASE);
+        node = SignalingCluster.builder(new Cluster(memory.rooms(), inbox, memory.lease(), memory.health(), memory.closer()))
+                .metrics(metrics).build();
+        node.start(recording());
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        node.forward(receiver, ROOM, REMOTE, "relay", null, failures::add);
+        node.forward(receiver, ROOM, REMOTE, "notice", new Envelope.Change(PeerId.of("gone"), null), failures::add);
+        assertThat(failures).hasSize(2);
+        assertThat(metrics.count("signaling.cluster.delivery.failures")).isEqualTo(2);
+        refusing.set(false);
+        await("the mark after the refused notice").atMost(Duration.ofSeconds(30)).until(() -> !received.isEmpty());
+        node.forward(receiver, ROOM, REMOTE, "after", null, failures::add);
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+        assertThat(received.get(0)).isEqualTo(Envelope.mark(node.node(), 2, received.get(0).sentAtMillis()));
+        assertThat(received.get(1).sequence()).isEqualTo(3);
+        assertThat(received.get(1).text()).isEqualTo("after");
     }
 }

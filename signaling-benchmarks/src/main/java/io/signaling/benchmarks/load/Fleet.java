@@ -88,6 +88,12 @@ final class Fleet implements AutoCloseable {
      */
     void open(URI uri, int n, int concurrency, long deadlineNanos, IntFunction<WsSession.Handler> handlers)
             throws InterruptedException {
+        open(i -> uri, n, concurrency, deadlineNanos, handlers);
+    }
+
+    /** As {@link #open(URI, int, int, long, IntFunction)}, socket {@code i} to {@code uris.apply(i)}. */
+    void open(IntFunction<URI> uris, int n, int concurrency, long deadlineNanos, IntFunction<WsSession.Handler> handlers)
+            throws InterruptedException {
         var permits = new Semaphore(concurrency);
         var attempts = new ArrayList<CompletableFuture<?>>(n);
         for (int i = 0; i < n; i++) {
@@ -97,6 +103,7 @@ final class Fleet implements AutoCloseable {
                 firstFailure.compareAndSet(null, "connect phase timed out after " + i + " handshakes started");
                 break;
             }
+            URI uri = uris.apply(i);
             var session = new WsSession(i, handlers.apply(i), errors, v11Of(uri));
             opening.incrementAndGet();
             if (nio != null) {

@@ -26,13 +26,14 @@ record Options(
         boolean join,
         String client,
         String roomPrefix,
-        String protocol) {
+        String protocol,
+        URI url2) {
 
     static final Set<String> MODES = Set.of("hold", "relay", "echo", "http");
     private static final Set<String> FLAGS = Set.of("--allow-remote", "--no-join");
     private static final Set<String> VALUED = Set.of("--url", "--connections", "--room-size", "--rate",
             "--duration", "--payload-bytes", "--pid", "--concurrency", "--grace", "--connect-timeout", "--style",
-            "--client", "--room-prefix", "--protocol");
+            "--client", "--room-prefix", "--protocol", "--url2");
 
     static final String USAGE = """
             usage: java -jar signaling-load.jar MODE --url URL [options]
@@ -40,6 +41,8 @@ record Options(
               relay  --url ws://127.0.0.1:8080/ws --connections N --room-size K --rate M --duration T [--payload-bytes B] [--grace T]
                      [--client jdk|nio] (jdk, default: the JDK HttpClient WebSocket;
                                          nio: one selector thread for every socket)
+                     [--url2 ws://127.0.0.1:8081/ws] (every second socket connects here instead:
+                                         room-mates on two nodes of a cluster)
               echo   --url ws://127.0.0.1:8080/ws --connections N --payload-bytes B --duration T [--style echo|ping]
               http   --url http://127.0.0.1:8080/health/live --connections C --duration T
             common: --allow-remote (targets other than 127.0.0.0/8, ::1, localhost)
@@ -165,8 +168,24 @@ record Options(
         if (values.containsKey("--protocol") && !mode.equals("relay") && !mode.equals("hold")) {
             throw new UsageException("--protocol applies to hold and relay modes only");
         }
+        URI url2 = null;
+        if (values.containsKey("--url2")) {
+            if (!mode.equals("relay")) {
+                throw new UsageException("--url2 applies to relay mode only");
+            }
+            try {
+                url2 = new URI(values.get("--url2"));
+            } catch (URISyntaxException e) {
+                throw new UsageException("--url2 is not a URL: " + e.getMessage());
+            }
+            String scheme2 = url2.getScheme() == null ? "" : url2.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme2.equals("ws") && !scheme2.equals("wss")) {
+                throw new UsageException("--url2 needs a ws:// or wss:// URL, got '" + values.get("--url2") + "'");
+            }
+            LoopbackGuard.check(url2, allowRemote);
+        }
         return new Options(mode, url, connections, roomSize, rate, duration, payloadBytes, pid, allowRemote,
-                concurrency, grace, connectTimeout, style, join, client, roomPrefix, protocol);
+                concurrency, grace, connectTimeout, style, join, client, roomPrefix, protocol, url2);
     }
 
     /** Whether the sessions speak v1.1 (and resume). */

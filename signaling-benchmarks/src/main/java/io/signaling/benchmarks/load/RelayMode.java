@@ -68,7 +68,10 @@ final class RelayMode {
             List<WsSession> joined;
             try (var p = new Progress("relay", err, () -> "connecting: open=" + fleet.sessions.size()
                     + " failed=" + fleet.connectFailures.get() + " joined=" + fleet.joinedCount.get())) {
-                fleet.open(o.url(), o.connections(), o.concurrency(), connectDeadline, i -> handler);
+                // With --url2, sockets alternate between the two nodes: rooms are filled in socket
+                // order, so room-mates sit on different nodes.
+                fleet.open(o.url2() == null ? i -> o.url() : i -> i % 2 == 0 ? o.url() : o.url2(),
+                        o.connections(), o.concurrency(), connectDeadline, i -> handler);
                 joined = fleet.join(o.roomSize(), connectDeadline);
             }
             connectStats = connectStats(o, fleet, joined.size());
@@ -161,6 +164,9 @@ final class RelayMode {
                 var m = new LinkedHashMap<String, Object>();
                 m.put("mode", "relay");
                 m.put("url", o.url().toString());
+                if (o.url2() != null) {
+                    m.put("url2", o.url2().toString());
+                }
                 m.put("client", o.client());
                 m.put("protocol", o.protocol());
                 m.putAll(connectStats);

@@ -76,6 +76,19 @@ class OptionsTest {
     }
 
     @Test
+    void aSecondUrlSpreadsRelaySocketsOverTwoNodes() throws Exception {
+        var o = Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1:8080/ws", "--url2", "ws://127.0.0.1:8081/ws"});
+        assertThat(o.url2().getPort()).isEqualTo(8081);
+        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1:8080/ws"}).url2()).isNull();
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--url2", "ws://127.0.0.1/ws"}))
+                .hasMessageContaining("--url2 applies to relay mode only");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--url2", "http://127.0.0.1/ws"}))
+                .hasMessageContaining("--url2 needs a ws://");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--url2", "ws://192.0.2.7/ws"}))
+                .hasMessageContaining("192.0.2.7");
+    }
+
+    @Test
     void usageErrorsArePrecise() {
         assertThatThrownBy(() -> Options.parse(new String[] {})).hasMessageContaining("no mode");
         assertThatThrownBy(() -> Options.parse(new String[] {"flood", "--url", "ws://127.0.0.1/ws"}))

@@ -29,14 +29,21 @@ import java.util.Set;
  */
 public interface RoomDirectory {
 
-    /** Adds {@code member} to {@code room} unless it is there already or the room holds {@code maxPeers}. */
+    /**
+     * Adds {@code member} to {@code room} unless it is there already or the room holds {@code maxPeers}.
+     * Its identity is stored as the identity of its join details.
+     */
     default Admission join(RoomId room, Member member, int maxPeers) {
-        return join(room, member, maxPeers, MemberInfo.unknown());
+        return join(room, member, maxPeers, new MemberInfo(member.identity(), 0L, null));
     }
 
     /**
      * As {@link #join(RoomId, Member, int)}, storing {@code info} with the membership (in the same
      * atomic step) for {@link #room}; the first member's join also records the room's creation time.
+     * The identity is stored once, in the join details: {@code info}'s, or the member's when
+     * {@code info} has none. Every {@link Member} this directory returns carries that identity
+     * (room-mates on other nodes see it in {@code joined.peers}); members {@linkplain #restore
+     * restored} keep theirs.
      */
     Admission join(RoomId room, Member member, int maxPeers, MemberInfo info);
 

@@ -116,4 +116,20 @@ public abstract class NodeInboxContract {
         await().atMost(Duration.ofSeconds(30)).until(() -> !received.isEmpty());
         assertThat(received).extracting(Envelope::text).containsExactly("after");
     }
+
+    @Test
+    void aMarkArrivesAsAMarkInItsPlace() throws Exception {
+        NodeInbox receiver = newInbox();
+        List<Envelope> received = read(receiver, RECEIVER);
+        NodeInbox sender = newInbox();
+        sender.publish(RECEIVER, envelope(SENDER, 1, "before")).toCompletableFuture().get();
+        sender.publish(RECEIVER, Envelope.mark(SENDER, 5, 42L)).toCompletableFuture().get();
+        sender.publish(RECEIVER, envelope(SENDER, 6, "after")).toCompletableFuture().get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 3);
+        assertThat(received.get(0).text()).isEqualTo("before");
+        assertThat(received.get(1)).isEqualTo(Envelope.mark(SENDER, 5, 42L));
+        assertThat(received.get(1).isMark()).isTrue();
+        assertThat(received.get(2).isMark()).isFalse();
+        assertThat(received.get(2).text()).isEqualTo("after");
+    }
 }

@@ -64,7 +64,7 @@ public abstract class RoomDirectoryContract {
         assertThat(state.room()).isEqualTo(R);
         assertThat(state.createdAtMillis()).isGreaterThanOrEqualTo(before);
         assertThat(state.members()).containsExactly(
-                new RoomState.Entry(new Member(A, N1), new MemberInfo("alice", 1234L, "v1.1")),
+                new RoomState.Entry(new Member(A, N1, "alice"), new MemberInfo("alice", 1234L, "v1.1")),
                 new RoomState.Entry(new Member(B, N2), MemberInfo.unknown()));
         // An identity may hold any character, the separators of a store's encoding included.
         directory.join(S, new Member(C, N3), 3, new MemberInfo("line\nbreak\ttab", 1L, null));
@@ -283,5 +283,21 @@ public abstract class RoomDirectoryContract {
         assertThat(reports.get()).as("each of N1's members removed exactly once").isEqualTo(peers / 2);
         assertThat(reported).hasSize(peers / 2);
         assertThat(directory.members(R)).hasSize(peers / 2).allMatch(m -> m.node().equals(N2));
+    }
+
+    @Test
+    void identitiesTravelWithTheMembershipAndDoNotHideTheNode() {
+        Member alice = new Member(A, N1, "alice@example.com with spaces");
+        Member bob = new Member(B, N2, "bob");
+        directory.join(R, alice, 4);
+        RoomDirectory other = newDirectory();
+        assertThat(other.join(R, bob, 4)).isEqualTo(new Admission.Admitted(List.of(alice)));
+        assertThat(other.join(R, new Member(C, N1), 4)).isEqualTo(new Admission.Admitted(List.of(alice, bob)));
+        assertThat(directory.members(R)).containsExactly(alice, bob, new Member(C, N1));
+        RoomDirectory.Eviction eviction = directory.evict(R, N1);
+        assertThat(eviction.removed()).containsExactlyInAnyOrder(A, C);
+        assertThat(eviction.remaining()).containsExactly(bob);
+        directory.restore(R, List.of(alice));
+        assertThat(other.members(R)).containsExactly(bob, alice);
     }
 }

@@ -29,6 +29,7 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    private Path configFile;
     private Process process;
 
     private RedisServer(Path binary, int port, Path dir, List<String> extraArgs) {
@@ -36,6 +37,29 @@ public final class RedisServer implements AutoCloseable {
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
+    }
+
+    /**
+     * Starts a Sentinel ({@code redis-server <conf> --sentinel}) on a free port that monitors the
+     * master {@code masterName} at 127.0.0.1:{@code masterPort} with quorum {@code quorum}; it
+     * declares the master down after one second without an answer.
+     */
+    public static RedisServer startSentinel(String masterName, int masterPort, int quorum) throws IOException {
+        Path binary = RequiredPrograms.require("redis-server", "apt-get install redis-server");
+        RedisServer server = new RedisServer(binary, freePort(), Files.createTempDirectory("redis-sentinel-test"), List.of());
+        // Sentinel rewrites its config file, so it gets one of its own.
+        server.configFile = server.dir.resolve("sentinel.conf");
+        Files.writeString(server.configFile, String.join("\n",
+                "port " + server.port,
+                "bind 127.0.0.1",
+                "protected-mode no",
+                "dir " + server.dir,
+                "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum,
+                "sentinel down-after-milliseconds " + masterName + " 1000",
+                "sentinel failover-timeout " + masterName + " 10000",
+                "sentinel parallel-syncs " + masterName + " 1", ""));
+        server.launch();
+        return server;
     }
 
     /** Starts a standalone server on a free port. */
@@ -65,9 +89,11 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                "--protected-mode", "no"));
+        List<String> command = configFile != null
+                ? new ArrayList<>(List.of(binary.toString(), configFile.toString(), "--sentinel"))
+                : new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
+                        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                        "--protected-mode", "no"));
         command.addAll(extraArgs);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
