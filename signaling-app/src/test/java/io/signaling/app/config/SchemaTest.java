@@ -33,7 +33,7 @@ class SchemaTest {
         // loading cleanly proves default.yaml and the schema agree.
         assertThat(new ConfigLoader().load(ConfigRequest.of(Map.of()))).isNotNull();
         assertThat(Schema.SECTIONS).containsExactly("service", "server", "admin", "shutdown", "health", "logging",
-                "metrics", "tracing", "websocket", "rooms", "rate-limit", "redis", "auth", "turn", "auth.jwt");
+                "metrics", "tracing", "websocket", "rooms", "rate-limit", "session", "redis", "auth", "turn", "auth.jwt");
     }
 
     @Test
