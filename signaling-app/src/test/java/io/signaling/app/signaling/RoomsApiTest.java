@@ -125,7 +125,6 @@ class RoomsApiTest {
         SignalingClient client = SignalingClient.connectAsync(http.newWebSocketBuilder().subprotocols("signaling.v1.1"),
                 node.wsUri()).get(10, TimeUnit.SECONDS);
         client.readWelcome();
-        client.unnumbered();
         clients.add(client);
         return client;
     }

@@ -28,9 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SignalingClient implements WebSocket.Listener, AutoCloseable {
 
-    private volatile boolean unnumber;
-    private long lastSeq;
-
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -243,27 +240,9 @@ final class SignalingClient implements WebSocket.Listener, AutoCloseable {
     }
 
     JsonNode next() {
-        JsonNode node = parse(nextRaw());
-        if (unnumber && node instanceof com.fasterxml.jackson.databind.node.ObjectNode object
-                && !"welcome".equals(object.path("type").asText())) {
-            // A v1.1 session numbers every message after welcome 1, 2, 3, … with no gap: checked
-            // here, then removed so that tests compare the message itself.
-            assertThat(object.path("seq").isIntegralNumber()).as("seq in %s", object).isTrue();
-            assertThat(object.get("seq").asLong()).as("seq of %s", object).isEqualTo(lastSeq + 1);
-            lastSeq = object.get("seq").asLong();
-            object.remove("seq");
-        }
-        return node;
+        return parse(nextRaw());
     }
 
-    /**
-     * From now on {@link #next()} checks that every message carries the next {@code seq} of a v1.1
-     * session and returns it without it.
-     */
-    SignalingClient unnumbered() {
-        unnumber = true;
-        return this;
-    }
 
     JsonNode next(String type) {
         JsonNode node = next();
