@@ -243,7 +243,6 @@ final class SignalingClient implements WebSocket.Listener, AutoCloseable {
         return parse(nextRaw());
     }
 
-
     JsonNode next(String type) {
         JsonNode node = next();
         assertThat(node.path("type").asText()).as("type of %s", node).isEqualTo(type);
