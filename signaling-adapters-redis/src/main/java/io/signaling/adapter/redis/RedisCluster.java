@@ -108,6 +108,15 @@ public final class RedisCluster {
         }
 
         /**
+         * How long an inbox nobody sends to outlives its last envelope: three leases, so that
+         * only a node long fenced (or dead) loses it, and never less than 30 s.
+         */
+        static Duration inboxExpiry(Duration nodeTtl) {
+            Duration three = nodeTtl.multipliedBy(3);
+            return three.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : three;
+        }
+
+        /**
          * Connects (bounded by the connect timeout) and returns the node's cluster ports. When Redis
          * cannot be reached now the ports are returned all the same: every call answers
          * {@link ClusterUnavailableException} and the health check DOWN until a connection, retried
@@ -160,7 +169,7 @@ public final class RedisCluster {
             log.info("redis client ready", "mode", mode, "connected", connections.isOpen(), "key_prefix", keyPrefix, "node_ttl_ms", nodeTtl.toMillis(),
                     "command_timeout_ms", commandTimeout.toMillis());
             return new Cluster(new RedisRoomDirectory(connections, keys),
-                    new RedisNodeInbox(connections, keys, inboxMaxLength, log),
+                    new RedisNodeInbox(connections, keys, inboxMaxLength, inboxExpiry(nodeTtl), log),
                     new RedisNodeLease(connections, keys, nodeTtl, log), health, connections);
         }
     }

@@ -30,18 +30,27 @@ import java.util.function.Consumer;
  * every other command), so a lost connection or a reconnect resumes exactly where it stopped.
  * A publish that timed out may still be stored later (Redis may have it in its socket buffer);
  * the receiver's sequence check then sees it as late but in order, never duplicated.
+ *
+ * <p>Every publish also sets the stream's expiry ({@code PEXPIRE}, pipelined behind the
+ * {@code XADD} on the same connection, so it applies to the stream the append created). A live
+ * node's inbox therefore never expires while anything is sent to it, and an idle one that does
+ * expire holds nothing unread (its owner reads continuously; an owner stalled that long has lost
+ * its lease and fenced itself). What it buys: an inbox appended to after its node died, when no
+ * survivor's cleanup will delete it (the node died while Redis was down), goes away by itself.
  */
 final class RedisNodeInbox implements NodeInbox {
 
     private final RedisConnections redis;
     private final RedisKeys keys;
     private final long maxLength;
+    private final long expiryMillis;
     private final Logger log;
 
-    RedisNodeInbox(RedisConnections redis, RedisKeys keys, long maxLength, Logger log) {
+    RedisNodeInbox(RedisConnections redis, RedisKeys keys, long maxLength, Duration expiry, Logger log) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.maxLength = maxLength;
+        this.expiryMillis = expiry.toMillis();
         this.log = log;
     }
 
@@ -69,7 +78,8 @@ final class RedisNodeInbox implements NodeInbox {
         CompletableFuture<Void> done = new CompletableFuture<>();
         long started = System.nanoTime();
         try {
-            redis.async().xadd(keys.inbox(node), new XAddArgs().maxlen(maxLength).approximateTrimming(), fields)
+            String key = keys.inbox(node);
+            redis.async().xadd(key, new XAddArgs().maxlen(maxLength).approximateTrimming(), fields)
                     .whenComplete((id, error) -> {
                         if (error != null) {
                             done.completeExceptionally(redis.failed("inbox publish", error));
@@ -78,6 +88,9 @@ final class RedisNodeInbox implements NodeInbox {
                             done.complete(null);
                         }
                     });
+            // Not awaited: the envelope is stored whether or not its expiry is, and the next
+            // publish sets it again; a failure here shows as the XADD's own failure or not at all.
+            redis.async().pexpire(key, expiryMillis);
         } catch (RuntimeException error) {
             // A full request queue throws at once instead of queueing without bound.
             done.completeExceptionally(redis.failed("inbox publish", error));

@@ -1,6 +1,11 @@
 package io.signaling.adapter.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.signaling.ports.cluster.Cluster;
+import io.signaling.ports.cluster.Envelope;
+import io.signaling.ports.cluster.NodeId;
 import io.signaling.ports.cluster.NodeInbox;
 import io.signaling.ports.cluster.NodeInboxContract;
 import io.signaling.ports.cluster.NodeLease;
@@ -14,10 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -99,5 +106,30 @@ class RedisClusterContractsTest {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * Not a contract of the port but of this adapter's keys: an inbox written to after its node
+     * died (the case no survivor cleans up: the node died while Redis was down) must not stay in
+     * Redis for ever. Every publish leaves the stream with an expiry of three leases (at least 30 s).
+     */
+    @Test
+    void anInboxSomeoneSendsToCarriesAnExpirySoAnOrphanGoesAwayByItself() throws Exception {
+        String prefix = freshPrefix();
+        Cluster sender = connect(prefix, Duration.ofSeconds(20));
+        NodeId dead = NodeId.of("gone-" + UUID.randomUUID());
+        sender.inbox().publish(dead, Envelope.mark(
+                NodeId.of("sender"), 1, System.currentTimeMillis()))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // Each PEXPIRE is pipelined behind its XADD on one connection: the second append's
+        // reply means the first expiry has been applied.
+        sender.inbox().publish(dead, Envelope.mark(
+                NodeId.of("sender"), 2, System.currentTimeMillis()))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String key = prefix + ":inbox:" + dead.value();
+        assertEquals(":2", server.command("XLEN", key));
+        long ttl = Long.parseLong(server.command("PTTL", key).substring(1));
+        // 3 x 20 s lease = 60 s; -1 would mean no expiry (the orphan of before), -2 no key.
+        assertTrue(ttl > 50_000L && ttl <= 60_000L, "PTTL of the inbox: " + ttl);
     }
 }
