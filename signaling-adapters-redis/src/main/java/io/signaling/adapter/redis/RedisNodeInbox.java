@@ -89,8 +89,13 @@ final class RedisNodeInbox implements NodeInbox {
                         }
                     });
             // Not awaited: the envelope is stored whether or not its expiry is, and the next
-            // publish sets it again; a failure here shows as the XADD's own failure or not at all.
-            redis.async().pexpire(key, expiryMillis);
+            // publish sets it again. A full request queue refusing it must not report the
+            // already-sent XADD as failed (its sender would be told `unavailable` and re-send).
+            try {
+                redis.async().pexpire(key, expiryMillis);
+            } catch (RuntimeException ignored) {
+                // the next publish retries
+            }
         } catch (RuntimeException error) {
             // A full request queue throws at once instead of queueing without bound.
             done.completeExceptionally(redis.failed("inbox publish", error));
