@@ -11,8 +11,9 @@ import io.signaling.ports.signaling.Decoded;
  *
  * <p>It never decides an error. Whatever it is not sure of makes {@link #scan} return
  * {@code false} and the caller hands the frame to the Jackson parser, which decides and words the
- * error as it always did: a syntax error of any kind, a field name with an escape (Jackson would
- * unescape it, {@code "t\u0079pe"} is {@code type}), an escape or a non-string in a routing value,
+ * error as it always did: a syntax error of any kind, a field name with an escape (the parser
+ * unescapes names, so an escaped letter in {@code type} still names {@code type}), an escape or a
+ * non-string in a routing value,
  * a member that appears twice, a {@code seq} that is not a plain whole number in range, nesting
  * close to the limit, a number literal close to its length limit, a name close to its length
  * limit. So for every frame it accepts, the Jackson path would have produced the same result

@@ -57,7 +57,7 @@ final class JacksonMessageCodec implements MessageCodec {
     private static final Pattern CONSTRAINT_SOURCE = Pattern.compile(", from `[^`]*`");
     private static final Pattern SOURCE_PREFIX = Pattern.compile("Source: [^;\\]]*; ");
 
-    /** {@code {"type":"<kind>","from":"} per {@link RelayKind}, by ordinal. */
+    /** A relay's text up to the sender's id, per {@link RelayKind} by ordinal. */
     private static final String[] RELAY_PREFIX = relayPrefixes();
     private static final String RELAY_TO = "\",\"to\":\"";
     private static final String RELAY_PAYLOAD = "\",\"payload\":";
