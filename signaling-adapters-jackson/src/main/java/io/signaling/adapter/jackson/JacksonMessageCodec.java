@@ -101,16 +101,21 @@ final class JacksonMessageCodec implements MessageCodec {
         if (text.length() > maxMessageChars) {
             return bad("message is " + text.length() + " characters long; at most " + maxMessageChars + " are allowed", null);
         }
-        Envelope scanned = new Envelope();
-        if (scanner.scan(text, scanned)) {
-            return scanned.toDecoded(text);
+        Envelope envelope = new Envelope();
+        if (scanner.scan(text, envelope)) {
+            return envelope.toDecoded(text);
         }
-        return decodeWithParser(text);
+        // What the scanner read so far is forgotten: the parser reads the frame afresh.
+        envelope.reset();
+        return decodeWithParser(text, envelope);
     }
 
     /** The full parser's reading of {@code text} (within the length limit): every error's wording comes from here. */
     Decoded decodeWithParser(String text) {
-        Envelope envelope = new Envelope();
+        return decodeWithParser(text, new Envelope());
+    }
+
+    private Decoded decodeWithParser(String text, Envelope envelope) {
         JsonParser parser;
         try {
             parser = factory.createParser(text);
@@ -229,6 +234,12 @@ final class JacksonMessageCodec implements MessageCodec {
             this.name = name;
         }
 
+        void reset() {
+            value = null;
+            wrongToken = null;
+            count = 0;
+        }
+
         /** The fast path's reading: one string value. */
         void set(String text) {
             value = text;
@@ -281,6 +292,18 @@ final class JacksonMessageCodec implements MessageCodec {
         long seq = Decoded.Message.NO_SEQ;
         int payloadStart;
         int payloadEnd;
+
+        /** As new. */
+        void reset() {
+            type.reset();
+            id.reset();
+            room.reset();
+            to.reset();
+            payloadCount = 0;
+            seq = Decoded.Message.NO_SEQ;
+            payloadStart = 0;
+            payloadEnd = 0;
+        }
 
         void readPayload(JsonParser parser, JsonToken token) throws IOException {
             payloadCount++;
