@@ -298,7 +298,8 @@ public final class EndpointSupport {
         String id = newConnectionId();
         TraceContext connectionContext = openSpan(id, handshake.context());
         ManagedConnection connection = new ManagedConnection(id, channel, handshake.headers(), connectionContext,
-                connectionContext.isSampled() && withinShare(settings.messageSpanRatio()), transport, settings, listener, tracer, telemetry, log, hub::remove, this::finished);
+                connectionContext.isSampled() && withinShare(settings.messageSpanRatio()), transport, settings,
+                listener, tracer, telemetry, log, hub::remove, this::finished);
         connection.admitted(handshake.grant(), handshake.query());
         return connection;
     }

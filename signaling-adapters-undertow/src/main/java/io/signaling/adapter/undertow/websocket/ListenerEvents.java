@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 /**
  * What the listener hears of one connection, through its {@link SerialEvents}: {@code onOpen}
  * first, each text (in its own {@code websocket.message} span linked to the connection's open
- * span when the connection's messages are traced; otherwise with no span at all), {@code onError}, and {@code onClose} last and once, after which nothing more is
- * delivered. {@code onClose} always runs as a task of its own on the I/O thread, never on the
+ * span when the connection's messages are traced; otherwise with no span at all),
+ * {@code onError}, and {@code onClose} last and once, after which nothing more is delivered. {@code onClose} always runs as a task of its own on the I/O thread, never on the
  * stack that reported the close: Undertow reports a dropped socket from inside its monitor on the
  * channel, and {@code onClose} takes the application's locks (a room's) that another thread may
  * hold while writing to this channel, which needs that monitor: a lock-order deadlock.
