@@ -18,8 +18,12 @@
 #   ECHO_CONNECTIONS [100] ECHO_PAYLOAD [200]        WebSocket echo / ping round trips
 #   RELAY_CONNECTIONS [1000] RELAY_RATE [20]         relay at a fixed offered load (per-connection
 #                          rate stays under the app's default 50 msg/s limit; 20k msg/s in total is
-#                          within what the JDK client drives from one pinned core: check the run's
-#                          pacerMaxLagMs and clientCpuSeconds in results.jsonl before raising it)
+#                          within what the load tool's nio client (its default) drives from one pinned
+#                          core: check the run's pacerMaxLagMs and clientCpuSeconds in results.jsonl
+#                          before raising it). Each relay run warms the tool up for 3 s first
+#                          (--warmup, kept out of its figures)
+#   RELAY_ARGS             extra load-tool flags for every relay run, e.g. "--client jdk" (the client of
+#                          the figures up to run C) or "--warmup 0"
 #   HTTP_CONNECTIONS [64]  wrk -t1 -cN (or the load tool's http mode when wrk is absent)
 #   TARGETS ["app bare"]   which servers to measure: app (APP_JAR), native (APP_NATIVE_JAR: the app
 #                          built with -Dws.adapter=native), bare, cluster (two app nodes sharing a
@@ -65,6 +69,7 @@ LOAD_JAR="${LOAD_JAR:-$here/target/signaling-load.jar}"
 APP_ARGS="${APP_ARGS---rate-limit.messages-per-second=1000000 --rate-limit.burst=1000000}"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:-}"
+RELAY_ARGS="${RELAY_ARGS:-}"
 SERVER_CPU="${SERVER_CPU:-0}"
 LOAD_CPU="${LOAD_CPU:-1}"
 RESULTS_DIR="${RESULTS_DIR:-$here/target/macro-$(date +%Y%m%d-%H%M%S)}"
@@ -282,8 +287,9 @@ measure_traffic() {
     echo "$target $out" >>"$RESULTS_DIR/results.jsonl"
     ping_rt+=("$(json_num "$out" roundTripsPerSec)")
     ping_p99+=("$(json_num "$out" p99Ms)")
+    # shellcheck disable=SC2086
     out=$(load relay --url "$ws" --connections "$RELAY_CONNECTIONS" --room-size "$ROOM_SIZE" --rate "$RELAY_RATE" \
-          --payload-bytes "$ECHO_PAYLOAD" --duration "${DURATION}s" --connect-timeout 120s || true)
+          --payload-bytes "$ECHO_PAYLOAD" --duration "${DURATION}s" --connect-timeout 120s $RELAY_ARGS || true)
     echo "$target $out" >>"$RESULTS_DIR/results.jsonl"
     relay+=("$(json_num "$out" deliveredPerSec)")
     relay_p99+=("$(json_num "$out" p99Ms)")

@@ -587,7 +587,7 @@ public final class EmbeddedSignaling implements Lifecycle {
             return new WebSocketSettings(path, webSocket.maxMessageBytes(), webSocket.idleTimeout(),
                     webSocket.pingInterval(), webSocket.sendTimeout(), webSocket.sendQueueMessages(),
                     webSocket.sendQueueBytes(), webSocket.maxConnections(), webSocket.allowedOrigins(),
-                    webSocket.maxConnectionsPerAddress(), webSocket.trustedProxies());
+                    webSocket.maxConnectionsPerAddress(), webSocket.trustedProxies(), webSocket.messageSpanRatio());
         }
 
         /** Validates (SignalingSettings and the adapter check every limit) and wires. */

@@ -97,7 +97,7 @@ public final class JacksonCodecs {
                     .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
                     .characterEscapes(new SurrogateEscapes())
                     .build();
-            return new JacksonMessageCodec(factory, maxNestingDepth, maxPayloadDepth, maxMessageChars);
+            return new JacksonMessageCodec(factory, maxNestingDepth, maxPayloadDepth, maxMessageChars, maxNumberLength);
         }
 
         private static int positive(int value, String name) {

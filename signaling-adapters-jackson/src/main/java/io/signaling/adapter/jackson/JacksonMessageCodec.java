@@ -40,6 +40,13 @@ import java.util.regex.Pattern;
  * <p>The {@code id} is echoed in a decode error whenever a single string {@code id} was read before
  * the error, even if the frame turns out to be broken JSON later on, so that a client can match
  * the error to its request.
+ *
+ * <p>Two paths, one result: a frame is first read by {@link EnvelopeScanner}, which validates the
+ * whole frame as strict JSON but reads only what routing needs (the named members, the payload's
+ * offsets); whatever it is not sure of (an escape in a name or routing value, a duplicate, a
+ * non-string where a string belongs, a syntax error, a limit approached) goes to the Jackson
+ * parser, which decides and words the error exactly as before. Relays are encoded without the
+ * generator, the payload copied raw into one string of the exact size.
  */
 final class JacksonMessageCodec implements MessageCodec {
 
@@ -50,16 +57,38 @@ final class JacksonMessageCodec implements MessageCodec {
     private static final Pattern CONSTRAINT_SOURCE = Pattern.compile(", from `[^`]*`");
     private static final Pattern SOURCE_PREFIX = Pattern.compile("Source: [^;\\]]*; ");
 
+    /** A relay's text up to the sender's id, per {@link RelayKind} by ordinal. */
+    private static final String[] RELAY_PREFIX = relayPrefixes();
+    private static final String RELAY_TO = "\",\"to\":\"";
+    private static final String RELAY_PAYLOAD = "\",\"payload\":";
+    private static final String SEQ_MEMBER = ",\"seq\":";
+    /** Numbered texts longer than this are built in a builder of their own rather than the thread's. */
+    private static final int MAX_KEPT_BUILDER_CHARS = 16 * 1024;
+
     private final JsonFactory factory;
+    private final EnvelopeScanner scanner;
     private final int maxNestingDepth;
     private final int maxPayloadDepth;
     private final int maxMessageChars;
+    /** Per thread: {@link #sequenced} copies into it and allocates only the result. */
+    private final ThreadLocal<StringBuilder> numbering = ThreadLocal.withInitial(() -> new StringBuilder(512));
 
-    JacksonMessageCodec(JsonFactory factory, int maxNestingDepth, int maxPayloadDepth, int maxMessageChars) {
+    JacksonMessageCodec(JsonFactory factory, int maxNestingDepth, int maxPayloadDepth, int maxMessageChars,
+                        int maxNumberLength) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.maxNestingDepth = maxNestingDepth;
         this.maxPayloadDepth = maxPayloadDepth;
         this.maxMessageChars = maxMessageChars;
+        this.scanner = new EnvelopeScanner(maxNestingDepth, maxNumberLength, JacksonCodecs.MAX_NAME_LENGTH);
+    }
+
+    private static String[] relayPrefixes() {
+        RelayKind[] kinds = RelayKind.values();
+        String[] prefixes = new String[kinds.length];
+        for (RelayKind kind : kinds) {
+            prefixes[kind.ordinal()] = "{\"type\":\"" + kind.wire() + "\",\"from\":\"";
+        }
+        return prefixes;
     }
 
     // ------------------------------------------------------------------ decoding
@@ -73,6 +102,20 @@ final class JacksonMessageCodec implements MessageCodec {
             return bad("message is " + text.length() + " characters long; at most " + maxMessageChars + " are allowed", null);
         }
         Envelope envelope = new Envelope();
+        if (scanner.scan(text, envelope)) {
+            return envelope.toDecoded(text);
+        }
+        // What the scanner read so far is forgotten: the parser reads the frame afresh.
+        envelope.reset();
+        return decodeWithParser(text, envelope);
+    }
+
+    /** The full parser's reading of {@code text} (within the length limit): every error's wording comes from here. */
+    Decoded decodeWithParser(String text) {
+        return decodeWithParser(text, new Envelope());
+    }
+
+    private Decoded decodeWithParser(String text, Envelope envelope) {
         JsonParser parser;
         try {
             parser = factory.createParser(text);
@@ -181,14 +224,26 @@ final class JacksonMessageCodec implements MessageCodec {
     }
 
     /** A member that must be a string: its value, or the token it had instead, and how often it appeared. */
-    private static final class StringMember {
+    static final class StringMember {
         private final String name;
-        private String value;
+        String value;
         private JsonToken wrongToken;
-        private int count;
+        int count;
 
         StringMember(String name) {
             this.name = name;
+        }
+
+        void reset() {
+            value = null;
+            wrongToken = null;
+            count = 0;
+        }
+
+        /** The fast path's reading: one string value. */
+        void set(String text) {
+            value = text;
+            count = 1;
         }
 
         void read(JsonParser parser, JsonToken token) throws IOException {
@@ -228,7 +283,7 @@ final class JacksonMessageCodec implements MessageCodec {
     }
 
     /** What one frame said about the members the contract names. */
-    private static final class Envelope {
+    static final class Envelope {
         final StringMember type = new StringMember("type");
         final StringMember id = new StringMember("id");
         final StringMember room = new StringMember("room");
@@ -237,6 +292,18 @@ final class JacksonMessageCodec implements MessageCodec {
         long seq = Decoded.Message.NO_SEQ;
         int payloadStart;
         int payloadEnd;
+
+        /** As new. */
+        void reset() {
+            type.reset();
+            id.reset();
+            room.reset();
+            to.reset();
+            payloadCount = 0;
+            seq = Decoded.Message.NO_SEQ;
+            payloadStart = 0;
+            payloadEnd = 0;
+        }
 
         void readPayload(JsonParser parser, JsonToken token) throws IOException {
             payloadCount++;
@@ -344,16 +411,17 @@ final class JacksonMessageCodec implements MessageCodec {
     @Override
     public String encode(ServerMessage message) {
         Objects.requireNonNull(message, "message");
+        if (message instanceof ServerMessage.Relayed r) {
+            // Peer ids are [A-Za-z0-9_-] and the kind a constant: nothing to escape, so the text is
+            // the generator's byte for byte, made in one allocation of its exact size.
+            return RELAY_PREFIX[r.kind().ordinal()] + r.from().value() + RELAY_TO + r.to().value() + RELAY_PAYLOAD
+                    + r.payload() + '}';
+        }
         StringWriter out = new StringWriter(128);
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("type", message.type());
-            if (message instanceof ServerMessage.Relayed r) {
-                g.writeStringField("from", r.from().value());
-                g.writeStringField("to", r.to().value());
-                g.writeFieldName("payload");
-                g.writeRawValue(r.payload());
-            } else if (message instanceof ServerMessage.Error e) {
+            if (message instanceof ServerMessage.Error e) {
                 g.writeStringField("code", e.code().wire());
                 g.writeStringField("message", e.message());
                 writeId(g, e.id());
@@ -420,6 +488,30 @@ final class JacksonMessageCodec implements MessageCodec {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Copies {@code encoded} once, into a builder this thread keeps, so the numbered text is the
+     * only allocation; a text over {@value #MAX_KEPT_BUILDER_CHARS} chars gets a builder of its own.
+     */
+    @Override
+    public String sequenced(String encoded, long seq) {
+        int end = encoded.length() - 1;
+        if (end < 1 || encoded.charAt(end) != '}') {
+            // Not this codec's compact output: the general rule (which refuses non-objects).
+            return MessageCodec.super.sequenced(encoded, seq);
+        }
+        int size = encoded.length() + SEQ_MEMBER.length() + 20;
+        StringBuilder sb;
+        if (size > MAX_KEPT_BUILDER_CHARS) {
+            sb = new StringBuilder(size);
+        } else {
+            sb = numbering.get();
+            sb.setLength(0);
+        }
+        return sb.append(encoded, 0, end).append(SEQ_MEMBER).append(seq).append('}').toString();
     }
 
     private static void writeWelcome(JsonGenerator g, ServerMessage.Welcome welcome) throws IOException {

@@ -32,7 +32,8 @@ import java.util.List;
  * <p>Properties: decoding never throws (every failure is a {@link Decoded.Invalid}); a frame over
  * the length limit or nesting deeper than the payload limit is {@code bad-message}; an accepted
  * frame is one JSON object to an independent parser; an accepted relay's payload is exactly one
- * JSON value that encodes back unchanged, and decode → encode → decode → encode is stable; ids,
+ * JSON value that encodes back unchanged, and decode → encode → decode → encode is stable; the
+ * scanner's fast path gives exactly the full parser's result (message or error, word for word); ids,
  * rooms and error messages survive encoding (lone surrogates included) and encode to JSON an
  * independent parser reads back to the same strings.
  */
@@ -64,6 +65,9 @@ class JacksonMessageCodecFuzzTest {
                     invalid -> assertThat(invalid.code()).isEqualTo(ErrorCode.BAD_MESSAGE));
             return;
         }
+        // The fast path decides nothing the full parser would decide otherwise.
+        assertThat(decoded).as("fast path against the parser for %s", text)
+                .isEqualTo(((JacksonMessageCodec) CODEC).decodeWithParser(text));
         if (decoded instanceof Decoded.Invalid invalid) {
             checkInvalid(invalid);
         } else {

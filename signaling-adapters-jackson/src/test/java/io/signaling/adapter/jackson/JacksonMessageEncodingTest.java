@@ -197,4 +197,58 @@ class JacksonMessageEncodingTest {
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    /** What the generator wrote for a relay before relays bypassed it: the wire text must not change. */
+    private static String generatorRelay(ServerMessage.Relayed r) throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", r.type());
+            g.writeStringField("from", r.from().value());
+            g.writeStringField("to", r.to().value());
+            g.writeFieldName("payload");
+            g.writeRawValue(r.payload());
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    @Test
+    void relaysAreTheGeneratorsTextByteForByte() throws Exception {
+        for (String payload : io.signaling.ports.signaling.MessageCodecContract.PAYLOADS) {
+            for (RelayKind kind : RelayKind.values()) {
+                ServerMessage.Relayed relayed = new ServerMessage.Relayed(kind, ME, OTHER, payload);
+                assertThat(codec.encode(relayed)).isEqualTo(generatorRelay(relayed));
+            }
+        }
+    }
+
+    @Test
+    void sequencedAppendsSeqAsTheLastMemberAsTheGeneralRuleDoes() {
+        MessageCodec general = new MessageCodec() {
+            @Override
+            public Decoded decode(String text) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String encode(ServerMessage message) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        String big = "x".repeat(40_000);
+        List<String> texts = List.of(
+                codec.encode(new ServerMessage.Relayed(RelayKind.OFFER, ME, OTHER, "{\"sdp\":\"caf\u00e9 \ud83d\ude00\"}")),
+                codec.encode(new ServerMessage.Relayed(RelayKind.CANDIDATE, ME, OTHER, "\"" + big + "\"")),
+                codec.encode(new ServerMessage.Pong("p")),
+                codec.encode(new ServerMessage.Pong(null)));
+        for (long seq : new long[] {1, 42, 9_007_199_254_740_991L}) {
+            for (String text : texts) {
+                // Twice: the thread's builder is reused, and must not carry the first text over.
+                assertThat(codec.sequenced(text, seq)).isEqualTo(general.sequenced(text, seq));
+                assertThat(codec.sequenced(text, seq)).isEqualTo(general.sequenced(text, seq));
+            }
+        }
+        assertThatThrownBy(() -> codec.sequenced("[1]", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

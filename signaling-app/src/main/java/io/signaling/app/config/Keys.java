@@ -138,6 +138,9 @@ final class Keys {
             "maxConnectionsPerAddress", Map.of());
     static final Key<List<String>> WEBSOCKET_TRUSTED_PROXIES = key("websocket.trusted-proxies", Types.ADDRESS_RANGES,
             WS.trustedProxies(), "IPs/CIDRs whose X-Forwarded-For names the client, e.g. [10.0.0.0/8]");
+    static final Key<Double> WEBSOCKET_MESSAGE_SPAN_RATIO = key("websocket.message-span-ratio", Types.RATIO,
+            WS.messageSpanRatio(), "of the connections whose trace is sampled (tracing.sampling-ratio, at the upgrade),"
+                    + " the share whose messages get spans; 0: no message spans");
 
     static final Key<Integer> ROOMS_MAX_PEERS = key("rooms.max-peers",
             Types.integer(SignalingRules.MIN_PEERS_PER_ROOM, Integer.MAX_VALUE,

@@ -583,9 +583,10 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                     + join.room().value() + "'", join.id()));
             return;
         }
-        boolean relay = message instanceof ClientMessage.Relay;
-        Span span = tracer.spanBuilder(relay ? "signaling.relay" : "signaling." + type).kind(SpanKind.SERVER)
-                .attribute("signaling.type", type).start();
+        // Only where the transport traces this connection's messages (decided at its handshake).
+        Span span = session.connection.tracesMessages()
+                ? tracer.spanBuilder(spanName(message)).kind(SpanKind.SERVER).attribute("signaling.type", type).start()
+                : Span.noop();
         try (Scope ignored = span.makeCurrent()) {
             SignalingRules.Outcome outcome = applyAndDeliver(session,
                     new SignalingEvent.Message(session.peerId, message), receivedAt);
@@ -608,6 +609,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         } finally {
             span.end();
         }
+    }
+
+    /** The message span's name, a constant per type. */
+    private static String spanName(ClientMessage message) {
+        return message instanceof ClientMessage.Relay ? "signaling.relay"
+                : message instanceof ClientMessage.Join ? "signaling.join"
+                : message instanceof ClientMessage.Leave ? "signaling.leave" : "signaling.ping";
     }
 
     /**

@@ -89,6 +89,19 @@ final class FakeConnection implements WebSocketConnection {
         return this;
     }
 
+    private volatile boolean tracesMessages = true;
+
+    /** As a connection whose trace the handshake did not sample: its messages get no span. */
+    FakeConnection untraced() {
+        tracesMessages = false;
+        return this;
+    }
+
+    @Override
+    public boolean tracesMessages() {
+        return tracesMessages;
+    }
+
     FakeConnection granted(io.signaling.ports.auth.AccessGrant grant) {
         this.grant = grant;
         return this;

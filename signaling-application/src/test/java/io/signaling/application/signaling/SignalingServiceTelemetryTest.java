@@ -56,6 +56,21 @@ class SignalingServiceTelemetryTest {
     }
 
     @Test
+    void messagesOfAConnectionTheTransportDoesNotTraceGetNoSpanButStillWork() {
+        FakeConnection a = open().untraced();
+        FakeConnection b = open();
+        service.onText(a, "{\"type\":\"join\",\"room\":\"r\"}");
+        service.onText(b, "{\"type\":\"join\",\"room\":\"r\"}");
+        service.onText(a, "{\"type\":\"offer\",\"to\":\"peer2\",\"payload\":{}}");
+        service.onText(a, "{\"type\":\"ping\"}");
+
+        assertThat(tracer.ended()).extracting(RecordedSpan::name).as("only the traced connection's join")
+                .containsExactly("signaling.join");
+        assertThat(b.sent()).anySatisfy(text -> assertThat(text).contains("\"type\":\"offer\"").contains("\"from\":\"peer1\""));
+        assertThat(a.sent()).anySatisfy(text -> assertThat(text).contains("\"type\":\"pong\""));
+    }
+
+    @Test
     void logsCarryPeerIdAndRoomOnceJoined() {
         FakeConnection a = open();
         service.onText(a, "{\"type\":\"join\",\"room\":\"lobby\"}");

@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Question: what does decoding each client message and encoding each server message cost with
- * the Jackson streaming codec, including an offer carrying a realistic ~2.5 KB SDP?
+ * the Jackson streaming codec, including an offer carrying a realistic ~2.5 KB SDP and the load
+ * tool's 200-byte relay ({@code offer-small}, {@code relayed-small})? {@code encodeNumbered} is a
+ * v1.1 recipient's copy: the encoding plus {@code seq}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,10 +41,13 @@ public class CodecBenchmark {
 
     static final String OFFER_PAYLOAD = "{\"type\":\"offer\",\"sdp\":\"" + SDP + "\"}";
 
+    /** The load tool's relay payload at {@code --payload-bytes 200}. */
+    static final String SMALL_PAYLOAD = "{\"seq\":1234,\"ts\":987654321012345,\"pad\":\"" + "x".repeat(90) + "\"}";
+
     /** One client frame to decode. */
     @State(Scope.Thread)
     public static class Decoding {
-        @Param({"join", "leave", "offer", "answer", "candidate", "ping", "bad-message"})
+        @Param({"join", "leave", "offer", "offer-small", "answer", "candidate", "ping", "bad-message"})
         public String clientMessage;
 
         MessageCodec codec;
@@ -63,7 +68,7 @@ public class CodecBenchmark {
     /** One server message to encode. */
     @State(Scope.Thread)
     public static class Encoding {
-        @Param({"welcome", "joined", "peer-joined", "peer-left", "relayed-offer", "error"})
+        @Param({"welcome", "joined", "peer-joined", "peer-left", "relayed-offer", "relayed-small", "error"})
         public String serverMessage;
 
         MessageCodec codec;
@@ -82,6 +87,7 @@ public class CodecBenchmark {
             case "join" -> "{\"type\":\"join\",\"room\":\"lobby-42\",\"id\":\"7\"}";
             case "leave" -> "{\"type\":\"leave\"}";
             case "offer" -> "{\"type\":\"offer\",\"to\":\"Qm9vdHN0cmFwUGVlcklk\",\"payload\":" + offerPayload + "}";
+            case "offer-small" -> "{\"type\":\"offer\",\"to\":\"Qm9vdHN0cmFwUGVlcklk\",\"payload\":" + SMALL_PAYLOAD + "}";
             case "answer" -> "{\"type\":\"answer\",\"to\":\"Qm9vdHN0cmFwUGVlcklk\",\"payload\":"
                     + offerPayload.replace("\"offer\"", "\"answer\"") + "}";
             case "candidate" -> "{\"type\":\"candidate\",\"to\":\"Qm9vdHN0cmFwUGVlcklk\",\"payload\":"
@@ -106,6 +112,7 @@ public class CodecBenchmark {
             case "peer-joined" -> new ServerMessage.PeerJoined(room, b, true);
             case "peer-left" -> new ServerMessage.PeerLeft(room, b, LeaveReason.DISCONNECT);
             case "relayed-offer" -> new ServerMessage.Relayed(RelayKind.OFFER, a, b, offerPayload);
+            case "relayed-small" -> new ServerMessage.Relayed(RelayKind.OFFER, a, b, SMALL_PAYLOAD);
             case "error" -> new ServerMessage.Error(io.signaling.domain.signaling.ErrorCode.PEER_NOT_FOUND,
                     "no peer T3RoZXJQZWVySWRlbnQ in room lobby-42", "7", null);
             default -> throw new IllegalArgumentException(serverMessage);
@@ -120,6 +127,11 @@ public class CodecBenchmark {
     @Benchmark
     public String encode(Encoding state) {
         return state.codec.encode(state.message);
+    }
+
+    @Benchmark
+    public String encodeNumbered(Encoding state) {
+        return state.codec.sequenced(state.codec.encode(state.message), 4242);
     }
 
     private static String sdp() {

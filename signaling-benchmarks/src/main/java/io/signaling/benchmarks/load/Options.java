@@ -27,20 +27,25 @@ record Options(
         String client,
         String roomPrefix,
         String protocol,
-        URI url2) {
+        URI url2,
+        Duration warmup) {
 
     static final Set<String> MODES = Set.of("hold", "relay", "echo", "http");
     private static final Set<String> FLAGS = Set.of("--allow-remote", "--no-join");
     private static final Set<String> VALUED = Set.of("--url", "--connections", "--room-size", "--rate",
             "--duration", "--payload-bytes", "--pid", "--concurrency", "--grace", "--connect-timeout", "--style",
-            "--client", "--room-prefix", "--protocol", "--url2");
+            "--client", "--room-prefix", "--protocol", "--url2", "--warmup");
 
     static final String USAGE = """
             usage: java -jar signaling-load.jar MODE --url URL [options]
               hold   --url ws://127.0.0.1:8080/ws --connections N --room-size K --duration T [--pid PID] [--no-join]
               relay  --url ws://127.0.0.1:8080/ws --connections N --room-size K --rate M --duration T [--payload-bytes B] [--grace T]
-                     [--client jdk|nio] (jdk, default: the JDK HttpClient WebSocket;
-                                         nio: one selector thread for every socket)
+                     [--client nio|jdk] (nio, default: one selector thread for every socket;
+                                         jdk: the JDK HttpClient WebSocket)
+                     [--warmup T] (default 3s: relays sent in the first T are checked like every
+                                         other but left out of the latency histogram, deliveredPerSec,
+                                         pacerMaxLagMs and clientCpuSeconds; --duration is measured
+                                         after it; 0: none)
                      [--url2 ws://127.0.0.1:8081/ws] (every second socket connects here instead:
                                          room-mates on two nodes of a cluster)
               echo   --url ws://127.0.0.1:8080/ws --connections N --payload-bytes B --duration T [--style echo|ping]
@@ -136,9 +141,9 @@ record Options(
             throw new UsageException("--style must be 'echo' (raw text echo) or 'ping' (contract ping/pong), got '"
                     + style + "'");
         }
-        // jdk by default while the published figures (docs/performance.md) are the jdk client's;
-        // nio is leaner but its first seconds are its own JIT's on a pinned core (README).
-        String client = values.getOrDefault("--client", "jdk");
+        // nio by default: it needs ~40% of a pinned core where jdk needs ~70% (docs/performance.md);
+        // its first seconds are its own JIT's, which the relay warm-up keeps out of the figures.
+        String client = values.getOrDefault("--client", "nio");
         if (!client.equals("nio") && !client.equals("jdk")) {
             throw new UsageException("--client must be 'nio' or 'jdk', got '" + client + "'");
         }
@@ -168,6 +173,13 @@ record Options(
         if (values.containsKey("--protocol") && !mode.equals("relay") && !mode.equals("hold")) {
             throw new UsageException("--protocol applies to hold and relay modes only");
         }
+        Duration warmup = Duration.ZERO;
+        if (mode.equals("relay")) {
+            String raw = values.getOrDefault("--warmup", "3s");
+            warmup = raw.trim().equals("0") ? Duration.ZERO : duration(values, "--warmup", Duration.ofSeconds(3));
+        } else if (values.containsKey("--warmup")) {
+            throw new UsageException("--warmup applies to relay mode only");
+        }
         URI url2 = null;
         if (values.containsKey("--url2")) {
             if (!mode.equals("relay")) {
@@ -185,7 +197,7 @@ record Options(
             LoopbackGuard.check(url2, allowRemote);
         }
         return new Options(mode, url, connections, roomSize, rate, duration, payloadBytes, pid, allowRemote,
-                concurrency, grace, connectTimeout, style, join, client, roomPrefix, protocol, url2);
+                concurrency, grace, connectTimeout, style, join, client, roomPrefix, protocol, url2, warmup);
     }
 
     /** Whether the sessions speak v1.1 (and resume). */

@@ -20,10 +20,17 @@ import java.util.concurrent.locks.LockSupport;
  * so load is spread evenly rather than in bursts. The send timestamp is taken when the message is
  * queued, so time spent waiting behind a slow socket counts as latency.
  *
- * <p>{@code --client nio} runs every socket on {@link NioWebSockets}' one selector thread;
- * {@code --client jdk} (the default, which the published figures used) on the JDK HttpClient
- * WebSocket, whose per-message executor hand-offs keep the tool's core ~70% busy at 20k msg/s
- * (its pacer lagged more than the p99 it reported). Both report the same fields.
+ * <p>{@code --client nio} (the default) runs every socket on {@link NioWebSockets}' one selector
+ * thread; {@code --client jdk} on the JDK HttpClient WebSocket, whose per-message executor
+ * hand-offs keep the tool's core ~70% busy at 20k msg/s (its pacer lagged more than the p99 it
+ * reported). Both report the same fields.
+ *
+ * <p>Warm-up ({@code --warmup}, default 3 s): sending starts that long before the measured
+ * {@code --duration}. Its relays count in every check (loss, order, routing), but not in the
+ * latency histogram, {@code deliveredPerSec}, {@code pacerMaxLagMs} or {@code clientCpuSeconds}:
+ * in its first seconds the tool compiles its own hot path on its one core, and those figures are
+ * meant to describe the server. The summary says how much was excluded ({@code warmupS},
+ * {@code warmupDelivered}).
  */
 final class RelayMode {
 
@@ -38,6 +45,8 @@ final class RelayMode {
         var peerLeft = new LongAdder();
         var goaway = new LongAdder();
         var malformed = new LongAdder();
+        var measuredDelivered = new LongAdder();
+        var measureFrom = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         try (var fleet = new Fleet(o.client().equals("nio"), o.v11())) {
             long connectDeadline = System.nanoTime() + o.connectTimeout().toNanos();
             WsSession.Handler handler = new WsSession.Handler() {
@@ -48,7 +57,8 @@ final class RelayMode {
                         return;
                     }
                     switch (type) {
-                        case "offer", "answer", "candidate" -> onRelay(s, msg, ledger, latency, malformed);
+                        case "offer", "answer", "candidate" -> onRelay(s, msg, ledger, latency, malformed,
+                                measureFrom.get(), measuredDelivered);
                         case "peer-left" -> peerLeft.increment();
                         case "goaway" -> goaway.increment();
                         default -> {
@@ -101,7 +111,9 @@ final class RelayMode {
             String pad = padding(o.payloadBytes());
 
             long start = System.nanoTime();
-            long end = start + o.duration().toNanos();
+            long measuredStart = start + o.warmup().toNanos();
+            measureFrom.set(measuredStart);
+            long end = measuredStart + o.duration().toNanos();
             long[] sentCount = new long[n];
             double[] phase = new double[n];
             for (int i = 0; i < n; i++) {
@@ -119,11 +131,19 @@ final class RelayMode {
             })) {
                 long nextTick = start;
                 long maxLag = 0;
+                long warmupMaxLag = 0;
+                boolean measuring = o.warmup().isZero();
                 long cpuStart = cpuNanos();
                 while (true) {
                     long now = System.nanoTime();
                     if (now >= end) {
                         break;
+                    }
+                    if (!measuring && now >= measuredStart) {
+                        measuring = true;
+                        warmupMaxLag = maxLag;
+                        maxLag = 0;
+                        cpuStart = cpuNanos();
                     }
                     double elapsedS = (now - start) / 1e9;
                     for (int i = 0; i < n; i++) {
@@ -160,7 +180,7 @@ final class RelayMode {
                 while (System.nanoTime() < graceEnd && ledger.lost() > 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 }
-                double seconds = (sendEnd - start) / 1e9;
+                double seconds = (sendEnd - measuredStart) / 1e9;
                 var m = new LinkedHashMap<String, Object>();
                 m.put("mode", "relay");
                 m.put("url", o.url().toString());
@@ -173,10 +193,13 @@ final class RelayMode {
                 m.put("roomSize", o.roomSize());
                 m.put("ratePerConnection", o.rate());
                 m.put("payloadBytes", o.payloadBytes());
+                m.put("warmupS", o.warmup().toMillis() / 1e3);
                 m.put("durationS", seconds);
+                // The checks below cover every relay, warm-up included; the rates only the measured ones.
                 m.put("sent", ledger.sent());
                 m.put("delivered", ledger.delivered());
-                m.put("deliveredPerSec", ledger.delivered() / seconds);
+                m.put("warmupDelivered", ledger.delivered() - measuredDelivered.sum());
+                m.put("deliveredPerSec", measuredDelivered.sum() / seconds);
                 long lost = ledger.lost();
                 m.put("lost", lost);
                 m.put("misrouted", ledger.misrouted());
@@ -195,6 +218,7 @@ final class RelayMode {
                 }
                 // Client health: a late pacer or a busy client CPU means the figures measure the tool.
                 m.put("pacerMaxLagMs", maxLag / 1e6);
+                m.put("warmupPacerMaxLagMs", warmupMaxLag / 1e6);
                 long cpu = cpuNanos() - cpuStart;
                 m.put("clientCpuSeconds", cpu < 0 ? null : cpu / 1e9);
                 boolean ok = lost == 0 && ledger.misrouted() == 0 && ledger.duplicated() == 0
@@ -208,7 +232,7 @@ final class RelayMode {
     }
 
     private static void onRelay(WsSession s, Map<String, String> msg, RelayLedger ledger, Latency latency,
-            LongAdder malformed) {
+            LongAdder malformed, long measureFrom, LongAdder measuredDelivered) {
         // Taken by the transport as the message arrived (on the nio client, on its selector thread
         // as the last frame was parsed), not here after the JSON work.
         long now = s.receivedNanos();
@@ -228,8 +252,9 @@ final class RelayMode {
             return;
         }
         var verdict = ledger.received(s.peerId(), MiniJson.string(msg, "from"), MiniJson.string(msg, "to"), seq);
-        if (verdict == RelayLedger.Verdict.DELIVERED || verdict == RelayLedger.Verdict.REORDERED) {
+        if ((verdict == RelayLedger.Verdict.DELIVERED || verdict == RelayLedger.Verdict.REORDERED) && ts >= measureFrom) {
             latency.record(now - ts);
+            measuredDelivered.increment();
         }
     }
 

@@ -64,7 +64,7 @@ class LoadToolTest {
     @ValueSource(strings = {"nio", "jdk"})
     void relayDeliversEverythingWithoutLossMisroutingOrDuplicates(String client) {
         var r = run("relay", "--url", ws, "--connections", "20", "--room-size", "2", "--rate", "20",
-                "--duration", "2s", "--payload-bytes", "200", "--client", client);
+                "--duration", "2s", "--warmup", "0", "--payload-bytes", "200", "--client", client);
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(MiniJson.string(r.summary(), "client")).isEqualTo(client);
@@ -87,11 +87,31 @@ class LoadToolTest {
     }
 
     @Test
+    void relayLeavesItsWarmUpOutOfTheLatencyFiguresButChecksItsRelays() {
+        // The default client (nio) with a 1 s warm-up before 2 s measured.
+        var r = run("relay", "--url", ws, "--connections", "20", "--room-size", "2", "--rate", "20",
+                "--duration", "2s", "--warmup", "1s", "--payload-bytes", "200");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(MiniJson.string(r.summary(), "client")).isEqualTo("nio");
+        assertThat(Double.parseDouble(r.summary().get("warmupS"))).isEqualTo(1.0);
+        // 20 sockets x 20/s x (1 + 2) s, less pacer start-up slack: the warm-up's relays are sent and checked.
+        assertThat(r.num("sent")).isBetween(1000L, 1220L);
+        assertThat(r.num("delivered")).isEqualTo(r.num("sent"));
+        assertThat(r.num("lost")).isZero();
+        long warmup = r.num("warmupDelivered");
+        assertThat(warmup).as("relays sent during the warm-up").isBetween(1L, 420L);
+        assertThat(Long.parseLong(r.obj("latency").get("count"))).as("only relays sent after the warm-up are timed")
+                .isEqualTo(r.num("delivered") - warmup);
+        assertThat(r.summary()).containsKey("warmupPacerMaxLagMs");
+    }
+
+    @Test
     void relayOnTheNioClientCarriesMessagesAcrossTheWriteBuffer() {
         // 8 KiB relays at 50/s on 10 sockets: 16-bit frame lengths, and frames larger than the
         // client's 2 KiB starting buffers on both the write and the read side.
         var r = run("relay", "--url", ws, "--connections", "10", "--room-size", "5", "--rate", "50",
-                "--duration", "1s", "--payload-bytes", "8000", "--client", "nio");
+                "--duration", "1s", "--warmup", "0", "--payload-bytes", "8000", "--client", "nio");
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(MiniJson.string(r.summary(), "client")).isEqualTo("nio");
@@ -104,7 +124,7 @@ class LoadToolTest {
     void relayEndsCleanlyWhenTheServerGoesAway(String client) throws Exception {
         var progress = new ByteArrayOutputStream(); // synchronized: safe to read while the run writes
         var result = CompletableFuture.supplyAsync(() -> runWith(progress, "relay", "--url", ws, "--connections",
-                "10", "--room-size", "2", "--rate", "20", "--duration", "4s", "--grace", "1s", "--client", client));
+                "10", "--room-size", "2", "--rate", "20", "--duration", "4s", "--warmup", "0", "--grace", "1s", "--client", client));
         // Close only once relays are flowing, so the drop lands mid-run.
         await().atMost(Duration.ofSeconds(15)).until(() -> progress.toString(StandardCharsets.UTF_8)
                 .matches("(?s).*delivered=[1-9].*"));

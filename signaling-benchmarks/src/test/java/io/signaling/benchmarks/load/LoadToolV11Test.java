@@ -70,7 +70,7 @@ class LoadToolV11Test {
     @ValueSource(strings = {"nio", "jdk"})
     void relayOverV11NumbersItsMessagesAndLosesNothing(String client) {
         var r = run(new ByteArrayOutputStream(), "relay", "--url", ws, "--connections", "10", "--room-size", "2",
-                "--rate", "20", "--duration", "2s", "--client", client, "--protocol", "v1.1");
+                "--rate", "20", "--duration", "2s", "--warmup", "0", "--client", client, "--protocol", "v1.1");
 
         assertThat(r.code()).as(r.err() + r.summary()).isZero();
         assertThat(MiniJson.string(r.summary(), "protocol")).isEqualTo("v1.1");
@@ -86,7 +86,7 @@ class LoadToolV11Test {
             var progress = new ByteArrayOutputStream();
             String url = "ws://127.0.0.1:" + proxy.port() + "/ws";
             var result = CompletableFuture.supplyAsync(() -> run(progress, "relay", "--url", url, "--connections",
-                    "10", "--room-size", "2", "--rate", "20", "--duration", "4s", "--grace", "5s", "--client", client,
+                    "10", "--room-size", "2", "--rate", "20", "--duration", "4s", "--warmup", "0", "--grace", "5s", "--client", client,
                     "--protocol", "v1.1"));
             // Cut only once relays are flowing, so the drop lands mid-run.
             await().atMost(Duration.ofSeconds(30)).until(() -> progress.toString(StandardCharsets.UTF_8)

@@ -58,9 +58,26 @@ class OptionsTest {
         assertThat(o.duration()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.grace()).isEqualTo(Duration.ofMinutes(2));
         assertThat(o.payloadBytes()).isEqualTo(300);
-        assertThat(o.client()).isEqualTo("jdk");
-        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--client", "nio"}).client())
-                .isEqualTo("nio");
+        assertThat(o.client()).isEqualTo("nio");
+        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--client", "jdk"}).client())
+                .isEqualTo("jdk");
+    }
+
+    @Test
+    void relayWarmsUpForThreeSecondsUnlessToldOtherwise() throws Exception {
+        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws"}).warmup())
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--warmup", "0"}).warmup())
+                .isEqualTo(Duration.ZERO);
+        assertThat(Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--warmup", "500ms"}).warmup())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThat(Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws"}).warmup()).isEqualTo(Duration.ZERO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse(
+                        new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--warmup", "2s"}))
+                .isInstanceOf(UsageException.class).hasMessageContaining("relay mode only");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse(
+                        new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--warmup", "soon"}))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--warmup");
     }
 
     @Test

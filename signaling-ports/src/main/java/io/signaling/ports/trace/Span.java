@@ -44,4 +44,9 @@ public interface Span {
 
     /** Whether the span is being recorded (sampled); skip costly attributes when it is not. */
     boolean isRecording();
+
+    /** A span that records nothing and whose scope changes nothing: for work that is not traced at all. */
+    static Span noop() {
+        return NoopTracer.INSTANCE;
+    }
 }

@@ -83,6 +83,15 @@ public interface WebSocketConnection {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Whether this connection's messages get spans: decided once at the handshake (its trace is
+     * sampled, and it falls within the configured share of such connections). The adapter's own
+     * per-message span follows it, and so should the listener's. The default traces them all.
+     */
+    default boolean tracesMessages() {
+        return true;
+    }
+
     /** A value the core attaches to the connection (its session state); adapter stores it. */
     Object attachment();
 

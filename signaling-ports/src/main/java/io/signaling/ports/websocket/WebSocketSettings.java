@@ -20,6 +20,11 @@ import java.util.Objects;
  *                          per-address limit
  * @param trustedProxies    addresses or CIDR ranges ({@code 10.0.0.0/8}, {@code ::1}) of proxies
  *                          whose {@code X-Forwarded-For} names the client; empty trusts none
+ * @param messageSpanRatio  of the connections whose trace is sampled (decided at the handshake,
+ *                          with the upgrade's HTTP span), the share whose messages get spans
+ *                          ({@code websocket.message} and the listener's own), in [0, 1]; the
+ *                          other connections' messages cost no span at all. 1 traces every
+ *                          message of a sampled connection, 0 none
  */
 public record WebSocketSettings(
         String path,
@@ -32,7 +37,8 @@ public record WebSocketSettings(
         int maxConnections,
         List<String> allowedOrigins,
         int maxConnectionsPerAddress,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        double messageSpanRatio) {
 
     public WebSocketSettings {
         Objects.requireNonNull(path, "path");
@@ -43,12 +49,26 @@ public record WebSocketSettings(
         trustedProxies = List.copyOf(trustedProxies);
     }
 
+    /** Settings that trace every message of a sampled connection. */
+    public WebSocketSettings(String path, int maxMessageBytes, Duration idleTimeout, Duration pingInterval,
+                             Duration sendTimeout, int sendQueueMessages, long sendQueueBytes, int maxConnections,
+                             List<String> allowedOrigins, int maxConnectionsPerAddress, List<String> trustedProxies) {
+        this(path, maxMessageBytes, idleTimeout, pingInterval, sendTimeout, sendQueueMessages, sendQueueBytes,
+                maxConnections, allowedOrigins, maxConnectionsPerAddress, trustedProxies, 1.0);
+    }
+
+    /** These settings with another {@link #messageSpanRatio}. */
+    public WebSocketSettings withMessageSpanRatio(double ratio) {
+        return new WebSocketSettings(path, maxMessageBytes, idleTimeout, pingInterval, sendTimeout, sendQueueMessages,
+                sendQueueBytes, maxConnections, allowedOrigins, maxConnectionsPerAddress, trustedProxies, ratio);
+    }
+
     /** Settings without a per-address limit and without trusted proxies. */
     public WebSocketSettings(String path, int maxMessageBytes, Duration idleTimeout, Duration pingInterval,
                              Duration sendTimeout, int sendQueueMessages, long sendQueueBytes, int maxConnections,
                              List<String> allowedOrigins) {
         this(path, maxMessageBytes, idleTimeout, pingInterval, sendTimeout, sendQueueMessages, sendQueueBytes,
-                maxConnections, allowedOrigins, 0, List.of());
+                maxConnections, allowedOrigins, 0, List.of(), 1.0);
     }
 
     /** The documented defaults. */

@@ -161,6 +161,77 @@ public abstract class MessageCodecContract {
                 invalid -> assertThat(invalid.code()).isEqualTo(ErrorCode.BAD_MESSAGE));
     }
 
+    /** Payloads every codec must carry unchanged: escapes, unicode (escaped and raw), nesting, scalars. */
+    public static final String[] PAYLOADS = {
+        "{\"sdp\":\"v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\n\",\"q\":\"\\\"\\\\\\/\\b\\f\\t\"}",
+        "{\"name\":\"caf\u00e9 \u65e5\u672c \ud83d\ude00\",\"escaped\":\"\\u00e9\\ud83d\\ude00\\u0000\"}",
+        "{\"a\":{\"b\":[1,{\"c\":[true,false,null,-0.5e-3]}]},\"e\":[],\"o\":{}}",
+        "[1, 2 ,\n 3]", "\"just a string\"", "-12.5E+3", "true", "0"
+    };
+
+    @Test
+    void relaysKeepEscapedUnicodeAndNestedPayloadsAsTheSameValue() {
+        PeerId from = PeerId.of("sender_1"), to = PeerId.of("peer-1");
+        for (String payload : PAYLOADS) {
+            for (RelayKind kind : RelayKind.values()) {
+                String frame = "{\"type\":\"" + kind.wire() + "\",\"to\":\"peer-1\",\"payload\":" + payload + "}";
+                ClientMessage.Relay relay = (ClientMessage.Relay) decodeOk(frame);
+                assertThat(json(relay.payload())).as(frame).isEqualTo(json(payload));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> out = (Map<String, Object>) json(codec().encode(
+                        new ServerMessage.Relayed(kind, from, to, relay.payload())));
+                assertThat(out.get("payload")).as(frame).isEqualTo(json(payload));
+            }
+        }
+    }
+
+    @Test
+    void aRelayedMessageCarriesTypeFromToAndPayloadOnlyWhateverTheClientAdded() {
+        // The client's id, seq, unknown members and a `from` of its own never reach the recipient:
+        // `from` is the server's (docs/protocol.md: relayed messages never carry the sender's id).
+        String frame = "{\"id\":\"m-1\",\"type\":\"offer\",\"from\":\"mallory\",\"to\":\"peer-1\",\"seq\":7,"
+                + "\"extra\":{\"k\":[1]},\"payload\":{\"sdp\":\"v=0\"},\"from\":\"mallory2\"}";
+        ClientMessage.Relay relay = (ClientMessage.Relay) decodeOk(frame);
+        assertThat(relay.to()).isEqualTo("peer-1");
+        assertThat(relay.id()).isEqualTo("m-1");
+        String text = codec().encode(new ServerMessage.Relayed(RelayKind.OFFER, PeerId.of("alice"), PeerId.of("peer-1"),
+                relay.payload()));
+        assertThat(json(text)).isEqualTo(json("{\"type\":\"offer\",\"from\":\"alice\",\"to\":\"peer-1\","
+                + "\"payload\":{\"sdp\":\"v=0\"}}"));
+        assertThat(text.split("\"from\"", -1)).as("one `from` member in %s", text).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"offer\",\"to\":\"a\",\"to\":\"b\",\"payload\":{}}",
+        "{\"type\":\"offer\",\"to\":\"a\",\"payload\":{},\"payload\":[]}",
+        "{\"type\":\"offer\",\"type\":\"answer\",\"to\":\"a\",\"payload\":{}}",
+        "{\"type\":\"join\",\"room\":\"r\",\"room\":\"s\"}",
+        "{\"type\":\"ping\",\"id\":\"a\",\"id\":\"b\"}"
+    })
+    void aMemberTheTypeUsesGivenTwiceIsBadMessage(String text) {
+        assertThat(decodeInvalid(text).code()).isEqualTo(ErrorCode.BAD_MESSAGE);
+    }
+
+    @Test
+    void duplicatesOfMembersTheTypeIgnoresAreIgnored() {
+        assertThat(decodeOk("{\"type\":\"ping\",\"to\":1,\"to\":2,\"room\":[],\"room\":{}}"))
+                .isEqualTo(new ClientMessage.Ping(null));
+        assertThat(decodeOk("{\"type\":\"offer\",\"to\":\"p\",\"payload\":1,\"from\":\"x\",\"from\":\"y\"}"))
+                .isInstanceOf(ClientMessage.Relay.class);
+    }
+
+    @Test
+    void escapedNamesAndRoutingValuesMeanWhatTheyEscape() {
+        assertThat(decodeOk("{\"t\\u0079pe\":\"ping\",\"id\":\"a\\\"b\\u00e9\"}")).isEqualTo(new ClientMessage.Ping("a\"b\u00e9"));
+        ClientMessage.Relay relay = (ClientMessage.Relay) decodeOk(
+                "{\"type\":\"o\\u0066fer\",\"to\":\"p\\u0031\",\"payload\":1}");
+        assertThat(relay.kind()).isEqualTo(RelayKind.OFFER);
+        assertThat(relay.to()).isEqualTo("p1");
+        assertThat(decodeOk("{\"type\":\"ping\",\"id\":\"\u65e5\u672c\ud83d\ude00\"}"))
+                .isEqualTo(new ClientMessage.Ping("\u65e5\u672c\ud83d\ude00"));
+    }
+
     // ------------------------------------------------------------------ encoding
 
     @Test

@@ -38,8 +38,14 @@ public final class MiniJson {
                     .build())
             .build();
 
-    /** A parsed top-level object: its values and the raw text of each. */
-    public record Document(Object value, Map<String, String> rawMembers) {
+    /**
+     * A parsed top-level object: its values and the raw text of each (the last of a repeated
+     * member), and the names of the members that appeared more than once.
+     */
+    public record Document(Object value, Map<String, String> rawMembers, java.util.Set<String> repeated) {
+        public Document(Object value, Map<String, String> rawMembers) {
+            this(value, rawMembers, java.util.Set.of());
+        }
     }
 
     public static final class SyntaxException extends RuntimeException {
@@ -59,6 +65,7 @@ public final class MiniJson {
 
     public static Document parseDocument(String text) {
         Map<String, String> raw = new LinkedHashMap<>();
+        java.util.Set<String> repeated = new java.util.HashSet<>();
         try (JsonParser parser = JSON.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -74,7 +81,9 @@ public final class MiniJson {
                     int start = (int) parser.currentTokenLocation().getCharOffset();
                     JsonNode member = JSON.readTree(parser);
                     int end = (int) parser.currentLocation().getCharOffset();
-                    raw.put(name, text.substring(start, end));
+                    if (raw.put(name, text.substring(start, end)) != null) {
+                        repeated.add(name);
+                    }
                     object.set(name, member);
                 }
                 value = object;
@@ -85,7 +94,7 @@ public final class MiniJson {
                 throw new SyntaxException("trailing characters at " + parser.currentTokenLocation().getCharOffset(),
                         null);
             }
-            return new Document(StrictJson.toJava(value, NULL), raw);
+            return new Document(StrictJson.toJava(value, NULL), raw, java.util.Set.copyOf(repeated));
         } catch (IOException e) {
             throw new SyntaxException(e.getMessage(), e);
         }

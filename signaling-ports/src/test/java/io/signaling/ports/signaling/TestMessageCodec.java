@@ -28,6 +28,13 @@ public final class TestMessageCodec implements MessageCodec {
         if (!(document.value() instanceof Map<?, ?> object)) {
             return bad("message must be a JSON object", null);
         }
+        // As the production codec: a member this type uses, given twice, is refused (docs/protocol.md).
+        for (String name : document.repeated()) {
+            if (usedBy(object.get("type"), name)) {
+                Object onlyId = document.repeated().contains("id") ? null : object.get("id");
+                return bad("field '" + name + "' must appear only once", onlyId instanceof String s ? s : null);
+            }
+        }
         Object rawId = object.get("id");
         String id = rawId instanceof String s ? s : null;
         if (rawId != null && id == null) {
@@ -73,6 +80,15 @@ public final class TestMessageCodec implements MessageCodec {
                 return new Decoded.Message(new ClientMessage.Relay(id, kind.get(), target,
                         document.rawMembers().get("payload")), seq);
         }
+    }
+
+    private static boolean usedBy(Object type, String member) {
+        return switch (member) {
+            case "type", "id" -> true;
+            case "room" -> "join".equals(type);
+            case "to", "payload" -> type instanceof String t && RelayKind.fromWire(t).isPresent();
+            default -> false;
+        };
     }
 
     private static Decoded bad(String message, String id) {

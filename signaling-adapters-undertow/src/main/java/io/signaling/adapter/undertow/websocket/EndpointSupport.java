@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -134,6 +135,10 @@ public final class EndpointSupport {
         requirePositive("websocket.idle-timeout", settings.idleTimeout());
         requirePositive("websocket.ping-interval", settings.pingInterval());
         requirePositive("websocket.send-timeout", settings.sendTimeout());
+        if (!(settings.messageSpanRatio() >= 0.0 && settings.messageSpanRatio() <= 1.0)) {
+            throw new IllegalArgumentException("websocket.message-span-ratio must be in [0, 1], got "
+                    + settings.messageSpanRatio());
+        }
         for (String origin : settings.allowedOrigins()) {
             if (origin == null || origin.isBlank()) {
                 throw new IllegalArgumentException("websocket.allowed-origins contains a blank entry");
@@ -293,9 +298,15 @@ public final class EndpointSupport {
         String id = newConnectionId();
         TraceContext connectionContext = openSpan(id, handshake.context());
         ManagedConnection connection = new ManagedConnection(id, channel, handshake.headers(), connectionContext,
-                transport, settings, listener, tracer, telemetry, log, hub::remove, this::finished);
+                connectionContext.isSampled() && withinShare(settings.messageSpanRatio()), transport, settings,
+                listener, tracer, telemetry, log, hub::remove, this::finished);
         connection.admitted(handshake.grant(), handshake.query());
         return connection;
+    }
+
+    /** One draw per sampled connection: whether its messages are traced. */
+    private static boolean withinShare(double ratio) {
+        return ratio >= 1.0 || (ratio > 0.0 && ThreadLocalRandom.current().nextDouble() < ratio);
     }
 
     /**

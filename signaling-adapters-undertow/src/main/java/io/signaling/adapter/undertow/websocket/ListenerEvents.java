@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * What the listener hears of one connection, through its {@link SerialEvents}: {@code onOpen}
- * first, each text in its own {@code websocket.message} span linked to the connection's open
- * span, {@code onError}, and {@code onClose} last and once, after which nothing more is
- * delivered. {@code onClose} always runs as a task of its own on the I/O thread, never on the
+ * first, each text (in its own {@code websocket.message} span linked to the connection's open
+ * span when the connection's messages are traced; otherwise with no span at all),
+ * {@code onError}, and {@code onClose} last and once, after which nothing more is delivered. {@code onClose} always runs as a task of its own on the I/O thread, never on the
  * stack that reported the close: Undertow reports a dropped socket from inside its monitor on the
  * channel, and {@code onClose} takes the application's locks (a room's) that another thread may
  * hold while writing to this channel, which needs that monitor: a lock-order deadlock.
@@ -33,6 +33,7 @@ final class ListenerEvents {
     private final TraceContext connectionContext;
     private final SerialEvents serial;
     private final Logger log;
+    private final boolean traceMessages;
     private final Consumer<TextFrame> textHandler = this::handleText;
     private boolean closeDelivered;
 
@@ -42,6 +43,13 @@ final class ListenerEvents {
      */
     ListenerEvents(WebSocketConnection connection, WebSocketListener listener, Tracer tracer,
                    TraceContext connectionContext, SerialEvents serial, Logger log) {
+        this(connection, listener, tracer, connectionContext, serial, log, true);
+    }
+
+    /** @param traceMessages whether each text gets a {@code websocket.message} span (decided at the handshake) */
+    ListenerEvents(WebSocketConnection connection, WebSocketListener listener, Tracer tracer,
+                   TraceContext connectionContext, SerialEvents serial, Logger log, boolean traceMessages) {
+        this.traceMessages = traceMessages;
         this.connection = Objects.requireNonNull(connection, "connection");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.tracer = Objects.requireNonNull(tracer, "tracer");
@@ -68,6 +76,15 @@ final class ListenerEvents {
 
     private void handleText(TextFrame frame) {
         if (closeDelivered) {
+            return;
+        }
+        if (!traceMessages) {
+            // Not traced: no span, no scope, no context switch (an unsampled span still costs a start).
+            try {
+                listener.onText(connection, frame);
+            } catch (RuntimeException e) {
+                log.error("listener onText failed", e);
+            }
             return;
         }
         SpanBuilder builder = tracer.spanBuilder("websocket.message")

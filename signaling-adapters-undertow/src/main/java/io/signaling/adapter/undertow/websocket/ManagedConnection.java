@@ -56,6 +56,7 @@ public final class ManagedConnection implements WebSocketConnection {
     private final ListenerEvents events;
     private final ConnectionTimers timers;
     private final TextAssembler assembler;
+    private final boolean traceMessages;
 
     private final AtomicBoolean binaryRejected = new AtomicBoolean();
     private volatile Object attachment;
@@ -65,14 +66,17 @@ public final class ManagedConnection implements WebSocketConnection {
     /**
      * @param requestHeaders    the upgrade request's headers, names in lower case
      * @param connectionContext the {@code websocket.open} span's context, linked from each message span
+     * @param traceMessages     whether this connection's messages get spans (decided at the handshake)
      * @param leftHub           takes the connection out of the hub when its close begins
      * @param finished          called once both the socket and the listener's onClose are done
      */
     ManagedConnection(String id, WebSocketChannel channel, Map<String, List<String>> requestHeaders,
-                      TraceContext connectionContext, Transport.Factory transports, WebSocketSettings settings,
+                      TraceContext connectionContext, boolean traceMessages, Transport.Factory transports,
+                      WebSocketSettings settings,
                       WebSocketListener listener, Tracer tracer, WebSocketTelemetry telemetry, Logger endpointLog,
                       Consumer<ManagedConnection> leftHub, Consumer<ManagedConnection> finished) {
         this.id = Objects.requireNonNull(id, "id");
+        this.traceMessages = traceMessages;
         this.channel = Objects.requireNonNull(channel, "channel");
         this.remoteAddress = channel.getSourceAddress();
         this.requestHeaders = Objects.requireNonNull(requestHeaders, "requestHeaders");
@@ -91,7 +95,8 @@ public final class ManagedConnection implements WebSocketConnection {
         this.transport = Objects.requireNonNull(transports.create(outbound), "transport");
         this.close = new CloseHandshake(outbound, transport, ioThread, channel::isOpen, sendTimeoutNanos,
                 Math.min(sendTimeoutNanos, idleNanos), wiring, log);
-        this.events = new ListenerEvents(this, listener, tracer, connectionContext, new SerialEvents(ioThread, log), log);
+        this.events = new ListenerEvents(this, listener, tracer, connectionContext, new SerialEvents(ioThread, log), log,
+                traceMessages);
         this.timers = new ConnectionTimers(ioThread, System::nanoTime, settings.pingInterval().toNanos(), idleNanos,
                 sendTimeoutNanos, outbound::inFlight, close::isClosing, wiring);
         this.assembler = new TextAssembler(settings.maxMessageBytes(), wiring);
@@ -120,6 +125,11 @@ public final class ManagedConnection implements WebSocketConnection {
     public String subprotocol() {
         String selected = channel.getSubProtocol();
         return selected == null ? "" : selected;
+    }
+
+    @Override
+    public boolean tracesMessages() {
+        return traceMessages;
     }
 
     @Override

@@ -297,6 +297,40 @@ public abstract class UndertowWebSocketEndpointContract {
     }
 
     @Test
+    void messagesOfAConnectionWhoseTraceIsNotSampledOrOutsideTheShareGetNoSpan() throws Exception {
+        // Three connections: an unsampled upgrade (traceparent flags 00), a sampled one under a
+        // share of 0, and a sampled one under a share of 1 (the control).
+        for (double share : new double[] {1.0, 0.0}) {
+            RecordingTracer tracer = new RecordingTracer();
+            List<Boolean> traced = new CopyOnWriteArrayList<>();
+            RecordingWebSocketListener listener = new RecordingWebSocketListener() {
+                @Override
+                public void onOpen(WebSocketConnection connection) {
+                    traced.add(connection.tracesMessages());
+                    super.onOpen(connection);
+                }
+            };
+            EndpointTestServer server = server(settings(10, List.of(), 256).withMessageSpanRatio(share), listener,
+                    LoggerFactory.noop(), Metrics.noop(), tracer);
+            TestWebSocketClient unsampled = client(server,
+                    Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"));
+            await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
+            TestWebSocketClient sampled = client(server,
+                    Map.of("traceparent", "00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+            await().atMost(WAIT).until(() -> listener.openedIds().size() == 2);
+
+            unsampled.send("a");
+            sampled.send("b");
+            await().atMost(WAIT).until(() -> listener.openedIds().stream()
+                    .mapToInt(id -> listener.events(id).orElseThrow().texts.size()).sum() == 2);
+
+            assertThat(tracer.spans("websocket.open")).as("every connection's open span").hasSize(2);
+            assertThat(traced).as("share %s", share).containsExactly(false, share == 1.0);
+            assertThat(tracer.spans("websocket.message")).as("share %s", share).hasSize(share == 1.0 ? 1 : 0);
+        }
+    }
+
+    @Test
     void logsCarryTheConnectionId() throws Exception {
         RecordingLogger loggers = new RecordingLogger();
         RecordingWebSocketListener listener = new RecordingWebSocketListener();
