@@ -17,9 +17,11 @@
 #
 # Environment: DRAIN [10] (sigterm: shutdown.drain-timeout in seconds), RATE [5] (sigterm: relays per
 # second per socket), CLIENT [nio] (sigterm: the load tool's client, nio or jdk), RELAY_DURATION [40s],
-# slow: FAST_CONNECTIONS [1000] (rooms of 2), SLOW_CONSUMERS [500], RATE [5] (fast relays/s per socket),
-# SLOW_RATE [10] (relays/s each fast member sends each slow consumer of its room), SLOW_PAYLOAD_BYTES
-# [1000], SLOW_DURATION [30s], CLIENT [nio] (the fast sockets' client; slow consumers are always nio).
+# slow: FAST_CONNECTIONS [1000] (rooms of 2), SLOW_CONSUMERS [500], RATE [2] (fast relays/s per socket),
+# SLOW_RATE [1] (relays/s each fast member sends each slow consumer of its room), SLOW_PAYLOAD_BYTES
+# [4000], SLOW_DURATION [40s], CLIENT [nio] (the fast sockets' client; slow consumers are always nio).
+# The slow consumers' traffic is kept small next to the fast relay (1,000 of 2,000 msg/s more) so the
+# comparison with the baseline is about sockets that stop reading, not about a heavier offered load.
 # APP_JAR, LOAD_JAR (jar paths,
 # default the module targets), SERVER_JAVA_OPTS
 # [-Xmx512m], RESULTS_DIR [signaling-benchmarks/target/faults-<timestamp>].
@@ -77,6 +79,20 @@ json_field() { # json_field FILE KEY: a top-level number or string of the load t
 }
 
 # ---------------------------------------------------------------- 1: SIGTERM under load
+ss_snapshot() { # ss_snapshot PORT: who holds bytes on the WebSocket port's established connections
+  # Client side (peer port = PORT): bytes the clients have not read yet. Server side (local port =
+  # PORT): bytes the server has not read, and bytes it sent that the client has not acknowledged.
+  # On loopback a frame the server wrote sits in the client's receive queue until the client reads
+  # it, so a late close handshake with the bytes there is the client's; with them in the server's
+  # unread queue, or in no queue at all, it is the server's.
+  local c s
+  c=$(ss -tnH state established "( dport = :$1 )" 2>/dev/null \
+    | awk '{ n++; r += $1; if ($1 > 0) k++ } END { printf "%d client sockets, %d with unread bytes (%d in all)", n, k, r }')
+  s=$(ss -tnH state established "( sport = :$1 )" 2>/dev/null \
+    | awk '{ n++; r += $1; w += $2; if ($1 > 0) k++ } END { printf "%d server sockets, %d with bytes the server has not read (%d in all), %d bytes unacknowledged", n, k, r, w }')
+  echo "$c; $s"
+}
+
 fault_sigterm() {
   command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
   local drain="${DRAIN:-10}"
@@ -96,8 +112,12 @@ fault_sigterm() {
   local wrk_pid=$!
   pids+=("$wrk_pid")
   sleep 5
+  log "before SIGTERM (load $(cut -d' ' -f1-3 /proc/loadavg)): $(ss_snapshot "$port")"
   local t0; t0=$(date +%s%N)
   kill -TERM "$server"
+  # Half a second before the drain's deadline: where the bytes of the close handshakes still open are.
+  ( sleep "$(awk -v d="$drain" 'BEGIN { print d - 0.5 }')"; echo "$(ss_snapshot "$port")" ) >"$RESULTS_DIR/sigterm-ss-before-deadline.txt" 2>&1 &
+  local ss_pid=$!
   # The drain's curve: open sockets and peers every 250 ms until the admin listener stops (it stops last).
   (
     echo "ms_after_sigterm,websocket_connections_active,signaling_peers_active"
@@ -113,6 +133,9 @@ fault_sigterm() {
   local took_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   wait "$relay" || true
   wait "$wrk_pid" || true
+  wait "$ss_pid" || true
+  log "0.5 s before the drain deadline: $(cat "$RESULTS_DIR/sigterm-ss-before-deadline.txt"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  log "relay: client $(json_field "$RESULTS_DIR/sigterm-relay.json" client), p99 $(grep -o '"p99Ms":[0-9.]*' "$RESULTS_DIR/sigterm-relay.json" | cut -d: -f2) ms, pacer lag $(json_field "$RESULTS_DIR/sigterm-relay.json" pacerMaxLagMs) ms, client CPU $(json_field "$RESULTS_DIR/sigterm-relay.json" clientCpuSeconds) s, delivered $(json_field "$RESULTS_DIR/sigterm-relay.json" delivered) of $(json_field "$RESULTS_DIR/sigterm-relay.json" sent)"
   check "sigterm exit code" "$([[ $code == 0 ]]; echo $?)" "exit $code"
   check "sigterm within drain timeout" "$([[ $took_ms -le $(( drain * 1000 + 5000 )) ]]; echo $?)" \
     "exited ${took_ms} ms after SIGTERM (drain timeout ${drain}s, +5 s for the JVM to stop)"
@@ -202,8 +225,8 @@ stop_server() {
 }
 
 fault_slow() {
-  local fast="${FAST_CONNECTIONS:-1000}" slow="${SLOW_CONSUMERS:-500}" rate="${RATE:-5}"
-  local slow_rate="${SLOW_RATE:-10}" slow_bytes="${SLOW_PAYLOAD_BYTES:-1000}" dur="${SLOW_DURATION:-30s}"
+  local fast="${FAST_CONNECTIONS:-1000}" slow="${SLOW_CONSUMERS:-500}" rate="${RATE:-2}"
+  local slow_rate="${SLOW_RATE:-1}" slow_bytes="${SLOW_PAYLOAD_BYTES:-4000}" dur="${SLOW_DURATION:-40s}"
   local client="${CLIENT:-nio}"
   local relay_args=(relay --room-size 2 --rate "$rate" --payload-bytes 200 --client "$client"
     --duration "$dur" --grace 2s --concurrency 64)
