@@ -80,11 +80,12 @@ class LoadToolSlowConsumersTest {
         String ws = startNode();
 
         // 10 fast sockets in 5 rooms, 2 slow consumers per room that stop reading once joined;
-        // each fast member sends each slow one 20 relays/s of 8 KB: far past a 4 KiB receive buffer
-        // well within the 4 s run, so the writes to them stall and the 1 s send timeout closes them.
+        // each fast member sends each slow one 15 relays/s of 8 KB (40 messages/s a member with its
+        // own 10, under the node's 50/s limit): far past a 4 KiB receive buffer well within the 4 s
+        // run, so the writes to them stall and the 1 s send timeout closes them.
         var r = run("relay", "--url", ws, "--connections", "10", "--room-size", "2", "--rate", "10",
                 "--duration", "4s", "--grace", "1s", "--client", client, "--slow-consumers", "10",
-                "--slow-rate", "20", "--slow-payload-bytes", "8000");
+                "--slow-rate", "15", "--slow-payload-bytes", "8000");
 
         assertThat(r.code()).as(r.err() + r.summary()).isZero();
         assertThat(r.slow("connections")).isEqualTo(10);
