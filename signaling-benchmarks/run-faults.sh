@@ -71,7 +71,7 @@ start_server() {
 }
 
 metric() { # metric NAME: the value of an unlabelled-or-single Prometheus series from the admin port
-  curl -s "http://127.0.0.1:$admin/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { print $2; exit }'
+  curl -s --max-time 2 "http://127.0.0.1:$admin/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { print $2; exit }'
 }
 
 json_field() { # json_field FILE KEY: a top-level number or string of the load tool's JSON line
