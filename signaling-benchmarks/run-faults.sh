@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Fault injection under load against the real app jar (docs/reliability.md, faults 1 and 2).
+# Fault injection under load against the real app jar (docs/reliability.md, faults 1, 2 and 3).
 # The other faults are tests that run in every build: ConnectionFloodTest (4), SlowlorisTest (5),
-# HostileFramesAtVolumeTest (6), AdminExposureTest and HttpSurfaceTest (7), SlowConsumerTest (3).
+# HostileFramesAtVolumeTest (6), AdminExposureTest and HttpSurfaceTest (7); SlowConsumerTest is
+# fault 3 in small.
 #
 #   signaling-benchmarks/run-faults.sh sigterm   # 1: SIGTERM while wrk and 1,000 relaying WebSockets run
 #   signaling-benchmarks/run-faults.sh kill9     # 2: kill -9 of a load process holding 500 sockets
+#   signaling-benchmarks/run-faults.sh slow      # 3: 500 slow consumers among 1,000 fast relaying sockets
 #   signaling-benchmarks/run-faults.sh all
 #
 # Builds nothing; first, from the repository root:
@@ -15,6 +17,11 @@
 #
 # Environment: DRAIN [10] (sigterm: shutdown.drain-timeout in seconds), RATE [5] (sigterm: relays per
 # second per socket), CLIENT [nio] (sigterm: the load tool's client, nio or jdk), RELAY_DURATION [40s],
+# slow: FAST_CONNECTIONS [1000] (rooms of 2), SLOW_CONSUMERS [500], RATE [2] (fast relays/s per socket),
+# SLOW_RATE [1] (relays/s each fast member sends each slow consumer of its room), SLOW_PAYLOAD_BYTES
+# [4000], SLOW_DURATION [40s], CLIENT [nio] (the fast sockets' client; slow consumers are always nio).
+# The slow consumers' traffic is kept small next to the fast relay (1,000 of 2,000 msg/s more) so the
+# comparison with the baseline is about sockets that stop reading, not about a heavier offered load.
 # APP_JAR, LOAD_JAR (jar paths,
 # default the module targets), SERVER_JAVA_OPTS
 # [-Xmx512m], RESULTS_DIR [signaling-benchmarks/target/faults-<timestamp>].
@@ -29,7 +36,7 @@ RESULTS_DIR="${RESULTS_DIR:-$here/target/faults-$(date +%Y%m%d-%H%M%S)}"
 
 die() { echo "run-faults: $*" >&2; exit 2; }
 log() { echo "[faults $(date +%H:%M:%S)] $*" >&2; }
-[[ $# -eq 1 ]] || die "usage: run-faults.sh sigterm|kill9|all"
+[[ $# -eq 1 ]] || die "usage: run-faults.sh sigterm|kill9|slow|all"
 [[ -f "$APP_JAR" ]] || die "app jar not found: $APP_JAR (build it first, see the header)"
 [[ -f "$LOAD_JAR" ]] || die "load jar not found: $LOAD_JAR"
 mkdir -p "$RESULTS_DIR"
@@ -64,7 +71,7 @@ start_server() {
 }
 
 metric() { # metric NAME: the value of an unlabelled-or-single Prometheus series from the admin port
-  curl -s "http://127.0.0.1:$admin/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { print $2; exit }'
+  curl -s --max-time 2 "http://127.0.0.1:$admin/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { print $2; exit }'
 }
 
 json_field() { # json_field FILE KEY: a top-level number or string of the load tool's JSON line
@@ -72,6 +79,20 @@ json_field() { # json_field FILE KEY: a top-level number or string of the load t
 }
 
 # ---------------------------------------------------------------- 1: SIGTERM under load
+ss_snapshot() { # ss_snapshot PORT: who holds bytes on the WebSocket port's established connections
+  # Client side (peer port = PORT): bytes the clients have not read yet. Server side (local port =
+  # PORT): bytes the server has not read, and bytes it sent that the client has not acknowledged.
+  # On loopback a frame the server wrote sits in the client's receive queue until the client reads
+  # it, so a late close handshake with the bytes there is the client's; with them in the server's
+  # unread queue, or in no queue at all, it is the server's.
+  local c s
+  c=$(ss -tnH state established "( dport = :$1 )" 2>/dev/null \
+    | awk '{ n++; r += $1; if ($1 > 0) k++ } END { printf "%d client sockets, %d with unread bytes (%d in all)", n, k, r }')
+  s=$(ss -tnH state established "( sport = :$1 )" 2>/dev/null \
+    | awk '{ n++; r += $1; w += $2; if ($1 > 0) k++ } END { printf "%d server sockets, %d with bytes the server has not read (%d in all), %d bytes unacknowledged", n, k, r, w }')
+  echo "$c; $s"
+}
+
 fault_sigterm() {
   command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
   local drain="${DRAIN:-10}"
@@ -91,8 +112,12 @@ fault_sigterm() {
   local wrk_pid=$!
   pids+=("$wrk_pid")
   sleep 5
+  log "before SIGTERM (load $(cut -d' ' -f1-3 /proc/loadavg)): $(ss_snapshot "$port")"
   local t0; t0=$(date +%s%N)
   kill -TERM "$server"
+  # Half a second before the drain's deadline: where the bytes of the close handshakes still open are.
+  ( sleep "$(awk -v d="$drain" 'BEGIN { print d - 0.5 }')"; echo "$(ss_snapshot "$port")" ) >"$RESULTS_DIR/sigterm-ss-before-deadline.txt" 2>&1 &
+  local ss_pid=$!
   # The drain's curve: open sockets and peers every 250 ms until the admin listener stops (it stops last).
   (
     echo "ms_after_sigterm,websocket_connections_active,signaling_peers_active"
@@ -108,6 +133,9 @@ fault_sigterm() {
   local took_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   wait "$relay" || true
   wait "$wrk_pid" || true
+  wait "$ss_pid" || true
+  log "0.5 s before the drain deadline: $(cat "$RESULTS_DIR/sigterm-ss-before-deadline.txt"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  log "relay: client $(json_field "$RESULTS_DIR/sigterm-relay.json" client), p99 $(grep -o '"p99Ms":[0-9.]*' "$RESULTS_DIR/sigterm-relay.json" | cut -d: -f2) ms, pacer lag $(json_field "$RESULTS_DIR/sigterm-relay.json" pacerMaxLagMs) ms, client CPU $(json_field "$RESULTS_DIR/sigterm-relay.json" clientCpuSeconds) s, delivered $(json_field "$RESULTS_DIR/sigterm-relay.json" delivered) of $(json_field "$RESULTS_DIR/sigterm-relay.json" sent)"
   check "sigterm exit code" "$([[ $code == 0 ]]; echo $?)" "exit $code"
   check "sigterm within drain timeout" "$([[ $took_ms -le $(( drain * 1000 + 5000 )) ]]; echo $?)" \
     "exited ${took_ms} ms after SIGTERM (drain timeout ${drain}s, +5 s for the JVM to stop)"
@@ -171,11 +199,116 @@ fault_kill9() {
   kill -TERM "$server"; wait "$server" || true
 }
 
+# ---------------------------------------------------------------- 3: slow consumers
+heap_used() { # heap in use now (all heap pools), bytes, from the admin port; no GC forced
+  curl -s --max-time 2 "http://127.0.0.1:$admin/metrics" | awk 'index($0, "jvm_memory_used_bytes{") == 1 && /area="heap"/ { s += $NF } END { printf "%d", s }'
+}
+
+slow_closes() { # connections the server closed as slow consumers (1008), from the admin port
+  curl -s --max-time 2 "http://127.0.0.1:$admin/metrics" \
+    | awk 'index($0, "websocket_connections_total{") == 1 && /event="closed"/ && /reason="slow_consumer"/ { printf "%d", $NF; found = 1 } END { if (!found) print 0 }'
+}
+
+heap_after_full_gc_kib() { # jcmd GC.run, then the heap in use (KiB) by GC.heap_info
+  jcmd "$server" GC.run >/dev/null 2>&1 || true
+  jcmd "$server" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); print v; exit } }'
+}
+
+gc_after_mib() { # gc_after_mib GC-LOG: "uptime_s,heap_after_gc_mib" for every GC pause the unified log recorded
+  sed -n 's/^\[\([0-9.]*\)s\].*Pause.* [0-9]*[KMG]->\([0-9]*\)\([KMG]\)(.*/\1 \2 \3/p' "$1" \
+    | awk '{ v = $2; if ($3 == "K") v = v / 1024; else if ($3 == "G") v = v * 1024; printf "%s,%.1f\n", $1, v }'
+}
+
+stop_server() {
+  kill -TERM "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+}
+
+fault_slow() {
+  local fast="${FAST_CONNECTIONS:-1000}" slow="${SLOW_CONSUMERS:-500}" rate="${RATE:-2}"
+  local slow_rate="${SLOW_RATE:-1}" slow_bytes="${SLOW_PAYLOAD_BYTES:-4000}" dur="${SLOW_DURATION:-40s}"
+  local client="${CLIENT:-nio}"
+  local relay_args=(relay --room-size 2 --rate "$rate" --payload-bytes 200 --client "$client"
+    --duration "$dur" --grace 2s --concurrency 64)
+  local base_opts="$SERVER_JAVA_OPTS"
+
+  # a: the undisturbed run, for the fast sockets' baseline p99 (and its heap, for comparison).
+  SERVER_JAVA_OPTS="$base_opts -Xlog:gc:file=$RESULTS_DIR/slow-baseline-gc.log:uptime" start_server slow-baseline
+  log "3 slow consumers, a (baseline): server $server on $port; $fast sockets relaying at $rate/s ($client), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
+    >"$RESULTS_DIR/slow-baseline.json" 2>"$RESULTS_DIR/slow-baseline.err" || true
+  local base_end_heap; base_end_heap=$(heap_after_full_gc_kib)
+  log "baseline done, load $(cut -d' ' -f1-3 /proc/loadavg); heap after full GC at the end ${base_end_heap} KiB"
+  stop_server
+
+  # b: the same with slow consumers in the fast rooms.
+  SERVER_JAVA_OPTS="$base_opts -Xlog:gc:file=$RESULTS_DIR/slow-gc.log:uptime" start_server slow
+  local idle_heap; idle_heap=$(heap_after_full_gc_kib)
+  log "3 slow consumers, b: server $server on $port (idle heap after full GC ${idle_heap} KiB); $fast fast sockets at $rate/s ($client) and $slow slow consumers, sent $slow_rate/s of $slow_bytes B by each fast room-mate; load $(cut -d' ' -f1-3 /proc/loadavg)"
+  java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
+    --slow-consumers "$slow" --slow-rate "$slow_rate" --slow-payload-bytes "$slow_bytes" \
+    >"$RESULTS_DIR/slow.json" 2>"$RESULTS_DIR/slow.err" &
+  local relay=$!
+  pids+=("$relay")
+  local t0; t0=$(date +%s%N)
+  echo "ms,websocket_connections_active,slow_consumer_closes,heap_used_mib,load1" >"$RESULTS_DIR/slow-samples.csv"
+  while kill -0 "$relay" 2>/dev/null; do
+    local h; h=$(heap_used || true)
+    echo "$(( ($(date +%s%N) - t0) / 1000000 )),$(metric websocket_connections_active || true),$(slow_closes || true),$(( ${h:-0} / 1048576 )),$(cut -d' ' -f1 /proc/loadavg)" \
+      >>"$RESULTS_DIR/slow-samples.csv"
+    sleep 1
+  done
+  wait "$relay" || true
+  local end_heap; end_heap=$(heap_after_full_gc_kib)
+  log "disturbed run done, load $(cut -d' ' -f1-3 /proc/loadavg); heap after full GC at the end ${end_heap} KiB"
+  local closes timeouts overflows
+  closes=$(slow_closes)
+  timeouts=$(grep -c 'send timed out, closing slow consumer' "$RESULTS_DIR/slow-server.log" || true)
+  overflows=$(grep -c 'outbound queue full, closing slow consumer' "$RESULTS_DIR/slow-server.log" || true)
+  stop_server
+
+  check "slow consumers closed 1008" "$([[ "$closes" == "$slow" ]]; echo $?)" \
+    "$closes of $slow closed as slow consumers (1008): $timeouts after the send timeout, $overflows on a full queue"
+  # Two samples in a row with every slow consumer closed and exactly the fast sockets open: the
+  # slow consumers' sockets are gone from the server, not only marked closed.
+  local gone
+  gone=$(awk -F, -v f="$fast" -v s="$slow" 'NR > 1 { ok = ($2 == f && $3 == s); if (ok && prev) { print "yes"; exit } prev = ok }' \
+    "$RESULTS_DIR/slow-samples.csv")
+  check "slow consumers' sockets gone" "$([[ "$gone" == yes ]]; echo $?)" \
+    "open connections back to the $fast fast sockets after the closes: ${gone:-no} ($RESULTS_DIR/slow-samples.csv)"
+  local tool_closed; tool_closed=$(grep -o '"closedByServer":[0-9]*' "$RESULTS_DIR/slow.json" | cut -d: -f2)
+  log "the tool, reading again at the end: ${tool_closed:-?} of $slow slow sockets ended by the server; $(grep -o '"slowConsumers":{[^}]*}[^}]*}' "$RESULTS_DIR/slow.json" | cut -c1-400)"
+
+  gc_after_mib "$RESULTS_DIR/slow-baseline-gc.log" >"$RESULTS_DIR/slow-baseline-heap-after-gc.csv"
+  gc_after_mib "$RESULTS_DIR/slow-gc.log" >"$RESULTS_DIR/slow-heap-after-gc.csv"
+  local base_max max
+  base_max=$(awk -F, '$2 > m { m = $2 } END { printf "%.1f", m }' "$RESULTS_DIR/slow-baseline-heap-after-gc.csv")
+  max=$(awk -F, '$2 > m { m = $2 } END { printf "%.1f", m }' "$RESULTS_DIR/slow-heap-after-gc.csv")
+  # The bound the send queues promise: each slow consumer holds at most send-queue-bytes (1 MiB)
+  # or send-queue-messages (256) of its relays (payload plus ~200 bytes of envelope), whichever is less.
+  local per_conn_kib=$(( 256 * (slow_bytes + 200) / 1024 )); (( per_conn_kib > 1024 )) && per_conn_kib=1024
+  local bound_mib=$(( slow * per_conn_kib / 1024 ))
+  check "heap bounded by the send queues" "$(awk -v m="$max" -v b="$base_max" -v q="$bound_mib" 'BEGIN { exit !(m <= b + q) }'; echo $?)" \
+    "heap after GC at most ${max} MiB (baseline run ${base_max} MiB; queue bound ${slow} x ${per_conn_kib} KiB = ${bound_mib} MiB); after full GC: idle ${idle_heap} KiB, end ${end_heap} KiB (baseline end ${base_end_heap} KiB)"
+
+  local p99_base p99
+  p99_base=$(grep -o '"p99Ms":[0-9.]*' "$RESULTS_DIR/slow-baseline.json" | head -1 | cut -d: -f2)
+  p99=$(grep -o '"p99Ms":[0-9.]*' "$RESULTS_DIR/slow.json" | head -1 | cut -d: -f2)
+  check "fast relay p99 within 2x" "$(awk -v a="$p99" -v b="$p99_base" 'BEGIN { exit !(a != "" && b != "" && a <= 2 * b) }'; echo $?)" \
+    "fast sockets' relay p99 ${p99:-?} ms with slow consumers, ${p99_base:-?} ms without"
+  for run in slow-baseline slow; do
+    local ok; ok=$(json_field "$RESULTS_DIR/$run.json" ok)
+    check "$run relay correct" "$([[ "$ok" == true ]]; echo $?)" \
+      "lost $(json_field "$RESULTS_DIR/$run.json" lost), misrouted $(json_field "$RESULTS_DIR/$run.json" misrouted), delivered $(json_field "$RESULTS_DIR/$run.json" delivered), pacer lag $(json_field "$RESULTS_DIR/$run.json" pacerMaxLagMs) ms, errors $(grep -o '"errors":{[^}]*}' "$RESULTS_DIR/$run.json")"
+  done
+}
+
 case "$1" in
   sigterm) fault_sigterm ;;
   kill9) fault_kill9 ;;
-  all) fault_sigterm; fault_kill9 ;;
-  *) die "unknown fault '$1' (sigterm, kill9, all)" ;;
+  slow) fault_slow ;;
+  all) fault_sigterm; fault_kill9; fault_slow ;;
+  *) die "unknown fault '$1' (sigterm, kill9, slow, all)" ;;
 esac
 log "results in $RESULTS_DIR"
 (( failures == 0 )) || { log "$failures check(s) failed"; exit 1; }

@@ -24,7 +24,9 @@ import io.undertow.server.HttpHandler;
  *       any binary frame with 1003.</li>
  *   <li>Each connection has one write in flight and a queue bounded by {@code sendQueueMessages}
  *       and {@code sendQueueBytes} (UTF-8, the in-flight message included); overflow, or a write
- *       stuck beyond {@code sendTimeout}, closes that connection with 1008 {@code "slow consumer"}.</li>
+ *       stuck beyond {@code sendTimeout}, closes that connection with 1008 {@code "slow consumer"}.
+ *       The socket's kernel send buffer is capped at {@code maxMessageBytes}, so a peer that stops
+ *       reading stalls the write in flight at once instead of after megabytes of autotuned buffer.</li>
  *   <li>An empty {@code allowedOrigins} allows every origin (the local profile); otherwise an
  *       upgrade whose {@code Origin} is not listed (case-insensitive) gets 403. An upgrade without
  *       {@code Origin} is not from a browser page, which is what the list protects against, and is

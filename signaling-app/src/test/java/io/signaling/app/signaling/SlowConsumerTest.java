@@ -99,6 +99,36 @@ class SlowConsumerTest {
         assertThat(fastA.closed()).isNotDone();
     }
 
+    @Test
+    void aConsumerThatStopsReadingIsClosedOnceItsQueueIsFullNotOnceTheKernelGaveUp() throws Exception {
+        // 200 relays of 8 KB (1.6 MB) to a consumer that reads nothing: more than its 1 MiB send
+        // queue holds beside a send buffer of one largest message, but less than the 4 MiB a
+        // Linux send buffer autotunes to on loopback. Before the server capped the socket's send
+        // buffer the kernel took the lot, every write completed, and the consumer stayed open.
+        node = SignalingTestNode.start("websocket.send-timeout=2s", "rate-limit.messages-per-second=100000",
+                "rate-limit.burst=100000");
+        int port = node.node().publicAddress().getPort();
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.setSoTimeout(15_000);
+        raw.add(socket);
+        String slowId = SignalingClient.parse(handshakeAndReadText(socket, port)).get("peerId").asText();
+        sendMasked(socket.getOutputStream(), "{\"type\":\"join\",\"room\":\"slow\"}");
+        assertThat(SignalingClient.parse(readText(socket.getInputStream())).get("type").asText()).isEqualTo("joined");
+        SignalingClient sender = SignalingClient.connect(http, node.wsUri());
+        clients.add(sender);
+        sender.join("slow");
+
+        for (int n = 0; n < 200; n++) {
+            sender.relay("offer", slowId, "{\"n\":" + n + ",\"pad\":\"" + PAD + "\"}");
+        }
+
+        JsonNode left = sender.next("peer-left");
+        assertThat(left.get("peerId").asText()).isEqualTo(slowId);
+        assertThat(left.get("reason").asText()).isEqualTo("disconnect");
+    }
+
     private static String handshakeAndReadText(Socket socket, int port) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

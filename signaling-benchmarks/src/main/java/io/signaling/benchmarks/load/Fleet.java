@@ -59,10 +59,22 @@ final class Fleet implements AutoCloseable {
 
     /** As {@link #Fleet(boolean)}; with {@code v11} every session speaks v1.1 and resumes when dropped. */
     Fleet(boolean useNio, boolean v11) {
+        this(useNio, v11, 0);
+    }
+
+    /**
+     * A fleet on {@link NioWebSockets} whose sockets ask for a {@code receiveBufferBytes} kernel
+     * receive buffer: the slow consumers of relay mode, which stop reading once joined.
+     */
+    static Fleet slowConsumers(int receiveBufferBytes) {
+        return new Fleet(true, false, receiveBufferBytes);
+    }
+
+    private Fleet(boolean useNio, boolean v11, int receiveBufferBytes) {
         this.v11 = v11;
         if (useNio) {
             try {
-                nio = new NioWebSockets();
+                nio = new NioWebSockets(receiveBufferBytes);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot open a selector", e);
             }
@@ -188,6 +200,11 @@ final class Fleet implements AutoCloseable {
 
     /** As {@link #join(int, long)}, into rooms {@code prefix-0}, {@code prefix-1}, ... (shared with another process). */
     List<WsSession> join(int roomSize, long deadlineNanos, String prefix) {
+        return join(i -> prefix + "-" + (i / roomSize), deadlineNanos);
+    }
+
+    /** As {@link #join(int, long)}, the {@code i}-th welcomed session into room {@code rooms.apply(i)}. */
+    List<WsSession> join(IntFunction<String> rooms, long deadlineNanos) {
         var welcomed = new ArrayList<WsSession>();
         for (WsSession s : sessions) {
             if (await(s.welcome, deadlineNanos) && s.peerId() != null) {
@@ -198,7 +215,7 @@ final class Fleet implements AutoCloseable {
             }
         }
         for (int i = 0; i < welcomed.size(); i++) {
-            String room = prefix + "-" + (i / roomSize);
+            String room = rooms.apply(i);
             welcomed.get(i).send("{\"type\":\"join\",\"id\":\"" + WsSession.JOIN_ID + "\",\"room\":"
                     + MiniJson.quote(room) + "}");
         }

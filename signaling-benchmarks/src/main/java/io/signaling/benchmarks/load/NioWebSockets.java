@@ -62,8 +62,23 @@ final class NioWebSockets implements AutoCloseable {
     // Selector thread only.
     private final Set<Connection> handshaking = new HashSet<>();
     private volatile boolean running = true;
+    /** SO_RCVBUF of every socket, set before connecting (so the TCP window scale fits it); 0: the OS default. */
+    private final int receiveBufferBytes;
 
     NioWebSockets() throws IOException {
+        this(0);
+    }
+
+    /**
+     * A client whose sockets ask for a {@code receiveBufferBytes} kernel receive buffer (0: the OS
+     * default). A small one makes a socket that stops reading ({@link Connection#pauseReading})
+     * back up the server's writes after a few KiB instead of megabytes: a slow consumer.
+     */
+    NioWebSockets(int receiveBufferBytes) throws IOException {
+        if (receiveBufferBytes < 0) {
+            throw new IllegalArgumentException("receiveBufferBytes must not be negative");
+        }
+        this.receiveBufferBytes = receiveBufferBytes;
         selector = Selector.open();
         thread = new Thread(this::loop, "nio-ws-selector");
         thread.setDaemon(true);
@@ -119,7 +134,8 @@ final class NioWebSockets implements AutoCloseable {
                         if (key.isConnectable()) {
                             c.finishConnect();
                         }
-                        if (key.isValid() && key.isReadable()) {
+                        // A pause that ran in this pass's tasks wins over a readiness selected before it.
+                        if (key.isValid() && key.isReadable() && !c.readingPaused) {
                             c.readable();
                         }
                         if (key.isValid() && key.isWritable()) {
@@ -184,6 +200,8 @@ final class NioWebSockets implements AutoCloseable {
         private SelectionKey selectionKey;
         private long handshakeDeadline;
         private boolean open;
+        /** Reading stopped by {@link #pauseReading}: OP_READ stays off until {@link #resumeReading}. */
+        private boolean readingPaused;
         /** Written by the selector thread; read by senders so a dead socket queues nothing. */
         private volatile boolean closed;
         private boolean closeWhenFlushed;
@@ -204,6 +222,9 @@ final class NioWebSockets implements AutoCloseable {
                 channel = SocketChannel.open();
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (receiveBufferBytes > 0) {
+                    channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferBytes);
+                }
                 handshakeDeadline = System.nanoTime() + HANDSHAKE_TIMEOUT_NANOS;
                 handshaking.add(this);
                 boolean connected = channel.connect(new InetSocketAddress(WsFrames.host(uri), WsFrames.port(uri)));
@@ -269,6 +290,31 @@ final class NioWebSockets implements AutoCloseable {
                     } catch (IOException e) {
                         fail(e);
                     }
+                }
+            });
+        }
+
+        /**
+         * Any thread: stops reading from the socket (OP_READ off), as a client that no longer
+         * reads would: what the server sends piles up in the kernel buffers, then in the server.
+         * Frames already read into this side's buffer are still delivered; nothing new is read,
+         * so neither pings nor a close frame are seen until {@link #resumeReading}.
+         */
+        void pauseReading() {
+            execute(() -> {
+                readingPaused = true;
+                if (selectionKey != null && selectionKey.isValid()) {
+                    selectionKey.interestOps(selectionKey.interestOps() & ~SelectionKey.OP_READ);
+                }
+            });
+        }
+
+        /** Any thread: reads again after {@link #pauseReading} (what was held back arrives, then any close or drop). */
+        void resumeReading() {
+            execute(() -> {
+                readingPaused = false;
+                if (selectionKey != null && selectionKey.isValid()) {
+                    selectionKey.interestOps(selectionKey.interestOps() | SelectionKey.OP_READ);
                 }
             });
         }

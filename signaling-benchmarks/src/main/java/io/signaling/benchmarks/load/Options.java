@@ -28,13 +28,29 @@ record Options(
         String roomPrefix,
         String protocol,
         URI url2,
-        Duration warmup) {
+        Duration warmup,
+        SlowConsumers slow) {
+
+    /**
+     * Relay mode's slow consumers ({@code --slow-consumers S}): S more sockets, spread over the
+     * rooms, that stop reading after {@code after} relays; each fast member of a room sends each of
+     * its room's slow consumers {@code rate} relays a second of {@code payloadBytes}. {@code count}
+     * 0: none.
+     */
+    record SlowConsumers(int count, int after, double rate, int payloadBytes) {
+        static final SlowConsumers NONE = new SlowConsumers(0, 0, 0, 0);
+
+        boolean any() {
+            return count > 0;
+        }
+    }
 
     static final Set<String> MODES = Set.of("hold", "relay", "echo", "http");
     private static final Set<String> FLAGS = Set.of("--allow-remote", "--no-join");
     private static final Set<String> VALUED = Set.of("--url", "--connections", "--room-size", "--rate",
             "--duration", "--payload-bytes", "--pid", "--concurrency", "--grace", "--connect-timeout", "--style",
-            "--client", "--room-prefix", "--protocol", "--url2", "--warmup");
+            "--client", "--room-prefix", "--protocol", "--url2", "--warmup", "--slow-consumers", "--slow-after",
+            "--slow-rate", "--slow-payload-bytes");
 
     static final String USAGE = """
             usage: java -jar signaling-load.jar MODE --url URL [options]
@@ -48,6 +64,13 @@ record Options(
                                          after it; 0: none)
                      [--url2 ws://127.0.0.1:8081/ws] (every second socket connects here instead:
                                          room-mates on two nodes of a cluster)
+                     [--slow-consumers S [--slow-after N] [--slow-rate M2] [--slow-payload-bytes B2]]
+                                        (S more sockets, on their own nio selector with a 4 KiB receive
+                                         buffer, join the rooms round-robin and stop reading after N
+                                         relays (default 0: once joined); each fast member of a room
+                                         sends each slow one M2 relays/s (default M) of B2 bytes
+                                         (default B), not counted in the fast figures; the summary
+                                         gains "slowConsumers": who the server closed, and how)
               echo   --url ws://127.0.0.1:8080/ws --connections N --payload-bytes B --duration T [--style echo|ping]
               http   --url http://127.0.0.1:8080/health/live --connections C --duration T
             common: --allow-remote (targets other than 127.0.0.0/8, ::1, localhost)
@@ -196,8 +219,27 @@ record Options(
             }
             LoopbackGuard.check(url2, allowRemote);
         }
+        SlowConsumers slow = SlowConsumers.NONE;
+        if (values.containsKey("--slow-consumers")) {
+            if (!mode.equals("relay")) {
+                throw new UsageException("--slow-consumers applies to relay mode only");
+            }
+            if (!protocol.equals("v1")) {
+                throw new UsageException("--slow-consumers needs --protocol v1 (a v1.1 session would resume, not stay slow)");
+            }
+            slow = new SlowConsumers(intValue(values, "--slow-consumers", 0, 1, 100_000),
+                    intValue(values, "--slow-after", 0, 0, 1_000_000),
+                    doubleValue(values, "--slow-rate", rate, 0.001, 10_000),
+                    intValue(values, "--slow-payload-bytes", payloadBytes, 0, 60_000));
+        } else {
+            for (String name : new String[] {"--slow-after", "--slow-rate", "--slow-payload-bytes"}) {
+                if (values.containsKey(name)) {
+                    throw new UsageException(name + " needs --slow-consumers");
+                }
+            }
+        }
         return new Options(mode, url, connections, roomSize, rate, duration, payloadBytes, pid, allowRemote,
-                concurrency, grace, connectTimeout, style, join, client, roomPrefix, protocol, url2, warmup);
+                concurrency, grace, connectTimeout, style, join, client, roomPrefix, protocol, url2, warmup, slow);
     }
 
     /** Whether the sessions speak v1.1 (and resume). */

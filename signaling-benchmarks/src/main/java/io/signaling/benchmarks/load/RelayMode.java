@@ -7,7 +7,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,10 +35,22 @@ import java.util.concurrent.locks.LockSupport;
  * in its first seconds the tool compiles its own hot path on its one core, and those figures are
  * meant to describe the server. The summary says how much was excluded ({@code warmupS},
  * {@code warmupDelivered}).
+ *
+ * <p>{@code --slow-consumers S}: S more sockets on their own selector client with a small
+ * receive buffer join the rooms round-robin and stop reading; the fast members send to them from
+ * the same pacer, outside the ledger and the latency. They are read again at the end to see
+ * whether the server closed them (a socket that does not read cannot see its close).
  */
 final class RelayMode {
 
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * A slow consumer's kernel receive buffer: small, so that once it stops reading the server's
+     * writes to it back up after a few KiB rather than the megabytes loopback autotuning allows.
+     */
+    static final int SLOW_RECEIVE_BUFFER_BYTES = 4 * 1024;
+    /** How long the slow consumers get, reading again at the end, to show whether the server closed them. */
+    private static final long SLOW_CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private RelayMode() {
     }
@@ -47,6 +63,9 @@ final class RelayMode {
         var malformed = new LongAdder();
         var measuredDelivered = new LongAdder();
         var measureFrom = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        // Peers some fast socket was told have left: sends to slow consumers stop for those.
+        Set<String> left = ConcurrentHashMap.newKeySet();
+        Fleet slowFleet = null;
         try (var fleet = new Fleet(o.client().equals("nio"), o.v11())) {
             long connectDeadline = System.nanoTime() + o.connectTimeout().toNanos();
             WsSession.Handler handler = new WsSession.Handler() {
@@ -59,7 +78,13 @@ final class RelayMode {
                     switch (type) {
                         case "offer", "answer", "candidate" -> onRelay(s, msg, ledger, latency, malformed,
                                 measureFrom.get(), measuredDelivered);
-                        case "peer-left" -> peerLeft.increment();
+                        case "peer-left" -> {
+                            peerLeft.increment();
+                            String who = MiniJson.string(msg, "peerId");
+                            if (who != null) {
+                                left.add(who);
+                            }
+                        }
                         case "goaway" -> goaway.increment();
                         default -> {
                             // welcome, joined, peer-joined and errors are tracked by the session.
@@ -110,11 +135,62 @@ final class RelayMode {
             }
             String pad = padding(o.payloadBytes());
 
+            // Slow consumers: more sockets in the same rooms that stop reading; the fast members
+            // of each room send to them beside their measured relays.
+            var slow = o.slow();
+            List<WsSession> slowJoined = List.of();
+            AtomicIntegerArray slowReceived = new AtomicIntegerArray(Math.max(1, slow.count()));
+            LongAdder slowSent = new LongAdder();
+            String[][] slowPrefixes = new String[n][0];
+            String[][] slowIds = new String[n][0];
+            Map<String, Object> slowConnectStats = Map.of();
+            String slowSuffix = padding(slow.payloadBytes()) + "}}";
+            if (slow.any()) {
+                slowFleet = Fleet.slowConsumers(SLOW_RECEIVE_BUFFER_BYTES);
+                var roomMembers = new LinkedHashMap<String, List<Integer>>();
+                for (int i = 0; i < n; i++) {
+                    roomMembers.computeIfAbsent(joined.get(i).joined.join(), r -> new ArrayList<>()).add(i);
+                }
+                var roomNames = new ArrayList<>(roomMembers.keySet());
+                var slowFleetRef = slowFleet;
+                WsSession.Handler slowHandler = (s, type, msg, raw) -> {
+                    if ("offer".equals(type) && slowReceived.incrementAndGet(s.index) == slow.after()) {
+                        s.pauseReading();
+                    }
+                };
+                try (var p = new Progress("relay", err, () -> "slow consumers: open=" + slowFleetRef.sessions.size()
+                        + " failed=" + slowFleetRef.connectFailures.get() + " joined=" + slowFleetRef.joinedCount.get())) {
+                    long slowDeadline = System.nanoTime() + o.connectTimeout().toNanos();
+                    slowFleet.open(o.url(), slow.count(), o.concurrency(), slowDeadline, i -> slowHandler);
+                    slowJoined = slowFleet.join(i -> roomNames.get(i % roomNames.size()), slowDeadline);
+                }
+                if (slow.after() == 0) {
+                    for (WsSession s : slowJoined) {
+                        s.pauseReading();
+                    }
+                }
+                slowConnectStats = connectStats(slow.count(), slowFleet, slowJoined.size());
+                var slowByRoom = new LinkedHashMap<String, List<String>>();
+                for (WsSession s : slowJoined) {
+                    slowByRoom.computeIfAbsent(s.joined.join(), r -> new ArrayList<>()).add(s.peerId());
+                }
+                for (int i = 0; i < n; i++) {
+                    slowIds[i] = slowByRoom.getOrDefault(joined.get(i).joined.join(), List.of()).toArray(String[]::new);
+                    slowPrefixes[i] = new String[slowIds[i].length];
+                    for (int m = 0; m < slowIds[i].length; m++) {
+                        // Tagged nothing and numbered apart: not in the fast figures.
+                        slowPrefixes[i][m] = "{\"type\":\"offer\",\"to\":" + MiniJson.quote(slowIds[i][m])
+                                + ",\"payload\":{\"slow\":";
+                    }
+                }
+            }
+
             long start = System.nanoTime();
             long measuredStart = start + o.warmup().toNanos();
             measureFrom.set(measuredStart);
             long end = measuredStart + o.duration().toNanos();
             long[] sentCount = new long[n];
+            long[] slowCount = new long[n];
             double[] phase = new double[n];
             for (int i = 0; i < n; i++) {
                 phase[i] = (double) i / Math.max(1, n);
@@ -160,6 +236,19 @@ final class RelayMode {
                             String to = mates[i][m];
                             ledger.sent(s.peerId(), to);
                             s.send(prefixes[i][m] + seq + ",\"ts\":" + System.nanoTime() + pad + "}}", to);
+                        }
+                        int slowMates = slowIds[i].length;
+                        if (slowMates > 0) {
+                            double slowRate = o.slow().rate() * slowMates;
+                            long slowDue = (long) ((elapsedS + phase[i] / slowRate) * slowRate);
+                            while (slowCount[i] < slowDue && budget-- > 0) {
+                                long seq = slowCount[i]++;
+                                int m = (int) (seq % slowMates);
+                                if (!left.contains(slowIds[i][m])) {
+                                    slowSent.increment();
+                                    s.send(slowPrefixes[i][m] + seq + slowSuffix, null);
+                                }
+                            }
                         }
                     }
                     nextTick += TICK_NANOS;
@@ -213,6 +302,10 @@ final class RelayMode {
                 m.put("closeCodes", closeCodes(fleet.sessions));
                 m.put("errors", fleet.errors.snapshot());
                 m.put("latency", latency.summary());
+                if (slow.any()) {
+                    m.put("slowConsumers", slowSummary(slow, slowJoined, slowConnectStats,
+                            slowSent.sum(), slowReceived));
+                }
                 if (o.v11()) {
                     m.put("resume", fleet.resumeStats.summary());
                 }
@@ -224,11 +317,58 @@ final class RelayMode {
                 boolean ok = lost == 0 && ledger.misrouted() == 0 && ledger.duplicated() == 0
                         && ledger.reordered() == 0 && malformed.sum() == 0 && ledger.delivered() > 0
                         && fleet.connectFailures.get() == 0 && fleet.joinFailures == 0
+                        && slowJoined.size() == slow.count()
                         && (!o.v11() || fleet.resumeStats.ok());
                 m.put("ok", ok);
                 return new Outcome(m, ok);
             }
+        } finally {
+            if (slowFleet != null) {
+                slowFleet.close();
+            }
         }
+    }
+
+    /**
+     * What became of the slow consumers. They cannot see a close while they do not read, so they
+     * read again now: whatever the server still had for them arrives, then its close frame, a
+     * drop or nothing. {@code closedByServer} counts those whose socket then ended within
+     * {@link #SLOW_CHECK_NANOS}; {@code closeCodes} says how ("none": ended without a close frame
+     * reaching the client, e.g. aborted behind a full buffer; still-open sockets are
+     * {@code stillOpen}).
+     */
+    private static Map<String, Object> slowSummary(Options.SlowConsumers slow, List<WsSession> slowJoined,
+            Map<String, Object> connectStats, long sent, AtomicIntegerArray received) {
+        long receivedBeforeCheck = 0;
+        for (int i = 0; i < received.length(); i++) {
+            receivedBeforeCheck += received.get(i);
+        }
+        var closing = new ArrayList<CompletableFuture<Void>>();
+        for (WsSession s : slowJoined) {
+            s.resumeReading();
+            closing.add(s.closedFuture);
+        }
+        Fleet.await(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)),
+                System.nanoTime() + SLOW_CHECK_NANOS);
+        int closed = 0;
+        var ended = new ArrayList<WsSession>();
+        for (WsSession s : slowJoined) {
+            if (s.closedFuture.isDone()) {
+                closed++;
+                ended.add(s);
+            }
+        }
+        var m = new LinkedHashMap<String, Object>(connectStats);
+        m.put("stopReadingAfter", slow.after());
+        m.put("ratePerFastMember", slow.rate());
+        m.put("payloadBytes", slow.payloadBytes());
+        m.put("receiveBufferBytes", SLOW_RECEIVE_BUFFER_BYTES);
+        m.put("relaysSentToThem", sent);
+        m.put("relaysReadBeforeCheck", receivedBeforeCheck);
+        m.put("closedByServer", closed);
+        m.put("closeCodes", closeCodes(ended));
+        m.put("stillOpen", slowJoined.size() - closed);
+        return m;
     }
 
     private static void onRelay(WsSession s, Map<String, String> msg, RelayLedger ledger, Latency latency,
@@ -269,8 +409,12 @@ final class RelayMode {
     }
 
     static Map<String, Object> connectStats(Options o, Fleet fleet, int joined) {
+        return connectStats(o.connections(), fleet, joined);
+    }
+
+    static Map<String, Object> connectStats(int connections, Fleet fleet, int joined) {
         var m = new LinkedHashMap<String, Object>();
-        m.put("connections", o.connections());
+        m.put("connections", connections);
         m.put("opened", fleet.sessions.size());
         m.put("connectFailures", fleet.connectFailures.get());
         m.put("joined", joined);

@@ -265,6 +265,26 @@ final class WsSession implements WebSocket.Listener {
         }
     }
 
+    /**
+     * Stops reading (a slow consumer): the nio transport only. Frames already read still arrive;
+     * nothing new is read until {@link #resumeReading}.
+     */
+    void pauseReading() {
+        NioWebSockets.Connection c = nio;
+        if (c == null) {
+            throw new IllegalStateException("pausing reads needs the nio transport, attached");
+        }
+        c.pauseReading();
+    }
+
+    /** Reads again after {@link #pauseReading}. */
+    void resumeReading() {
+        NioWebSockets.Connection c = nio;
+        if (c != null) {
+            c.resumeReading();
+        }
+    }
+
     void abort() {
         closing = true;
         NioWebSockets.Connection c = nio;

@@ -106,6 +106,26 @@ class OptionsTest {
     }
 
     @Test
+    void slowConsumersTakeTheirRateAndSizeFromTheFastRelayUnlessGiven() throws Exception {
+        var none = Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws"});
+        assertThat(none.slow().any()).isFalse();
+        var o = Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--rate", "5", "--payload-bytes",
+                "300", "--slow-consumers", "500"});
+        assertThat(o.slow()).isEqualTo(new Options.SlowConsumers(500, 0, 5, 300));
+        var given = Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--slow-consumers=2",
+                "--slow-after", "3", "--slow-rate", "12.5", "--slow-payload-bytes", "8000"});
+        assertThat(given.slow()).isEqualTo(new Options.SlowConsumers(2, 3, 12.5, 8000));
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--slow-consumers", "1"}))
+                .hasMessageContaining("--slow-consumers applies to relay mode only");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--slow-rate", "1"}))
+                .hasMessageContaining("--slow-rate needs --slow-consumers");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--slow-consumers",
+                "1", "--protocol", "v1.1"})).hasMessageContaining("--slow-consumers needs --protocol v1");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--slow-consumers",
+                "0"})).hasMessageContaining("--slow-consumers must be between 1");
+    }
+
+    @Test
     void usageErrorsArePrecise() {
         assertThatThrownBy(() -> Options.parse(new String[] {})).hasMessageContaining("no mode");
         assertThatThrownBy(() -> Options.parse(new String[] {"flood", "--url", "ws://127.0.0.1/ws"}))

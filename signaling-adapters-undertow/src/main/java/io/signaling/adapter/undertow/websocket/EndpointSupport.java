@@ -17,6 +17,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.websockets.core.WebSocketChannel;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.xnio.Options;
 
 /**
  * What every Undertow WebSocket flavour shares, so that the JSR and native adapters admit, count,
@@ -297,6 +299,7 @@ public final class EndpointSupport {
     public ManagedConnection connect(WebSocketChannel channel, Handshake handshake, Transport.Factory transport) {
         String id = newConnectionId();
         TraceContext connectionContext = openSpan(id, handshake.context());
+        capKernelSendBuffer(channel);
         ManagedConnection connection = new ManagedConnection(id, channel, handshake.headers(), connectionContext,
                 connectionContext.isSampled() && withinShare(settings.messageSpanRatio()), transport, settings,
                 listener, tracer, telemetry, log, hub::remove, this::finished);
@@ -307,6 +310,24 @@ public final class EndpointSupport {
     /** One draw per sampled connection: whether its messages are traced. */
     private static boolean withinShare(double ratio) {
         return ratio >= 1.0 || (ratio > 0.0 && ThreadLocalRandom.current().nextDouble() < ratio);
+    }
+
+    /**
+     * Caps the socket's kernel send buffer at one largest message. Left to autotuning, Linux grows
+     * a socket's send buffer up to {@code net.ipv4.tcp_wmem}'s maximum (4 MiB by default) even
+     * towards a peer that reads nothing: a consumer that stopped reading was noticed only once
+     * megabytes had been written to it (on loopback 2.8 MB were taken before the first write
+     * stalled), and each such socket held that much of the host's memory outside the send
+     * queue's bounds (docs/reliability.md, fault 3). Capped, the write in flight stalls after
+     * about one message, so the queue's bounds and the send timeout decide; signaling messages are
+     * small, so the cap costs no throughput that matters here.
+     */
+    private void capKernelSendBuffer(WebSocketChannel channel) {
+        try {
+            channel.setOption(Options.SEND_BUFFER, settings.maxMessageBytes());
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not cap the socket's send buffer", e);
+        }
     }
 
     /**
