@@ -86,10 +86,12 @@ import java.util.random.RandomGenerator;
  * peers on other nodes go to their node's inbox under the same lock (so they keep the order above),
  * and envelopes from other nodes are delivered under the room's lock too. What needs the shared
  * store while it cannot be reached is answered {@code unavailable} with {@code retryAfterMs}.
+ * A v1.1 client that resumes with a token of another node has its session handed over from that
+ * node ({@link HandOver}): the upgrade's thread waits for the answer, at most a third of the lease.
  *
  * <p>Thread-safety: safe for concurrent callbacks of different connections. Callbacks never block
  * on I/O (a connection's send only queues), except a cluster join or leave, bounded by the store's
- * command timeout.
+ * command timeout, and a resume on another node, bounded as above.
  */
 public final class SignalingService implements WebSocketListener, Lifecycle {
 
