@@ -179,11 +179,17 @@ final class HandOver {
         io.signaling.ports.auth.AccessGrant grant = connection.grant().orElse(null);
         String text = Fields.join(List.of(token.value(), Long.toString(lastSeq),
                 grant == null ? "" : grant.identity(), grant == null ? "" : grant.room().value()));
-        cluster.forward(old, null, token.peer(), text, null, Envelope.Command.RESUME,
-                error -> request.result.complete(false));
-        boolean resumed;
+        cluster.forward(old, null, token.peer(), text, null, Envelope.Command.RESUME, error -> {
+            // Not stored (or not confirmed): no answer is coming; one that comes all the same finds
+            // nobody waiting and ends the session it carries.
+            if (request.state.compareAndSet(PENDING, ABANDONED)) {
+                pending.remove(token.peer(), request);
+                host.failed("unavailable");
+                request.result.complete(false);
+            }
+        });
         try {
-            resumed = request.result.get(cluster.handOverTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            return request.result.get(cluster.handOverTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             if (request.state.compareAndSet(PENDING, ABANDONED)) {
                 // A late answer finds it abandoned and ends the session instead (one peer-left).
@@ -192,20 +198,18 @@ final class HandOver {
                 log.info("resume on another node timed out; a new session instead", "old_node", old.value());
                 return false;
             }
-            resumed = request.result.join();
+            // The answer is being installed right now (or the publish just failed): its outcome.
+            return request.result.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            request.state.compareAndSet(PENDING, ABANDONED);
-            return false;
+            if (request.state.compareAndSet(PENDING, ABANDONED)) {
+                timers.get().schedule(cluster.leaseTtl(), () -> pending.remove(token.peer(), request));
+                return false;
+            }
+            return request.result.join();
         } catch (ExecutionException e) {
-            resumed = false;
+            return false;
         }
-        if (!resumed && request.state.compareAndSet(PENDING, ABANDONED)) {
-            // Refused at once (the publish failed): nobody answers.
-            pending.remove(token.peer(), request);
-            host.failed("unavailable");
-        }
-        return resumed;
     }
 
     /**
