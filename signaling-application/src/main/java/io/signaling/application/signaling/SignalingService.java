@@ -941,7 +941,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         if (executor != null) {
             executor.shutdownNow();
         }
-        awaitHandOvers(started + timeout.toNanos());
+        // The last twentieth is left to what stops after signaling (as the drain's flush budget does).
+        awaitHandOvers(started + timeout.toNanos() - timeout.toNanos() / 20);
         endSuspended();
         synchronized (timersLock) {
             if (ownedTimers != null) {
