@@ -141,40 +141,32 @@ class ClusterDrainIT {
         }
     }
 
-    private static Run run(String... args) {
+    private static Run run(ByteArrayOutputStream err, String... args) {
         var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
         int code = LoadTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, MiniJson.parseObject(out.toString(StandardCharsets.UTF_8).trim()),
                 err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Relays cross both ways between the nodes: each node's inbox stream has entries. */
-    private void awaitCrossNodeRelays() {
-        await("relays between the nodes").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            String members = redis.command("SMEMBERS", "signaling:nodes");
-            List<String> ids = new ArrayList<>();
-            for (String line : members.split("\r\n")) {
-                if (!line.isEmpty() && !line.startsWith("*") && !line.startsWith("$")) {
-                    ids.add(line);
-                }
+    /**
+     * Relays flow between the nodes (every room spans both): the tool's progress line reports
+     * deliveries (it prints one a second, so the load has run a while when this returns).
+     */
+    private static void awaitRelaysFlowing(ByteArrayOutputStream err) {
+        java.util.regex.Pattern delivered = java.util.regex.Pattern.compile("delivered=(\\d+)");
+        await("relays flowing").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            java.util.regex.Matcher m = delivered.matcher(err.toString(StandardCharsets.UTF_8));
+            long last = 0;
+            while (m.find()) {
+                last = Long.parseLong(m.group(1));
             }
-            if (ids.size() < 2) {
-                return false;
-            }
-            for (String id : ids) {
-                String length = redis.command("XLEN", "signaling:inbox:" + id).replace(":", "").trim();
-                if (length.isEmpty() || Long.parseLong(length) < 20) {
-                    return false;
-                }
-            }
-            return true;
+            return last >= 2L * CONNECTIONS;
         });
     }
 
-    private CompletableFuture<Run> load(String drainedWs, String staysWs) {
-        return CompletableFuture.supplyAsync(() -> run("relay", "--url", drainedWs, "--url2", staysWs,
+    private CompletableFuture<Run> load(ByteArrayOutputStream err, String drainedWs, String staysWs) {
+        return CompletableFuture.supplyAsync(() -> run(err, "relay", "--url", drainedWs, "--url2", staysWs,
                 "--connections", Integer.toString(CONNECTIONS), "--room-size", "2", "--rate", "20",
                 "--duration", "12s", "--grace", "5s", "--protocol", "v1.1"));
     }
@@ -185,8 +177,9 @@ class ClusterDrainIT {
         Node drained = node();
         String staysWs = stays.awaitWs();
         String drainedWs = drained.awaitWs();
-        CompletableFuture<Run> running = load(drainedWs, staysWs);
-        awaitCrossNodeRelays();
+        var err = new ByteArrayOutputStream();
+        CompletableFuture<Run> running = load(err, drainedWs, staysWs);
+        awaitRelaysFlowing(err);
 
         drained.signal("TERM");
         assertThat(drained.process.waitFor(60, TimeUnit.SECONDS)).as("the drained node exits").isTrue();
@@ -213,8 +206,9 @@ class ClusterDrainIT {
         Node killed = node();
         String staysWs = stays.awaitWs();
         String killedWs = killed.awaitWs();
-        CompletableFuture<Run> running = load(killedWs, staysWs);
-        awaitCrossNodeRelays();
+        var err = new ByteArrayOutputStream();
+        CompletableFuture<Run> running = load(err, killedWs, staysWs);
+        awaitRelaysFlowing(err);
 
         killed.signal("KILL");
         assertThat(killed.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
