@@ -806,8 +806,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             }
             drained = new CompletableFuture<>();
             drainStartNanos = nanoTime.getAsLong();
-            // A tenth of the timeout is kept back so the last close handshakes finish in time.
-            drainBudgetNanos = Math.max(0, drainTimeout.toNanos() / 10 * 9);
+            // A tenth of the timeout is kept back so the last close handshakes finish in time. In a
+            // cluster with resume, half: the last drained v1.1 clients still need time to resume on
+            // another node, which this node hands their sessions to.
+            drainBudgetNanos = Math.max(0, handOver != null && resume.enabled() ? drainTimeout.toNanos() / 2
+                    : drainTimeout.toNanos() / 10 * 9);
             drainTimeoutNanos = Math.max(0, drainTimeout.toNanos());
             drainScheduler = injectedScheduler != null ? injectedScheduler : ownScheduler();
             draining = true;

@@ -130,7 +130,7 @@ class ClusterDrainIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", classpath, "io.signaling.app.Main",
                 "--server.host=127.0.0.1", "--server.port=0", "--admin.enabled=false",
-                "--shutdown.readiness-delay=0s", "--shutdown.drain-timeout=4s",
+                "--shutdown.readiness-delay=0s", "--shutdown.drain-timeout=10s",
                 "--redis.enabled=true", "--redis.uri=" + redis.uri(), "--redis.node-ttl=" + TTL.toMillis() + "ms",
                 "--redis.command-timeout=1s"));
         Node node = new Node(new ProcessBuilder(command).start());
