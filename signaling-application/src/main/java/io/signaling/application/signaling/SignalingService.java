@@ -972,18 +972,23 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         if (handOver == null || !resume.enabled()) {
             return;
         }
-        synchronized (handOverLock) {
-            while (true) {
-                boolean waiting = handOver.inFlight() > 0;
-                for (Session session : sessions.all()) {
-                    waiting |= session.suspended();
+        while (true) {
+            boolean waiting = handOver.inFlight() > 0;
+            for (Session session : sessions.all()) {
+                synchronized (session) {
+                    // Suspended, or drained and its close not yet heard (it is suspended then).
+                    waiting |= session.suspended() || (session.drained && !session.closed);
                 }
-                long left = deadlineNanos - System.nanoTime();
-                if (!waiting || left <= 0) {
-                    return;
-                }
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (!waiting || left <= 0) {
+                return;
+            }
+            synchronized (handOverLock) {
                 try {
-                    // Woken by every session's end or hand-over; the bound only re-checks the hand-overs in flight.
+                    // Woken by every session's end or hand-over (the lock is taken after a session's
+                    // monitor there, so never while holding one here); the bound catches a wake-up
+                    // that came between the look above and this wait.
                     handOverLock.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

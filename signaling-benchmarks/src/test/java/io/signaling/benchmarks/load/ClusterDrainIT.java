@@ -34,8 +34,11 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterDrainIT {
 
-    /** Long enough that a starved CI machine does not fence a healthy node (a fence would drop every client). */
-    private static final Duration TTL = Duration.ofSeconds(6);
+    /**
+     * The production defaults (lease 10 s, command timeout 3 s): a starved CI machine neither fences a
+     * healthy node nor answers relays {@code unavailable} because Redis took a second to reply.
+     */
+    private static final Duration TTL = Duration.ofSeconds(10);
     private static final int CONNECTIONS = 20;
 
     private RedisServer redis;
@@ -132,7 +135,7 @@ class ClusterDrainIT {
                 "--server.host=127.0.0.1", "--server.port=0", "--admin.enabled=false",
                 "--shutdown.readiness-delay=0s", "--shutdown.drain-timeout=10s",
                 "--redis.enabled=true", "--redis.uri=" + redis.uri(), "--redis.node-ttl=" + TTL.toMillis() + "ms",
-                "--redis.command-timeout=1s"));
+                "--redis.command-timeout=3s"));
         Node node = new Node(new ProcessBuilder(command).start());
         nodes.add(node);
         return node;
@@ -172,10 +175,11 @@ class ClusterDrainIT {
         });
     }
 
-    private CompletableFuture<Run> load(ByteArrayOutputStream err, String drainedWs, String staysWs) {
+    /** @param duration long enough for what the test waits for (a drain, or a dead node's cleanup after its lease) */
+    private CompletableFuture<Run> load(ByteArrayOutputStream err, String drainedWs, String staysWs, String duration) {
         return CompletableFuture.supplyAsync(() -> run(err, "relay", "--url", drainedWs, "--url2", staysWs,
                 "--connections", Integer.toString(CONNECTIONS), "--room-size", "2", "--rate", "20",
-                "--duration", "15s", "--grace", "5s", "--protocol", "v1.1"));
+                "--duration", duration, "--grace", "5s", "--protocol", "v1.1"));
     }
 
     @Test
@@ -185,7 +189,7 @@ class ClusterDrainIT {
         String staysWs = stays.awaitWs();
         String drainedWs = drained.awaitWs();
         var err = new ByteArrayOutputStream();
-        CompletableFuture<Run> running = load(err, drainedWs, staysWs);
+        CompletableFuture<Run> running = load(err, drainedWs, staysWs, "15s");
         awaitRelaysFlowing(err);
 
         drained.signal("TERM");
@@ -215,7 +219,7 @@ class ClusterDrainIT {
         String staysWs = stays.awaitWs();
         String killedWs = killed.awaitWs();
         var err = new ByteArrayOutputStream();
-        CompletableFuture<Run> running = load(err, killedWs, staysWs);
+        CompletableFuture<Run> running = load(err, killedWs, staysWs, "25s");
         awaitRelaysFlowing(err);
 
         killed.signal("KILL");
