@@ -135,7 +135,10 @@ class ClusterDrainIT {
                 "--server.host=127.0.0.1", "--server.port=0", "--admin.enabled=false",
                 "--shutdown.readiness-delay=0s", "--shutdown.drain-timeout=10s",
                 "--redis.enabled=true", "--redis.uri=" + redis.uri(), "--redis.node-ttl=" + TTL.toMillis() + "ms",
-                "--redis.command-timeout=3s"));
+                "--redis.command-timeout=3s",
+                // A resumed client sends again what the server had not processed, at once: the default
+                // per-connection rate limit would drop part of that backlog (rate limiting comes first).
+                "--rate-limit.messages-per-second=1000", "--rate-limit.burst=1000"));
         Node node = new Node(new ProcessBuilder(command).start());
         nodes.add(node);
         return node;
@@ -175,11 +178,15 @@ class ClusterDrainIT {
         });
     }
 
-    /** @param duration long enough for what the test waits for (a drain, or a dead node's cleanup after its lease) */
-    private CompletableFuture<Run> load(ByteArrayOutputStream err, String drainedWs, String staysWs, String duration) {
+    /**
+     * @param duration long enough for what the test waits for (a drain, or a dead node's cleanup after its lease)
+     * @param grace    how long the tool waits for relays still on their way (it stops early once all arrived)
+     */
+    private CompletableFuture<Run> load(ByteArrayOutputStream err, String drainedWs, String staysWs, String duration,
+                                        String grace) {
         return CompletableFuture.supplyAsync(() -> run(err, "relay", "--url", drainedWs, "--url2", staysWs,
                 "--connections", Integer.toString(CONNECTIONS), "--room-size", "2", "--rate", "20",
-                "--duration", duration, "--grace", "5s", "--protocol", "v1.1"));
+                "--duration", duration, "--grace", grace, "--protocol", "v1.1"));
     }
 
     @Test
@@ -189,7 +196,7 @@ class ClusterDrainIT {
         String staysWs = stays.awaitWs();
         String drainedWs = drained.awaitWs();
         var err = new ByteArrayOutputStream();
-        CompletableFuture<Run> running = load(err, drainedWs, staysWs, "15s");
+        CompletableFuture<Run> running = load(err, drainedWs, staysWs, "15s", "60s");
         awaitRelaysFlowing(err);
 
         drained.signal("TERM");
@@ -219,7 +226,7 @@ class ClusterDrainIT {
         String staysWs = stays.awaitWs();
         String killedWs = killed.awaitWs();
         var err = new ByteArrayOutputStream();
-        CompletableFuture<Run> running = load(err, killedWs, staysWs, "25s");
+        CompletableFuture<Run> running = load(err, killedWs, staysWs, "25s", "5s");
         awaitRelaysFlowing(err);
 
         killed.signal("KILL");
