@@ -61,7 +61,9 @@ final class RedisNodeInbox implements NodeInbox {
         fields.put("s", Long.toString(e.sequence()));
         if (!e.isMark()) {
             fields.put("t", e.to().value());
-            fields.put("r", e.room().value());
+            if (e.room() != null) {
+                fields.put("r", e.room().value());
+            }
             fields.put("x", e.text());
         }
         if (e.change() != null) {
@@ -115,7 +117,7 @@ final class RedisNodeInbox implements NodeInbox {
             return Envelope.mark(NodeId.of(f.get("o")), Long.parseLong(f.get("s")), at);
         }
         return new Envelope(NodeId.of(f.get("o")), Long.parseLong(f.get("s")), PeerId.of(f.get("t")),
-                RoomId.of(f.get("r")), f.get("x"), change, f.get("tp"), at,
+                f.get("r") == null ? null : RoomId.of(f.get("r")), f.get("x"), change, f.get("tp"), at,
                 f.get("k") == null ? null : Envelope.Command.fromWire(f.get("k")));
     }
 

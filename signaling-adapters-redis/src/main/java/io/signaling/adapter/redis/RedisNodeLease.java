@@ -86,6 +86,11 @@ final class RedisNodeLease implements NodeLease {
     }
 
     @Override
+    public boolean alive(NodeId node) {
+        return node.value().equals(redis.await("lease", redis.async().get(keys.lease(node))));
+    }
+
+    @Override
     public List<NodeId> expired(NodeId self) {
         Set<String> nodes = redis.await("node set", redis.async().smembers(keys.nodes()));
         Map<NodeId, RedisFuture<Long>> checks = new LinkedHashMap<>();

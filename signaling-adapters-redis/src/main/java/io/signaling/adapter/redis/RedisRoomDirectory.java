@@ -60,7 +60,7 @@ final class RedisRoomDirectory implements RoomDirectory {
 
     private static final String DROP_INFO = """
             local function dropinfo(peer)
-              redis.call('HDEL', KEYS[3], 'p:' .. peer)
+              redis.call('HDEL', KEYS[3], 'p:' .. peer, 's:' .. peer)
               if redis.call('HLEN', KEYS[1]) == 0 then redis.call('DEL', KEYS[3]) end
             end
             """;
@@ -72,13 +72,30 @@ final class RedisRoomDirectory implements RoomDirectory {
             return {'left', members()}
             """;
 
-    /** The room's creation time, then peer, node, details for each member in join order. */
+    /** Re-homes a member (its join rank and details stay) if the node named holds it. */
+    private static final String MOVE = "local function members()\n" + MEMBERS_OF + "end\n" + """
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {'none'} end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+            redis.call('HDEL', KEYS[3], 's:' .. ARGV[1])
+            return {'moved', members()}
+            """;
+
+    /** Marks a member's session suspended (ARGV[3] = 1) or not, if the node named holds it. */
+    private static final String SUSPENDED = """
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+            if ARGV[3] == '1' then redis.call('HSET', KEYS[3], 's:' .. ARGV[1], '1')
+            else redis.call('HDEL', KEYS[3], 's:' .. ARGV[1]) end
+            return 1
+            """;
+
+    /** The room's creation time, then peer, node, details, suspended ('1' or '') for each member in join order. */
     private static final String STATE = """
             local out = {redis.call('HGET', KEYS[3], 'c') or '0'}
             for _, p in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
               out[#out + 1] = p
               out[#out + 1] = redis.call('HGET', KEYS[1], p)
               out[#out + 1] = redis.call('HGET', KEYS[3], 'p:' .. p) or ''
+              out[#out + 1] = redis.call('HGET', KEYS[3], 's:' .. p) or ''
             end
             return out
             """;
@@ -199,13 +216,13 @@ final class RedisRoomDirectory implements RoomDirectory {
     @Override
     public Optional<RoomState> room(RoomId room) {
         List<Object> reply = redis.await("room", redis.async().eval(STATE, ScriptOutputType.MULTI, roomKeys(room)));
-        if (reply.size() < 4) {
+        if (reply.size() < 5) {
             return Optional.empty();
         }
         long created = parseLong((String) reply.get(0));
-        List<RoomState.Entry> entries = new ArrayList<>((reply.size() - 1) / 3);
-        for (int i = 1; i + 2 < reply.size(); i += 3) {
-            MemberInfo info = decode((String) reply.get(i + 2));
+        List<RoomState.Entry> entries = new ArrayList<>((reply.size() - 1) / 4);
+        for (int i = 1; i + 3 < reply.size(); i += 4) {
+            MemberInfo info = decode((String) reply.get(i + 2)).withSuspended("1".equals(reply.get(i + 3)));
             entries.add(new RoomState.Entry(new Member(PeerId.of((String) reply.get(i)), NodeId.of((String) reply.get(i + 1)),
                     info.identity()), info));
         }
@@ -285,6 +302,23 @@ final class RedisRoomDirectory implements RoomDirectory {
         } catch (NumberFormatException e) {
             return 0L;
         }
+    }
+
+    @Override
+    public Optional<List<Member>> move(RoomId room, PeerId peer, NodeId from, NodeId to) {
+        redis.await("room index", redis.async().sadd(keys.nodeRooms(to), room.value()));
+        List<Object> reply = redis.await("move", redis.async().eval(MOVE, ScriptOutputType.MULTI, roomKeys(room),
+                peer.value(), from.value(), to.value()));
+        if ("none".equals(reply.get(0))) {
+            return Optional.empty();
+        }
+        return Optional.of(members(reply.get(1)));
+    }
+
+    @Override
+    public void suspended(RoomId room, PeerId peer, NodeId node, boolean suspended) {
+        redis.await("suspended", redis.async().eval(SUSPENDED, ScriptOutputType.INTEGER, roomKeys(room),
+                peer.value(), node.value(), suspended ? "1" : "0"));
     }
 
     @Override

@@ -228,6 +228,60 @@ final class ClusterRooms implements RoomRegistry {
     }
 
     /**
+     * (resume on another node) A local member of {@code room} moves to node {@code to}: the
+     * directory re-homes it, and this node's view keeps it as a member of {@code to}. Call under the
+     * room's lock.
+     *
+     * @return the members after the move; empty when the directory did not have it here (nothing changed)
+     */
+    Optional<List<Member>> moveOut(RoomId room, PeerId peer, NodeId to) {
+        synchronized (lockOf(room)) {
+            Optional<List<Member>> members = directory.move(room, peer, self.get(), to);
+            if (members.isPresent()) {
+                localPeers.remove(peer, room);
+                rehome(room, peer, to);
+            }
+            return members;
+        }
+    }
+
+    /**
+     * (resume on another node) A member of {@code room} moved here: it becomes a local peer. A view
+     * this node has already is kept (it may know of changes newer than {@code members}, the
+     * directory's word at the move); otherwise the view starts from {@code members}. Call under the
+     * room's lock.
+     */
+    void moveIn(RoomId room, PeerId peer, List<Member> members) {
+        synchronized (lockOf(room)) {
+            localPeers.put(peer, room);
+            View view = views.get(room);
+            if (view == null) {
+                replace(room, members);
+            }
+            rehome(room, peer, self.get());
+        }
+    }
+
+    /** Another node announced that {@code peer} now lives on {@code node}; call under the room's lock. */
+    void moved(RoomId room, PeerId peer, NodeId node) {
+        synchronized (lockOf(room)) {
+            if (views.containsKey(room)) {
+                rehome(room, peer, node);
+            }
+        }
+    }
+
+    private void rehome(RoomId room, PeerId peer, NodeId node) {
+        View view = views.computeIfAbsent(room, r -> new View());
+        synchronized (view) {
+            Member was = view.members.get(peer);
+            // put on a present key keeps its place in the join order.
+            view.members.put(peer, new Member(peer, node, was == null ? null : was.identity()));
+            roomOfPeer.put(peer, room);
+        }
+    }
+
+    /**
      * A member of a room the directory closed: out of the view, and out of this node's peers if it
      * was a local one (the directory has it no more: no directory call).
      */

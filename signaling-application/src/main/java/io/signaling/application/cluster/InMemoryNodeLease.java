@@ -65,6 +65,14 @@ final class InMemoryNodeLease implements NodeLease {
     }
 
     @Override
+    public boolean alive(NodeId node) {
+        synchronized (state) {
+            Long expiry = state.leases.get(node);
+            return expiry != null && expiry - nanoTime.getAsLong() > 0;
+        }
+    }
+
+    @Override
     public List<NodeId> expired(NodeId self) {
         synchronized (state) {
             long now = nanoTime.getAsLong();

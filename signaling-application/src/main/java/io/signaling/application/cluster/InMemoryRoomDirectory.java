@@ -106,6 +106,31 @@ final class InMemoryRoomDirectory implements RoomDirectory {
     }
 
     @Override
+    public synchronized Optional<List<Member>> move(RoomId room, PeerId peer, NodeId from, NodeId to) {
+        roomsOfNode.computeIfAbsent(to, n -> new LinkedHashSet<>()).add(room);
+        LinkedHashMap<PeerId, NodeId> members = rooms.get(room);
+        if (members == null || !from.equals(members.get(peer))) {
+            return Optional.empty();
+        }
+        // put on a present key keeps its place in the join order.
+        members.put(peer, to);
+        MemberInfo info = infos.get(peer);
+        if (info != null) {
+            infos.put(peer, info.withSuspended(false));
+        }
+        return Optional.of(list(members));
+    }
+
+    @Override
+    public synchronized void suspended(RoomId room, PeerId peer, NodeId node, boolean suspended) {
+        LinkedHashMap<PeerId, NodeId> members = rooms.get(room);
+        MemberInfo info = infos.get(peer);
+        if (members != null && node.equals(members.get(peer)) && info != null) {
+            infos.put(peer, info.withSuspended(suspended));
+        }
+    }
+
+    @Override
     public synchronized List<Member> members(RoomId room) {
         LinkedHashMap<PeerId, NodeId> members = rooms.get(room);
         return members == null ? List.of() : list(members);

@@ -191,6 +191,59 @@ public final class SignalingCluster {
         return rooms.nodeOf(peer);
     }
 
+    // ---------------------------------------------------------------- resume on another node
+
+    /** Whether {@code node} holds its lease now; throws {@link ClusterUnavailableException} when the store does not answer. */
+    public boolean alive(NodeId node) {
+        return lease.alive(node);
+    }
+
+    /**
+     * How long a node waits for another node's answer to a session hand-over: a third of the
+     * lease, the keeper's beat (which is at least the store's command timeout).
+     */
+    public Duration handOverTimeout() {
+        return renewEvery;
+    }
+
+    /** How long a lease lives: beyond it, a node that has not answered is taken for dead. */
+    public Duration leaseTtl() {
+        return lease.ttl();
+    }
+
+    /**
+     * A local member of {@code room} moves to {@code to} (its client resumed there). Call under the
+     * room's lock.
+     *
+     * @return the members after the move; empty when the store did not hold it here (nothing changed)
+     */
+    public Optional<List<Member>> moveOut(RoomId room, PeerId peer, NodeId to) {
+        return rooms.moveOut(room, peer, to);
+    }
+
+    /** A member of {@code room} moved here ({@code members}: the store's word at the move). Call under the room's lock. */
+    public void moveIn(RoomId room, PeerId peer, List<Member> members) {
+        rooms.moveIn(room, peer, members);
+    }
+
+    /**
+     * (v1.1) Tells the shared store that the session of {@code peer}, a local member of {@code room},
+     * is suspended or connected again, so that the room management API of every node shows it.
+     * Best effort: a store that cannot be reached keeps the previous state (logged).
+     */
+    public void markSuspended(RoomId room, PeerId peer, boolean suspended) {
+        try {
+            directory.suspended(room, peer, self, suspended);
+        } catch (ClusterUnavailableException e) {
+            log.debug("session state not stored", "peer_id", peer.value(), "error", e.getMessage());
+        }
+    }
+
+    /** Another node announced that {@code peer} of {@code room} lives on {@code node} now. Call under the room's lock. */
+    public void moved(RoomId room, PeerId peer, NodeId node) {
+        rooms.moved(room, peer, node);
+    }
+
     // ---------------------------------------------------------------- room management
 
     /** The room as the shared store holds it, every node's members included; empty when it has none. */

@@ -104,8 +104,9 @@ public final class RoomAdmin {
     private Room view(RoomState state) {
         List<Peer> peers = state.members().stream().map(entry -> {
             PeerId peer = entry.member().peer();
-            // A peer of this node shows its live state; one elsewhere is connected or suspended there.
-            String live = control.state(peer).orElse(RoomControl.CONNECTED);
+            // A peer of this node shows its live state; one elsewhere the state its node stored.
+            String live = control.state(peer).orElse(entry.info().suspended() ? RoomControl.SUSPENDED
+                    : RoomControl.CONNECTED);
             return new Peer(peer, entry.info().identity(), entry.member().node(), entry.info().joinedAtMillis(),
                     entry.info().protocol(), live);
         }).toList();

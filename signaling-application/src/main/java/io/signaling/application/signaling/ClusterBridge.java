@@ -35,6 +35,9 @@ final class ClusterBridge implements SignalingCluster.LocalNode {
     private final BiConsumer<Session, TextFrame> send;
     private final BiConsumer<Session, ServerMessage.Error> sendError;
     private final RoomControl roomControl;
+    /** (v1.1) Resume on another node; set once, before the cluster starts. */
+    private HandOver handOver;
+    private BiConsumer<Session, TextFrame> sendForwarded;
 
     ClusterBridge(SignalingCluster cluster, SessionTable sessions, RoomRegistry registry, MessageCodec codec,
                   BiConsumer<Session, TextFrame> send, BiConsumer<Session, ServerMessage.Error> sendError,
@@ -50,6 +53,11 @@ final class ClusterBridge implements SignalingCluster.LocalNode {
 
     SignalingCluster cluster() {
         return cluster;
+    }
+
+    void handOver(HandOver handOver, BiConsumer<Session, TextFrame> sendForwarded) {
+        this.handOver = handOver;
+        this.sendForwarded = sendForwarded;
     }
 
     ServerMessage.Error unavailable(String id) {
@@ -87,11 +95,22 @@ final class ClusterBridge implements SignalingCluster.LocalNode {
 
     @Override
     public void deliver(RoomId room, PeerId to, String text, Envelope.Change change) {
+        deliver(room, to, text, change, false);
+    }
+
+    /**
+     * @param forwarded whether the old node of a session that moved here passed it on (it then goes
+     *                  before messages held back for the hand-over's flushes)
+     */
+    void deliver(RoomId room, PeerId to, String text, Envelope.Change change, boolean forwarded) {
         synchronized (sessions.lockOf(room)) {
             cluster.apply(room, change);
             Session target = sessions.get(to);
             if (target != null && registry.roomOf(to).filter(room::equals).isPresent()) {
-                send.accept(target, TextFrame.of(text));
+                (forwarded ? sendForwarded : send).accept(target, TextFrame.of(text));
+            } else if (target == null && handOver != null && !handOver.queueIfPending(room, to, text, change)) {
+                // Reached this node after the peer's session moved on: passed on in order.
+                handOver.forwardIfMoved(room, to, text, change);
             }
         }
     }
@@ -132,6 +151,9 @@ final class ClusterBridge implements SignalingCluster.LocalNode {
 
     @Override
     public void command(Envelope envelope) {
+        if (handOver != null && handOver.handle(envelope)) {
+            return;
+        }
         roomControl.command(envelope);
     }
 

@@ -38,7 +38,8 @@ final class Replay {
         DROPPED
     }
 
-    private record Kept(long seq, TextFrame frame) {
+    /** One kept message and its number. */
+    record Kept(long seq, TextFrame frame) {
     }
 
     private final int maxMessages;
@@ -51,6 +52,13 @@ final class Replay {
     private int bufferedMessages;
     private long bufferedBytes;
     private boolean overflowed;
+    /**
+     * (a session that moved here from another node) The nodes whose earlier messages for the
+     * session are still on their way through its old node; until each has flushed, new messages
+     * are held back (unnumbered) so that none overtakes an older one from the same sender.
+     */
+    private java.util.Set<String> awaitingFlush;
+    private List<TextFrame> held;
 
     Replay(int maxMessages, long maxBytes, MessageCodec codec, WebSocketConnection connection) {
         if (maxMessages < 1 || maxBytes < 1) {
@@ -62,9 +70,78 @@ final class Replay {
         this.connection = connection;
     }
 
+    /**
+     * A session handed over by another node: its numbering goes on after {@code lastSeq}, with the
+     * messages that node kept ({@code kept}, oldest first) kept here for later resumes, and no
+     * connection yet ({@link #resume} attaches it). Messages are held back until every node in
+     * {@code awaitingFlush} has {@linkplain #flushed flushed} (empty: none).
+     */
+    static Replay handedOver(int maxMessages, long maxBytes, MessageCodec codec, long lastSeq, List<Kept> kept,
+                             java.util.Set<String> awaitingFlush) {
+        Replay replay = new Replay(maxMessages, maxBytes, codec, null);
+        replay.lastSeq = lastSeq;
+        for (Kept k : kept) {
+            replay.kept.addLast(k);
+            replay.keptBytes += k.frame().utf8Bytes();
+        }
+        if (!awaitingFlush.isEmpty()) {
+            replay.awaitingFlush = new java.util.HashSet<>(awaitingFlush);
+            replay.held = new ArrayList<>();
+        }
+        return replay;
+    }
+
     /** Numbers {@code frame} (an encoded message without {@code seq}) and sends or keeps it. */
     synchronized Outcome send(TextFrame frame) {
+        if (held != null) {
+            held.add(frame);
+            if (held.size() > maxMessages) {
+                // A flush that never comes (its node died) must not hold without bound.
+                return releaseHeld();
+            }
+            return Outcome.BUFFERED;
+        }
         return numberAndSend(frame, false, 0, null, null);
+    }
+
+    /** A message its old node passed on: older than anything held back, so it goes first. */
+    synchronized Outcome sendForwarded(TextFrame frame) {
+        return numberAndSend(frame, false, 0, null, null);
+    }
+
+    /**
+     * {@code node} has flushed: everything it sent through the old node has arrived.
+     *
+     * @return {@link Outcome#OVERFLOW} when releasing the held messages overflowed the buffer
+     */
+    synchronized Outcome flushed(String node) {
+        if (awaitingFlush == null) {
+            return Outcome.SENT;
+        }
+        awaitingFlush.remove(node);
+        return awaitingFlush.isEmpty() ? releaseHeld() : Outcome.SENT;
+    }
+
+    /** Stops holding back (every flush came, or waiting longer is pointless): the held messages go, in order. */
+    synchronized Outcome releaseHeld() {
+        List<TextFrame> release = held;
+        held = null;
+        awaitingFlush = null;
+        Outcome outcome = Outcome.SENT;
+        if (release != null) {
+            for (TextFrame frame : release) {
+                Outcome one = numberAndSend(frame, false, 0, null, null);
+                if (one == Outcome.OVERFLOW) {
+                    outcome = one;
+                }
+            }
+        }
+        return outcome;
+    }
+
+    /** Whether messages are still held back waiting for flushes. */
+    synchronized boolean holding() {
+        return held != null;
     }
 
     /**
@@ -73,6 +150,7 @@ final class Replay {
      * a backlog dropped past {@code flushBudget} is still kept here for a resume.
      */
     synchronized Outcome sendLastAndClose(TextFrame frame, int code, String reason, Duration flushBudget) {
+        releaseHeld();
         return numberAndSend(frame, true, code, reason, flushBudget);
     }
 
@@ -154,6 +232,11 @@ final class Replay {
 
     synchronized boolean overflowed() {
         return overflowed;
+    }
+
+    /** The kept messages with their numbers, oldest first: what a hand-over to another node carries. */
+    synchronized List<Kept> keptWithSeq() {
+        return new ArrayList<>(kept);
     }
 
     /** The kept messages, oldest first (for tests and for handing a session to another node). */

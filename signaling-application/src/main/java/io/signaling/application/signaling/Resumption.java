@@ -49,8 +49,24 @@ final class Resumption {
 
     /** Replaces the token: the previous one never works again. */
     ResumeToken rotate(PeerId peer, SecureRandom random) {
-        token = ResumeToken.issue(peer, random);
+        token = ResumeToken.issue(peer, token == null ? null : token.node(), random);
         return token;
+    }
+
+    /** Replaces the token with one naming {@code node} (a session that moved here from another node). */
+    ResumeToken rotate(PeerId peer, String node, SecureRandom random) {
+        token = ResumeToken.issue(peer, node, random);
+        return token;
+    }
+
+    /** A session handed over by another node carries on with its client sequence numbers. */
+    void continueClientSeq(long processed) {
+        lastClientSeq = Math.max(lastClientSeq, processed);
+    }
+
+    /** How long it has been suspended, or -1 when connected (for a hand-over's resume latency). */
+    long suspendedFor(long nowNanos) {
+        return phase == Phase.SUSPENDED ? Math.max(0, nowNanos - suspendedAtNanos) : -1;
     }
 
     /**

@@ -86,10 +86,12 @@ import java.util.random.RandomGenerator;
  * peers on other nodes go to their node's inbox under the same lock (so they keep the order above),
  * and envelopes from other nodes are delivered under the room's lock too. What needs the shared
  * store while it cannot be reached is answered {@code unavailable} with {@code retryAfterMs}.
+ * A v1.1 client that resumes with a token of another node has its session handed over from that
+ * node ({@link HandOver}): the upgrade's thread waits for the answer, at most a third of the lease.
  *
  * <p>Thread-safety: safe for concurrent callbacks of different connections. Callbacks never block
  * on I/O (a connection's send only queues), except a cluster join or leave, bounded by the store's
- * command timeout.
+ * command timeout, and a resume on another node, bounded as above.
  */
 public final class SignalingService implements WebSocketListener, Lifecycle {
 
@@ -125,6 +127,10 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     private final ResumeSettings resume;
     private final SecureRandom tokens = new SecureRandom();
     private final ResumeMetrics resumeMetrics;
+    /** (v1.1, cluster) Resume on another node; {@code null} outside a cluster. */
+    private final HandOver handOver;
+    /** Notified when a session ends or is handed out: the end of a drain waits for the suspended ones. */
+    private final Object handOverLock = new Object();
     private final Object timersLock = new Object();
     private ScheduledExecutorService ownedTimers;
     private TaskScheduler timers;
@@ -181,6 +187,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                 : new ClusterBridge(cluster, sessions, registry, codec, this::send, this::sendError, roomControl);
         this.resume = b.resume;
         this.resumeMetrics = new ResumeMetrics(metrics);
+        this.handOver = cluster == null ? null
+                : new HandOver(cluster, new HandOverHost(), b.loggers.logger(HandOver.class), nanoTime, this::timers);
+        if (bridge != null) {
+            bridge.handOver(handOver, this::sendForwarded);
+        }
     }
 
     /**
@@ -241,7 +252,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     public void onOpen(WebSocketConnection connection) {
         String presented = SUBPROTOCOL_V11.equals(connection.subprotocol()) && resume.enabled()
                 ? connection.queryParameter(RESUME_PARAMETER) : null;
-        if (presented != null && resumeSession(connection, presented)) {
+        if (presented != null && handOver != null && handOver.elsewhere(ResumeToken.parse(presented))) {
+            // Held by another node of the cluster: it hands the session over, or this is a new one.
+            if (handOver.resume(connection, ResumeToken.parse(presented),
+                    parseLastSeq(connection.queryParameter(LAST_SEQ_PARAMETER)))) {
+                return;
+            }
+        } else if (presented != null && resumeSession(connection, presented)) {
             return;
         }
         openSession(connection, presented == null ? null : Boolean.FALSE);
@@ -261,7 +278,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         synchronized (session) {
             ServerMessage.Resume fields = null;
             if (session.v11) {
-                ResumeToken token = resume.enabled() ? ResumeToken.issue(peerId, tokens) : null;
+                ResumeToken token = resume.enabled()
+                        ? ResumeToken.issue(peerId, cluster == null ? null : cluster.node().value(), tokens) : null;
                 session.resumption = new Resumption(new Replay(resume.bufferMessages(), resume.bufferBytes(), codec,
                         connection), token);
                 fields = new ServerMessage.Resume(token == null ? null : token.value(), resume.window().toMillis(),
@@ -344,6 +362,9 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                     resume.window().toMillis(), true, room, state.lastClientSeq()));
             int replayed = state.replay.resume(lastSeq, connection, TextFrame.of(codec.encode(welcome)));
             long suspendedNanos = state.resumed(nanoTime.getAsLong());
+            if (suspendedNanos >= 0) {
+                storeSuspended(session.peerId, false);
+            }
             if (halfOpen) {
                 previous.close(CLOSE_REPLACED, "replaced");
             }
@@ -398,7 +419,19 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         TaskScheduler.Cancellable expiry = timers().schedule(resume.window(), () -> expire(session, false));
         session.resumption.suspend(nanoTime.getAsLong(), reason, expiry);
         resumeMetrics.suspended();
+        storeSuspended(session.peerId, true);
         session.log.debug("session suspended", "reason", reason.wire(), "window_ms", resume.window().toMillis());
+    }
+
+    /**
+     * In a cluster, the room management API of every node shows a suspended peer: the state goes to
+     * the shared store, off the caller's thread (in order: one timer thread).
+     */
+    private void storeSuspended(PeerId peer, boolean suspended) {
+        RoomId room = cluster == null ? null : registry.roomOf(peer).orElse(null);
+        if (room != null) {
+            timers().schedule(Duration.ZERO, () -> cluster.markSuspended(room, peer, suspended));
+        }
     }
 
     /** The window ran out, or the buffer overflowed: the session ends as it would have without resume. */
@@ -510,6 +543,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             session.log.debug("peer disconnected", "why", why, "reason", leaveReason.wire());
         }
         drainDone(session);
+        handOverProgress();
+    }
+
+    private void handOverProgress() {
+        synchronized (handOverLock) {
+            handOverLock.notifyAll();
+        }
     }
 
     @Override
@@ -623,9 +663,13 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
      * so that changes of one room reach every member in one order.
      */
     private SignalingRules.Outcome applyAndDeliver(Session session, SignalingEvent event, long receivedAt) {
+        return applyAndDeliver(session.peerId, event, receivedAt);
+    }
+
+    private SignalingRules.Outcome applyAndDeliver(PeerId peer, SignalingEvent event, long receivedAt) {
         RoomId room = event instanceof SignalingEvent.Message m && m.message() instanceof ClientMessage.Join join
                 ? join.room()
-                : registry.roomOf(session.peerId).orElse(null);
+                : registry.roomOf(peer).orElse(null);
         if (room == null) {
             SignalingRules.Outcome outcome = apply(event);
             deliver(outcome, receivedAt, null, event);
@@ -740,6 +784,16 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         }
     }
 
+    /** A message the old node of a moved session passed on: ahead of what the hand-over holds back. */
+    private void sendForwarded(Session target, TextFrame frame) {
+        Resumption state = target.resumption;
+        if (state == null) {
+            target.connection.send(frame);
+        } else if (state.replay.sendForwarded(frame) == Replay.Outcome.OVERFLOW) {
+            timers().schedule(Duration.ZERO, () -> expire(target, true));
+        }
+    }
+
     private void countMessage(String type, String outcome) {
         messageCounters.computeIfAbsent(type + '|' + outcome, key -> metrics.counter("signaling.messages",
                 "Signaling messages received, by type and outcome", Tags.of("type", type, "outcome", outcome)))
@@ -760,8 +814,11 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
             }
             drained = new CompletableFuture<>();
             drainStartNanos = nanoTime.getAsLong();
-            // A tenth of the timeout is kept back so the last close handshakes finish in time.
-            drainBudgetNanos = Math.max(0, drainTimeout.toNanos() / 10 * 9);
+            // A tenth of the timeout is kept back so the last close handshakes finish in time. In a
+            // cluster with resume, half: the last drained v1.1 clients still need time to resume on
+            // another node, which this node hands their sessions to.
+            drainBudgetNanos = Math.max(0, handOver != null && resume.enabled() ? drainTimeout.toNanos() / 2
+                    : drainTimeout.toNanos() / 10 * 9);
             drainTimeoutNanos = Math.max(0, drainTimeout.toNanos());
             drainScheduler = injectedScheduler != null ? injectedScheduler : ownScheduler();
             draining = true;
@@ -895,6 +952,8 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
         if (executor != null) {
             executor.shutdownNow();
         }
+        // The last twentieth is left to what stops after signaling (as the drain's flush budget does).
+        awaitHandOvers(started + timeout.toNanos() - timeout.toNanos() / 20);
         endSuspended();
         synchronized (timersLock) {
             if (ownedTimers != null) {
@@ -913,6 +972,41 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
     }
 
     /**
+     * In a cluster, the drained v1.1 sessions resume on other nodes: this node stays up for them
+     * (to hand them over, and to pass on what still reaches it for them until every node has
+     * re-routed) until none is left or the drain's time is up.
+     */
+    private void awaitHandOvers(long deadlineNanos) {
+        if (handOver == null || !resume.enabled()) {
+            return;
+        }
+        while (true) {
+            boolean waiting = handOver.inFlight() > 0;
+            for (Session session : sessions.all()) {
+                synchronized (session) {
+                    // Suspended, or drained and its close not yet heard (it is suspended then).
+                    waiting |= session.suspended() || (session.drained && !session.closed);
+                }
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (!waiting || left <= 0) {
+                return;
+            }
+            synchronized (handOverLock) {
+                try {
+                    // Woken by every session's end or hand-over (the lock is taken after a session's
+                    // monitor there, so never while holding one here); the bound catches a wake-up
+                    // that came between the look above and this wait.
+                    handOverLock.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 50)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
      * After the drain: the sessions still suspended (drained ones among them) can no longer resume
      * on this node, so they end now with the reason of their loss.
      */
@@ -924,6 +1018,181 @@ public final class SignalingService implements WebSocketListener, Lifecycle {
                     endSession(session, session.resumption.suspendReason(), "node stopped");
                 }
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- resume on another node (v1.1, cluster)
+
+    /** The service's side of {@link HandOver}: what it does with sessions, under the service's locks. */
+    private final class HandOverHost implements HandOver.Host {
+
+        @Override
+        public String handOut(PeerId peer, ResumeToken token, long lastSeq, String identity, RoomId grantRoom,
+                              NodeId to) {
+            Session session = sessions.get(peer);
+            if (session == null || session.resumption == null) {
+                resumeMetrics.failed("unknown");
+                return "unknown";
+            }
+            synchronized (session) {
+                Resumption state = session.resumption;
+                if (session.closed || !state.accepts(token)) {
+                    resumeMetrics.failed("unknown");
+                    return "unknown";
+                }
+                state.rotate(session.peerId, tokens);
+                RoomId room = registry.roomOf(peer).orElse(null);
+                String failure = null;
+                if (authenticator != null && (identity == null || !identity.equals(session.identity())
+                        || (room != null && !room.equals(grantRoom)))) {
+                    failure = "identity";
+                } else if (!state.replay.canResumeFrom(lastSeq)) {
+                    failure = state.replay.overflowed() ? "overflow" : "sequence";
+                }
+                WebSocketConnection previous = session.connection;
+                if (failure != null) {
+                    resumeMetrics.failed(failure);
+                    session.log.info("resume on another node refused; the session ends", "check", failure);
+                    endSession(session, state.phase() == Resumption.Phase.SUSPENDED ? state.suspendReason()
+                            : LeaveReason.DISCONNECT, "resume refused: " + failure);
+                    if (previous.isOpen()) {
+                        previous.close(CLOSE_REPLACED, "replaced");
+                    }
+                    return failure;
+                }
+                if (room == null) {
+                    HandOver.Handed handed = handed(session, null, List.of(), Set.of());
+                    letGo(session);
+                    handOver.handedOut(to, handed);
+                } else {
+                    synchronized (sessions.lockOf(room)) {
+                        java.util.Optional<List<io.signaling.ports.cluster.Member>> members;
+                        try {
+                            members = cluster.moveOut(room, peer, to);
+                        } catch (ClusterUnavailableException e) {
+                            members = java.util.Optional.empty();
+                        }
+                        if (members.isEmpty()) {
+                            // The token is spent: the session stays until its window ends (one peer-left then).
+                            resumeMetrics.failed("unavailable");
+                            session.log.info("resume on another node failed: the shared store did not move the member");
+                            return "unavailable";
+                        }
+                        HandOver.Handed handed = handed(session, room, members.get(),
+                                HandOver.flushSet(members.get(), cluster.node()));
+                        letGo(session);
+                        handOver.handedOut(to, handed);
+                        cluster.settle(room);
+                    }
+                }
+                if (previous.isOpen()) {
+                    previous.close(CLOSE_REPLACED, "replaced");
+                }
+                session.log.debug("session handed over to another node", "node", to.value(), "last_seq", lastSeq);
+            }
+            drainDone(session);
+            handOverProgress();
+            return null;
+        }
+
+        private HandOver.Handed handed(Session session, RoomId room, List<io.signaling.ports.cluster.Member> members,
+                                       Set<String> flush) {
+            Resumption state = session.resumption;
+            return new HandOver.Handed(session.peerId, room, state.lastClientSeq(), state.replay.lastSeq(),
+                    state.suspendedFor(nanoTime.getAsLong()), state.replay.keptWithSeq(), members, flush);
+        }
+
+        /** The session lives on elsewhere: gone from here without a word to its room. Call holding its monitor. */
+        private void letGo(Session session) {
+            session.closed = true;
+            if (session.drainTask != null) {
+                session.drainTask.cancel();
+            }
+            IceRefresh.cancel(session);
+            session.resumption.end();
+            sessions.remove(session);
+        }
+
+        @Override
+        public boolean takeOver(WebSocketConnection connection, long lastSeq, HandOver.Handed handed, NodeId from,
+                                long startedNanos) {
+            PeerId peer = handed.peer();
+            Session session = new Session(peer, connection, new TokenBucket(settings.messagesPerSecond(),
+                    settings.burst(), nanoTime.getAsLong()), log.with("peer_id", peer.value()));
+            ResumeToken fresh = ResumeToken.issue(peer, cluster.node().value(), tokens);
+            Replay replay = Replay.handedOver(resume.bufferMessages(), resume.bufferBytes(), codec, handed.lastSeq(),
+                    handed.kept(), handed.room() == null ? Set.of() : handed.flush());
+            // Numbered and held back from the moment it is visible to this node's senders.
+            session.resumption = new Resumption(replay, fresh);
+            session.resumption.continueClientSeq(handed.lastClientSeq());
+            if (!sessions.add(session)) {
+                session.log.warn("a session handed over from another node is here already; not taken");
+                return false;
+            }
+            synchronized (session) {
+                connection.attach(session);
+                RoomId room = handed.room();
+                if (room != null) {
+                    synchronized (sessions.lockOf(room)) {
+                        cluster.moveIn(room, peer, handed.members());
+                        handOver.flushOwn(from, room, peer);
+                    }
+                    session.log = log.with("peer_id", peer.value(), "room", room.value());
+                }
+                ServerMessage.Welcome welcome = new ServerMessage.Welcome(peer, settings.limits(), session.identity(),
+                        issueIceServers(session)).withResume(new ServerMessage.Resume(fresh.value(),
+                        resume.window().toMillis(), true, room, handed.lastClientSeq()));
+                int replayed = replay.resume(lastSeq, connection, TextFrame.of(codec.encode(welcome)));
+                long waited = nanoTime.getAsLong() - startedNanos;
+                resumeMetrics.resumed(true, Math.max(0, replayed),
+                        handed.suspendedNanos() < 0 ? -1 : handed.suspendedNanos() + waited);
+                session.log.debug("session resumed from another node", "node", from.value(), "replayed", replayed,
+                        "last_seq", lastSeq);
+                if (draining) {
+                    scheduleDrain(session);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void endOrphan(HandOver.Handed handed, NodeId from) {
+            RoomId room = handed.room();
+            if (room == null) {
+                return;
+            }
+            synchronized (sessions.lockOf(room)) {
+                cluster.moveIn(room, handed.peer(), handed.members());
+                // The old node then knows every flush of the move has passed.
+                handOver.flushOwn(from, room, handed.peer());
+            }
+            applyAndDeliver(handed.peer(), new SignalingEvent.Disconnect(handed.peer(), LeaveReason.DISCONNECT), 0L);
+        }
+
+        @Override
+        public void deliver(RoomId room, PeerId to, String text, io.signaling.ports.cluster.Envelope.Change change,
+                            boolean forwarded) {
+            bridge.deliver(room, to, text, change, forwarded);
+        }
+
+        @Override
+        public Session session(PeerId peer) {
+            return sessions.get(peer);
+        }
+
+        @Override
+        public void overflowed(Session session) {
+            timers().schedule(Duration.ZERO, () -> expire(session, true));
+        }
+
+        @Override
+        public Object lockOf(RoomId room) {
+            return sessions.lockOf(room);
+        }
+
+        @Override
+        public void failed(String check) {
+            resumeMetrics.failed(check);
         }
     }
 

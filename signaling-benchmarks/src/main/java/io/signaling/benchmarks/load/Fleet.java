@@ -165,6 +165,16 @@ final class Fleet implements AutoCloseable {
         return v11 ? b.subprotocols(WsSession.V11.SUBPROTOCOL) : b;
     }
 
+    /**
+     * (v1.1) The nodes of one cluster a resume may go to when a session's own node cannot be
+     * reached (after a drain): a session tries its own first, then these in turn.
+     */
+    synchronized void resumeTargets(List<URI> targets) {
+        this.resumeTargets = List.copyOf(targets);
+    }
+
+    private List<URI> resumeTargets = List.of();
+
     private synchronized WsSession.V11 v11Of(URI uri) {
         if (!v11) {
             return null;
@@ -175,7 +185,8 @@ final class Fleet implements AutoCloseable {
         WsSession.Connector connector = nio != null
                 ? (u, s) -> nio.connect(u, s)
                 : (u, s) -> builder().buildAsync(u, s).thenAccept(ws -> { });
-        return new WsSession.V11(uri, connector, resumeStats, resumeTimer);
+        List<URI> others = resumeTargets.stream().filter(u -> !u.equals(uri)).toList();
+        return new WsSession.V11(uri, connector, resumeStats, resumeTimer, others);
     }
 
     private void accept(WsSession session) {

@@ -82,7 +82,8 @@ record Options(
                                      numbers its messages, checks the server's seq, and when a socket drops
                                      (or a draining node closes it after goaway) resumes the session with
                                      resume=<token>&lastSeq=<n> within the resume window, sending again what
-                                     the server had not processed; the summary gains "resume")
+                                     the server had not processed; the summary gains "resume"; with --url2
+                                     a resume that cannot reach its own node goes to the other one)
             durations: 10 (seconds), 10s, 500ms, 2m. Progress goes to stderr every second,
             the JSON summary to stdout. Exit 0 ok, 1 a check failed, 2 usage error.""";
 

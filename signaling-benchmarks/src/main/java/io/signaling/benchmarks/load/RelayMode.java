@@ -105,6 +105,10 @@ final class RelayMode {
                     + " failed=" + fleet.connectFailures.get() + " joined=" + fleet.joinedCount.get())) {
                 // With --url2, sockets alternate between the two nodes: rooms are filled in socket
                 // order, so room-mates sit on different nodes.
+                if (o.url2() != null) {
+                    // v1.1: a session whose node drained resumes on the other one.
+                    fleet.resumeTargets(List.of(o.url(), o.url2()));
+                }
                 fleet.open(o.url2() == null ? i -> o.url() : i -> i % 2 == 0 ? o.url() : o.url2(),
                         o.connections(), o.concurrency(), connectDeadline, i -> handler);
                 joined = fleet.join(o.roomSize(), connectDeadline);

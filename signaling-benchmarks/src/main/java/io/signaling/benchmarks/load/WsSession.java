@@ -7,6 +7,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,9 +57,30 @@ final class WsSession implements WebSocket.Listener {
         CompletableFuture<Void> connect(URI uri, WsSession session);
     }
 
-    /** What a v1.1 session needs beyond a v1 one; shared by every session of a fleet. */
-    record V11(URI baseUri, Connector connector, ResumeStats stats, ScheduledExecutorService timer) {
+    /**
+     * What a v1.1 session needs beyond a v1 one; shared by every session of a fleet.
+     *
+     * @param others where else a resume may go when {@code baseUri} cannot be reached (another node
+     *               of the same cluster, as a load balancer would pick after a drain): tried in turn
+     */
+    record V11(URI baseUri, Connector connector, ResumeStats stats, ScheduledExecutorService timer, List<URI> others) {
         static final String SUBPROTOCOL = "signaling.v1.1";
+
+        V11(URI baseUri, Connector connector, ResumeStats stats, ScheduledExecutorService timer) {
+            this(baseUri, connector, stats, timer, List.of());
+        }
+
+        /** The target after {@code current} in the cycle base, others…; the base when there are no others. */
+        URI next(URI current) {
+            if (others.isEmpty()) {
+                return baseUri;
+            }
+            List<URI> all = new java.util.ArrayList<>(others.size() + 1);
+            all.add(baseUri);
+            all.addAll(others);
+            int i = all.indexOf(current);
+            return all.get((i + 1) % all.size());
+        }
 
         static ScheduledExecutorService newTimer() {
             return Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,6 +127,8 @@ final class WsSession implements WebSocket.Listener {
     private volatile boolean closing;
     private long lostAtNanos;
     private int attempt;
+    /** Where the next resume goes: the base URI, or the last target that answered. */
+    private volatile URI resumeTarget;
 
     WsSession(int index, Handler handler, ErrorCounts errors) {
         this(index, handler, errors, null);
@@ -478,13 +502,16 @@ final class WsSession implements WebSocket.Listener {
             return;
         }
         v11.stats().attempts.increment();
-        String base = v11.baseUri().toString();
-        URI uri = URI.create(base + (v11.baseUri().getRawQuery() == null ? "?" : "&") + "resume="
+        URI target = resumeTarget == null ? v11.baseUri() : resumeTarget;
+        String base = target.toString();
+        URI uri = URI.create(base + (target.getRawQuery() == null ? "?" : "&") + "resume="
                 + URLEncoder.encode(resumeToken, StandardCharsets.UTF_8) + "&lastSeq=" + lastSeq);
         v11.connector().connect(uri, this).whenComplete((v, ex) -> {
             if (ex != null) {
                 long delay;
                 synchronized (this) {
+                    // Unreachable (a drained node stopped listening): the next target, as a load balancer would.
+                    resumeTarget = v11.next(target);
                     delay = Math.min(2000, 50L << Math.min(6, attempt++));
                 }
                 v11.timer().schedule(this::tryResume, delay, TimeUnit.MILLISECONDS);

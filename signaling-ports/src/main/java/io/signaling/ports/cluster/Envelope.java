@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param origin      the sending node's incarnation
  * @param sequence    1, 2, 3… per (origin, recipient): the receiver detects gaps and duplicates
  * @param to          the recipient, a peer of the destination node (null for a mark)
- * @param room        the room the message belongs to (null for a mark)
+ * @param room        the room the message belongs to (null for a mark; may be null for a
+ *                    {@linkplain Command#RESUME session hand-over} of a peer in no room)
  * @param text        the server message as it goes on the wire, already encoded (null for a mark)
  * @param change      the membership change the message announces, or null for a relay
  * @param traceParent the sender's W3C {@code traceparent}, or null
@@ -40,7 +41,26 @@ public record Envelope(NodeId origin, long sequence, PeerId to, RoomId room, Str
          */
         PEER_REMOVED("peer-removed"),
         /** {@code room} was closed and {@code to} was in it: a local peer gets {@code left} (closed), a remote one leaves the view. */
-        CLOSED("closed");
+        CLOSED("closed"),
+        /**
+         * (v1.1 resume on another node) The receiving node holds the session of {@code to}; its
+         * client came back on the sending node: hand the session over if {@code text} (the token,
+         * {@code lastSeq}, the new connection's grant) allows, and answer {@link #RESUMED}.
+         */
+        RESUME("resume"),
+        /** The answer to {@link #RESUME}: the session's state (sequence numbers, kept messages, room), or a refusal. */
+        RESUMED("resumed"),
+        /**
+         * {@code to} moved to the node named in {@code text}: route its messages there from now on,
+         * and answer the sending node with {@link #FLUSH} (after everything sent to it for {@code to} before).
+         */
+        MOVED("moved"),
+        /** Everything the sending node sent for {@code to} to the receiving node before this has arrived. */
+        FLUSH("flush"),
+        /** Passed on to the node {@code to} moved to: the node named in {@code text} has flushed. */
+        FLUSHED("flushed"),
+        /** A message for {@code to} that reached its old node after it moved, passed on in order. */
+        FORWARD("forward");
 
         private final String wire;
 
@@ -70,7 +90,9 @@ public record Envelope(NodeId origin, long sequence, PeerId to, RoomId room, Str
             }
         } else {
             Objects.requireNonNull(to, "to");
-            Objects.requireNonNull(room, "room");
+            if (command == null) {
+                Objects.requireNonNull(room, "room");
+            }
             Objects.requireNonNull(text, "text");
         }
         if (sequence < 1) {

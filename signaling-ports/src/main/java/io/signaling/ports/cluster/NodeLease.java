@@ -30,6 +30,9 @@ public interface NodeLease {
     /** Extends the lease of {@code node}, if it still holds it. */
     Renewal renew(NodeId node);
 
+    /** Whether {@code node} holds its lease now (a node that is gone, dead or stopped, does not). */
+    boolean alive(NodeId node);
+
     /** The registered nodes whose lease is gone, {@code self} excluded. */
     List<NodeId> expired(NodeId self);
 

@@ -69,6 +69,25 @@ public interface RoomDirectory {
     /** Removes {@code peer} from {@code room}; the members that remain, or empty when it was not a member. */
     Optional<List<Member>> leave(RoomId room, PeerId peer);
 
+    /**
+     * Moves {@code peer}'s membership of {@code room} from node {@code from} to node {@code to} in
+     * one atomic step (its place in the join order and its join details stay), and adds the room to
+     * {@code to}'s room index (before the move, so the index stays a superset): a session that
+     * resumed on another node.
+     *
+     * @return the members after the move, in join order; empty when {@code peer} is not a member
+     *         held by {@code from} (nothing changed)
+     */
+    Optional<List<Member>> move(RoomId room, PeerId peer, NodeId from, NodeId to);
+
+    /**
+     * (v1.1) Marks the session of {@code peer}, a member of {@code room} held by {@code node}, as
+     * suspended or connected again ({@link MemberInfo#suspended}, as {@link #room} shows it). Changes
+     * nothing when {@code node} does not hold it (a late mark from a node it moved away from). A
+     * leave, eviction, close or {@linkplain #move move} clears it.
+     */
+    void suspended(RoomId room, PeerId peer, NodeId node, boolean suspended);
+
     /** The members of {@code room} in join order; empty when the room does not exist. */
     List<Member> members(RoomId room);
 

@@ -132,4 +132,19 @@ public abstract class NodeInboxContract {
         assertThat(received.get(2).isMark()).isFalse();
         assertThat(received.get(2).text()).isEqualTo("after");
     }
+
+    @Test
+    void aCommandWithoutARoomArrivesWithItsCommand() throws Exception {
+        NodeInbox receiver = newInbox();
+        List<Envelope> received = read(receiver, RECEIVER);
+        NodeInbox sender = newInbox();
+        Envelope resume = new Envelope(SENDER, 1, TO, null, "12:token.secret3:42", null, null, 7L,
+                Envelope.Command.RESUME);
+        Envelope forward = new Envelope(SENDER, 2, TO, ROOM, "{\"type\":\"offer\"}",
+                new Envelope.Change(PeerId.of("other"), null), null, 8L, Envelope.Command.FORWARD);
+        sender.publish(RECEIVER, resume).toCompletableFuture().get();
+        sender.publish(RECEIVER, forward).toCompletableFuture().get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 2);
+        assertThat(received).containsExactly(resume, forward);
+    }
 }

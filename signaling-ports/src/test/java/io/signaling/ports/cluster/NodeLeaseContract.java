@@ -62,6 +62,21 @@ public abstract class NodeLeaseContract {
     }
 
     @Test
+    void aNodeIsAliveWhileItHoldsItsLease() {
+        NodeLease lease = newLease(SHORT);
+        NodeId a = NodeId.of("alive-a");
+        NodeId b = NodeId.of("alive-b");
+        assertThat(lease.alive(a)).as("never registered").isFalse();
+        lease.acquire(a);
+        newLease(SHORT).acquire(b);
+        assertThat(newLease(SHORT).alive(a)).isTrue();
+        newLease(SHORT).release(b);
+        assertThat(lease.alive(b)).as("released").isFalse();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> !lease.alive(a));
+        assertThat(lease.renew(a)).as("expired").isEqualTo(NodeLease.Renewal.LOST);
+    }
+
+    @Test
     void anOrderlyReleaseIsNotADeath() {
         NodeLease lease = newLease(LONG);
         NodeId a = NodeId.of("a");

@@ -300,4 +300,47 @@ public abstract class RoomDirectoryContract {
         directory.restore(R, List.of(alice));
         assertThat(other.members(R)).containsExactly(bob, alice);
     }
+
+    @Test
+    void moveRehomesAMemberInItsPlaceOnlyFromTheNodeThatHoldsIt() {
+        Member alice = new Member(A, N1, "alice");
+        directory.join(R, alice, 4);
+        directory.join(R, new Member(B, N2), 4);
+        directory.join(R, new Member(C, N1), 4);
+        assertThat(directory.move(R, A, N2, N3)).as("N2 does not hold A: nothing changes").isEmpty();
+        assertThat(directory.move(R, PeerId.of("nobody"), N1, N3)).isEmpty();
+        assertThat(directory.move(S, A, N1, N3)).as("no such room").isEmpty();
+        assertThat(directory.move(R, A, N1, N3)).contains(List.of(new Member(A, N3, "alice"), new Member(B, N2),
+                new Member(C, N1)));
+        RoomDirectory other = newDirectory();
+        assertThat(other.members(R)).containsExactly(new Member(A, N3, "alice"), new Member(B, N2), new Member(C, N1));
+        assertThat(other.move(R, A, N1, N2)).as("moved once: the old node holds it no more").isEmpty();
+        assertThat(other.roomsOf(N3)).contains(R);
+        assertThat(other.room(R).orElseThrow().members().get(0).info().identity()).isEqualTo("alice");
+        RoomDirectory.Eviction eviction = other.evict(R, N3);
+        assertThat(eviction.removed()).as("a dead new node's cleanup finds the moved member").containsExactly(A);
+        assertThat(directory.evict(R, N1).removed()).containsExactly(C);
+    }
+
+    @Test
+    void aSuspendedMarkShowsUntilClearedOrMovedAndOnlyItsNodeSetsIt() {
+        directory.join(R, new Member(A, N1), 4, new MemberInfo("alice", 5L, "v1.1"));
+        directory.join(R, new Member(B, N2), 4);
+        directory.suspended(R, A, N1, true);
+        directory.suspended(R, B, N1, true);
+        RoomDirectory other = newDirectory();
+        assertThat(other.room(R).orElseThrow().members()).extracting(e -> e.info().suspended()).containsExactly(true, false);
+        assertThat(other.room(R).orElseThrow().members().get(0).info()).isEqualTo(new MemberInfo("alice", 5L, "v1.1", true));
+        directory.suspended(R, A, N1, false);
+        assertThat(other.room(R).orElseThrow().members().get(0).info().suspended()).isFalse();
+        directory.suspended(R, A, N1, true);
+        directory.move(R, A, N1, N3);
+        assertThat(other.room(R).orElseThrow().members().get(0).info().suspended()).as("moved: connected there").isFalse();
+        directory.suspended(R, A, N1, true);
+        assertThat(other.room(R).orElseThrow().members().get(0).info().suspended()).as("a late mark of the old node").isFalse();
+        directory.suspended(R, A, N3, true);
+        directory.leave(R, A);
+        directory.join(R, new Member(A, N1), 4);
+        assertThat(other.room(R).orElseThrow().members().get(1).info().suspended()).as("a leave clears it").isFalse();
+    }
 }
