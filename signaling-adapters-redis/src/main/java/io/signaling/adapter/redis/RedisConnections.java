@@ -41,6 +41,10 @@ final class RedisConnections implements AutoCloseable {
     private final Duration commandTimeout;
     private volatile StatefulConnection<String, String> shared;
     private volatile RedisClusterAsyncCommands<String, String> async;
+    // The lease and keeper's own connection, so that a request queue filled by cross-node
+    // publishes (bounded, and refusing when full) can never refuse the node's liveness with them.
+    private volatile StatefulConnection<String, String> controlConnection;
+    private volatile RedisClusterAsyncCommands<String, String> control;
     private volatile boolean closed;
     private Thread connector;
     private final Logger log;
@@ -137,11 +141,21 @@ final class RedisConnections implements AutoCloseable {
             throw new ClusterUnavailableException("cannot connect to redis: " + e.getMessage()
                     + (root != e ? " (" + root + ")" : ""), e);
         }
+        StatefulConnection<String, String> second;
+        try {
+            second = connect();
+        } catch (RuntimeException e) {
+            connection.close();
+            throw new ClusterUnavailableException("cannot connect to redis: " + e.getMessage(), e);
+        }
         synchronized (this) {
             if (closed) {
                 connection.close();
+                second.close();
                 return;
             }
+            this.control = commandsOf(second);
+            this.controlConnection = second;
             this.async = commandsOf(connection);
             this.shared = connection;
         }
@@ -187,6 +201,21 @@ final class RedisConnections implements AutoCloseable {
      */
     RedisClusterAsyncCommands<String, String> async() {
         RedisClusterAsyncCommands<String, String> commands = async;
+        if (commands == null) {
+            commandErrors.increment();
+            throw new ClusterUnavailableException("redis not connected yet");
+        }
+        return commands;
+    }
+
+    /**
+     * The control connection's commands: the lease, the epoch and the node index, which must stay
+     * answerable while the shared connection's queue is full of publishes.
+     *
+     * @throws ClusterUnavailableException while no connection was ever opened
+     */
+    RedisClusterAsyncCommands<String, String> control() {
+        RedisClusterAsyncCommands<String, String> commands = control;
         if (commands == null) {
             commandErrors.increment();
             throw new ClusterUnavailableException("redis not connected yet");
@@ -241,15 +270,20 @@ final class RedisConnections implements AutoCloseable {
     @Override
     public void close() {
         StatefulConnection<String, String> connection;
+        StatefulConnection<String, String> second;
         synchronized (this) {
             closed = true;
             connection = shared;
+            second = controlConnection;
         }
         if (connector != null) {
             connector.interrupt();
         }
         if (connection != null) {
             connection.close();
+        }
+        if (second != null) {
+            second.close();
         }
         events.dispose();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

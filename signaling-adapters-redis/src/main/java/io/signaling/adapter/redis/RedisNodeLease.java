@@ -54,50 +54,50 @@ final class RedisNodeLease implements NodeLease {
         synchronized (epochLock) {
             seenEpoch = currentEpoch();
         }
-        redis.await("lease", redis.async().set(keys.lease(node), node.value(), SetArgs.Builder.px(ttl.toMillis())));
-        redis.await("node set", redis.async().sadd(keys.nodes(), node.value()));
+        redis.await("lease", redis.control().set(keys.lease(node), node.value(), SetArgs.Builder.px(ttl.toMillis())));
+        redis.await("node set", redis.control().sadd(keys.nodes(), node.value()));
     }
 
     /** The epoch, created if missing (only the first creator's value sticks). */
     private String currentEpoch() {
-        String epoch = redis.await("epoch", redis.async().get(keys.epoch()));
+        String epoch = redis.await("epoch", redis.control().get(keys.epoch()));
         if (epoch != null) {
             return epoch;
         }
         byte[] bytes = new byte[8];
         random.nextBytes(bytes);
-        redis.await("epoch", redis.async().set(keys.epoch(), HexFormat.of().formatHex(bytes), SetArgs.Builder.nx()));
-        return redis.await("epoch", redis.async().get(keys.epoch()));
+        redis.await("epoch", redis.control().set(keys.epoch(), HexFormat.of().formatHex(bytes), SetArgs.Builder.nx()));
+        return redis.await("epoch", redis.control().get(keys.epoch()));
     }
 
     @Override
     public Renewal renew(NodeId node) {
         synchronized (epochLock) {
-            String epoch = redis.await("epoch", redis.async().get(keys.epoch()));
+            String epoch = redis.await("epoch", redis.control().get(keys.epoch()));
             if (epoch == null || !epoch.equals(seenEpoch)) {
                 log.warn("redis lost its state (restart or flush): registering again", "node", node.value());
                 acquire(node);
                 return Renewal.STORE_RESET;
             }
         }
-        Long extended = redis.await("lease", redis.async().eval(EXTEND, ScriptOutputType.INTEGER,
+        Long extended = redis.await("lease", redis.control().eval(EXTEND, ScriptOutputType.INTEGER,
                 new String[] {keys.lease(node)}, node.value(), Long.toString(ttl.toMillis())));
         return extended != null && extended == 1L ? Renewal.RENEWED : Renewal.LOST;
     }
 
     @Override
     public boolean alive(NodeId node) {
-        return node.value().equals(redis.await("lease", redis.async().get(keys.lease(node))));
+        return node.value().equals(redis.await("lease", redis.control().get(keys.lease(node))));
     }
 
     @Override
     public List<NodeId> expired(NodeId self) {
-        Set<String> nodes = redis.await("node set", redis.async().smembers(keys.nodes()));
+        Set<String> nodes = redis.await("node set", redis.control().smembers(keys.nodes()));
         Map<NodeId, RedisFuture<Long>> checks = new LinkedHashMap<>();
         for (String value : nodes) {
             NodeId node = NodeId.of(value);
             if (!node.equals(self)) {
-                checks.put(node, redis.async().exists(keys.lease(node)));
+                checks.put(node, redis.control().exists(keys.lease(node)));
             }
         }
         List<NodeId> expired = new ArrayList<>();
@@ -111,20 +111,20 @@ final class RedisNodeLease implements NodeLease {
 
     @Override
     public boolean claimCleanup(NodeId self, NodeId dead) {
-        String ok = redis.await("cleanup claim", redis.async().set(keys.cleanup(dead), self.value(),
+        String ok = redis.await("cleanup claim", redis.control().set(keys.cleanup(dead), self.value(),
                 SetArgs.Builder.nx().px(ttl.toMillis())));
         return "OK".equals(ok);
     }
 
     @Override
     public void forget(NodeId node) {
-        redis.await("node set", redis.async().srem(keys.nodes(), node.value()));
+        redis.await("node set", redis.control().srem(keys.nodes(), node.value()));
     }
 
     @Override
     public void release(NodeId node) {
-        redis.await("lease", redis.async().del(keys.lease(node)));
-        redis.await("node set", redis.async().srem(keys.nodes(), node.value()));
+        redis.await("lease", redis.control().del(keys.lease(node)));
+        redis.await("node set", redis.control().srem(keys.nodes(), node.value()));
     }
 
     @Override

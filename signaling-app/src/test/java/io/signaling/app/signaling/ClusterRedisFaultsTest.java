@@ -185,9 +185,9 @@ class ClusterRedisFaultsTest {
         for (int seq = 0; seq < sent; seq++) {
             relay(a, b, seq);
             if (seq == 100 || seq == 200) {
-                // Each node holds a shared connection and its inbox reader's: all are cut, once
-                // they are all back from the previous cut.
-                await("every connection back").atMost(Duration.ofSeconds(30)).until(() -> redis.connectedClients() >= 4);
+                // Each node holds a shared connection, the lease's and its inbox reader's: all are
+                // cut, once they are all back from the previous cut.
+                await("every connection back").atMost(Duration.ofSeconds(30)).until(() -> redis.connectedClients() >= 6);
                 String killed = redis.command("CLIENT", "KILL", "TYPE", "normal");
                 assertThat(Integer.parseInt(killed.substring(1))).as(killed).isGreaterThanOrEqualTo(4);
             }
