@@ -1,6 +1,7 @@
 package io.signaling.adapter.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,39 +59,51 @@ class RedisLeaseConnectionTest {
         lease.acquire(node);
 
         // A BLPOP without timeout holds the shared connection: whatever is sent after it waits in
-        // its request queue, until the queue is full and refuses.
+        // its request queue, until the queue is full and refuses. Lettuce refuses in two places:
+        // on the caller's thread ("Request queue size exceeded", the future completes at once, or
+        // it throws) and on the event loop when the command reaches the channel ("Internal stack
+        // size exceeded", later): both count as the queue refusing.
         String blocker = keys.inbox(NodeId.of("blocker"));
         RedisFuture<?> blocked = redis.async().blpop(0, blocker);
-        List<RedisFuture<String>> queued = new ArrayList<>();
-        String refusal = null;
-        for (int i = 0; i < QUEUE * 4 && refusal == null; i++) {
+        List<CompletableFuture<String>> pings = new ArrayList<>();
+        String thrown = null;
+        for (int i = 0; i < QUEUE * 4 && thrown == null; i++) {
             try {
-                RedisFuture<String> ping = redis.async().ping();
-                // Lettuce refuses a command on a full queue by completing its future at once.
-                if (ping.isDone()) {
-                    try {
-                        ping.get();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        refusal = String.valueOf(e.getCause());
-                    }
-                }
-                if (refusal == null) {
-                    queued.add(ping);
-                }
+                pings.add(redis.async().ping().toCompletableFuture());
             } catch (RuntimeException e) {
-                refusal = e.toString();
+                thrown = e.toString();
             }
         }
-        assertEquals(true, refusal != null && refusal.contains("Request queue size exceeded"),
-                "the shared connection's queue should be full and refusing: " + refusal);
+        String refusal = thrown;
+        if (refusal == null) {
+            // Nothing can answer while the BLPOP holds the connection, so the first ping to
+            // complete is one the queue refused.
+            try {
+                CompletableFuture.anyOf(pings.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+                refusal = "completed while the connection was held";
+            } catch (ExecutionException e) {
+                refusal = String.valueOf(e.getCause());
+            }
+        }
+        assertTrue(isQueueRefusal(refusal), "the shared connection's queue should be full and refusing: " + refusal);
 
         assertEquals(NodeLease.Renewal.RENEWED, lease.renew(node));
         assertEquals(true, lease.alive(node));
 
         server.command("RPUSH", blocker, "go");
         blocked.get(10, TimeUnit.SECONDS);
-        for (RedisFuture<String> ping : queued) {
-            assertEquals("PONG", ping.get(10, TimeUnit.SECONDS));
+        for (CompletableFuture<String> ping : pings) {
+            try {
+                assertEquals("PONG", ping.get(10, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                assertTrue(isQueueRefusal(String.valueOf(e.getCause())), "only refusals may fail: " + e.getCause());
+            }
         }
+        assertEquals("PONG", redis.async().ping().get(10, TimeUnit.SECONDS), "the shared connection serves again");
+    }
+
+    private static boolean isQueueRefusal(String failure) {
+        return failure != null
+                && (failure.contains("Request queue size exceeded") || failure.contains("Internal stack size exceeded"));
     }
 }
