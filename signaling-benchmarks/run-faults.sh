@@ -19,7 +19,9 @@
 # second per socket), CLIENT [nio] (sigterm: the load tool's client, nio or jdk), RELAY_DURATION [40s],
 # slow: FAST_CONNECTIONS [1000] (rooms of 2), SLOW_CONSUMERS [500], RATE [2] (fast relays/s per socket),
 # SLOW_RATE [1] (relays/s each fast member sends each slow consumer of its room), SLOW_PAYLOAD_BYTES
-# [4000], SLOW_DURATION [40s], CLIENT [nio] (the fast sockets' client; slow consumers are always nio).
+# [4000], SLOW_DURATION [40s], CLIENT [nio] (the fast sockets' client; slow consumers are always nio),
+#   SLOW_AFTER [0] (messages each slow consumer reads before it stops; larger than a run's share, e.g.
+#   1000000, makes the control run: the same traffic to consumers that keep reading).
 # The slow consumers' traffic is kept small next to the fast relay (1,000 of 2,000 msg/s more) so the
 # comparison with the baseline is about sockets that stop reading, not about a heavier offered load.
 # APP_JAR, LOAD_JAR (jar paths,
@@ -246,7 +248,7 @@ fault_slow() {
   local idle_heap; idle_heap=$(heap_after_full_gc_kib)
   log "3 slow consumers, b: server $server on $port (idle heap after full GC ${idle_heap} KiB); $fast fast sockets at $rate/s ($client) and $slow slow consumers, sent $slow_rate/s of $slow_bytes B by each fast room-mate; load $(cut -d' ' -f1-3 /proc/loadavg)"
   java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
-    --slow-consumers "$slow" --slow-rate "$slow_rate" --slow-payload-bytes "$slow_bytes" \
+    --slow-consumers "$slow" --slow-rate "$slow_rate" --slow-payload-bytes "$slow_bytes" --slow-after "${SLOW_AFTER:-0}" \
     >"$RESULTS_DIR/slow.json" 2>"$RESULTS_DIR/slow.err" &
   local relay=$!
   pids+=("$relay")
