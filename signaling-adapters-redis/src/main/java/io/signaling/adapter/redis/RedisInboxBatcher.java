@@ -161,11 +161,13 @@ final class RedisInboxBatcher {
             }
             batches.increment();
             Batch sent = batch;
-            if (reply.isDone()) {
-                batch = lane.next(finish(sent, reply, started));
+            RedisFuture<Long> answer = reply;
+            if (answer.isDone()) {
+                // Refused on the way out: carry on here rather than nest a call per batch.
+                batch = lane.next(finish(sent, answer, started));
                 continue;
             }
-            reply.whenComplete((added, error) -> send(lane, lane.next(finish(sent, reply, started))));
+            answer.whenComplete((added, error) -> send(lane, lane.next(finish(sent, answer, started))));
             return;
         }
     }
