@@ -187,7 +187,7 @@ public final class RedisCluster {
                     "command_timeout_ms", commandTimeout.toMillis());
             return new Cluster(new RedisRoomDirectory(connections, keys),
                     new RedisNodeInbox(connections, keys, inboxMaxLength, inboxExpiry(nodeTtl),
-                            requestQueueSize, sendQueueBytes, metrics, log),
+                            requestQueueSize, sendQueueBytes, metrics, System::nanoTime, log),
                     new RedisNodeLease(connections, keys, nodeTtl, log), health, connections);
         }
     }

@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * Appends envelopes to inbox streams in batches, one lane per destination inbox: at most one
@@ -74,6 +74,7 @@ final class RedisInboxBatcher {
     private final int maxWaiting;
     private final long maxWaitingChars;
     private final long maxWaitNanos;
+    private final LongSupplier nanoClock;
     private final ConcurrentMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Metrics.Counter refused;
     private final Metrics.Counter batches;
@@ -81,9 +82,10 @@ final class RedisInboxBatcher {
     /**
      * @param maxWaiting      envelopes waiting per inbox at most (the one batch in flight not counted)
      * @param maxWaitingChars characters of field values waiting per inbox at most
+     * @param nanoClock       monotonic nanoseconds, for how long an envelope has waited
      */
     RedisInboxBatcher(RedisConnections redis, long maxLength, Duration expiry, int maxWaiting, long maxWaitingChars,
-                      Metrics metrics) {
+                      Metrics metrics, LongSupplier nanoClock) {
         this.redis = Objects.requireNonNull(redis, "redis");
         if (maxLength < 1 || maxWaiting < 1 || maxWaitingChars < 1) {
             throw new IllegalArgumentException("maxLength, maxWaiting and maxWaitingChars must be >= 1");
@@ -93,6 +95,7 @@ final class RedisInboxBatcher {
         this.maxWaiting = maxWaiting;
         this.maxWaitingChars = maxWaitingChars;
         this.maxWaitNanos = redis.commandTimeout().toNanos();
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.refused = metrics.counter("signaling.cluster.inbox.refused",
                 "Cross-node envelopes refused at once because too many already waited for their destination node",
                 Tags.empty());
@@ -111,7 +114,7 @@ final class RedisInboxBatcher {
      *         {@link ClusterUnavailableException} (already failed on return when refused at once)
      */
     CompletableFuture<Void> append(String key, String[] fields) {
-        Entry entry = new Entry(fields);
+        Entry entry = new Entry(fields, nanoClock.getAsLong());
         while (true) {
             Lane lane = lanes.computeIfAbsent(key, Lane::new);
             Batch first;
@@ -132,7 +135,7 @@ final class RedisInboxBatcher {
                     return entry.done;
                 }
                 lane.sending = true;
-                first = lane.take(entry.enqueuedNanos);
+                first = lane.take(nanoClock.getAsLong());
             }
             send(lane, first);
             return entry.done;
@@ -197,8 +200,10 @@ final class RedisInboxBatcher {
         if (entries.isEmpty()) {
             return;
         }
-        ClusterUnavailableException cause = failure != null ? failure : redis.failed("inbox publish",
-                new TimeoutException("waited longer than the command timeout behind earlier envelopes"));
+        // Redis answered (slowly): not a command error, but the sender must hear within a bound.
+        ClusterUnavailableException cause = failure != null ? failure : new ClusterUnavailableException(
+                "redis inbox publish failed: waited longer than the command timeout ("
+                        + maxWaitNanos / 1_000_000 + " ms) behind earlier envelopes to the same node");
         for (Entry entry : entries) {
             entry.done.completeExceptionally(cause);
         }
@@ -235,11 +240,12 @@ final class RedisInboxBatcher {
     private static final class Entry {
         final String[] fields;
         final long chars;
-        final long enqueuedNanos = System.nanoTime();
+        final long enqueuedNanos;
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
-        Entry(String[] fields) {
+        Entry(String[] fields, long enqueuedNanos) {
             this.fields = fields;
+            this.enqueuedNanos = enqueuedNanos;
             long n = OVERHEAD_CHARS;
             for (int i = 1; i < fields.length; i += 2) {
                 n += fields[i].length();
@@ -284,7 +290,7 @@ final class RedisInboxBatcher {
                     lanes.remove(key, this);
                     next = null;
                 } else {
-                    next = take(System.nanoTime());
+                    next = take(nanoClock.getAsLong());
                 }
             }
             if (failed != null) {

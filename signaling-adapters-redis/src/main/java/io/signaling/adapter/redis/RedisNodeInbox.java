@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Each node incarnation's inbox is one Redis stream. Publishing goes through a
@@ -56,12 +57,13 @@ final class RedisNodeInbox implements NodeInbox {
     /**
      * @param maxWaiting      envelopes waiting per destination node at most, beyond the batch in flight
      * @param maxWaitingChars characters of envelope text waiting per destination node at most
+     * @param nanoClock       monotonic nanoseconds ({@code System::nanoTime}), for how long envelopes wait
      */
     RedisNodeInbox(RedisConnections redis, RedisKeys keys, long maxLength, Duration expiry, int maxWaiting,
-                   long maxWaitingChars, Metrics metrics, Logger log) {
+                   long maxWaitingChars, Metrics metrics, LongSupplier nanoClock, Logger log) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
-        this.batcher = new RedisInboxBatcher(redis, maxLength, expiry, maxWaiting, maxWaitingChars, metrics);
+        this.batcher = new RedisInboxBatcher(redis, maxLength, expiry, maxWaiting, maxWaitingChars, metrics, nanoClock);
         this.log = log;
     }
 

@@ -14,6 +14,7 @@ import io.signaling.ports.cluster.NodeId;
 import io.signaling.ports.cluster.NodeInbox;
 import io.signaling.ports.log.Logger;
 import io.signaling.ports.metrics.Metrics;
+import io.signaling.ports.testing.ManualNanoClock;
 import io.signaling.ports.testing.RecordingMetrics;
 import io.signaling.ports.testing.RedisServer;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -76,8 +78,13 @@ class RedisInboxBatchingTest {
     }
 
     private RedisNodeInbox inbox(RedisConnections redis, int maxWaiting, long maxWaitingChars, Metrics metrics) {
+        return inbox(redis, maxWaiting, maxWaitingChars, metrics, System::nanoTime);
+    }
+
+    private RedisNodeInbox inbox(RedisConnections redis, int maxWaiting, long maxWaitingChars, Metrics metrics,
+                                 LongSupplier nanoClock) {
         return new RedisNodeInbox(redis, keys, 100_000, Duration.ofSeconds(60), maxWaiting, maxWaitingChars,
-                metrics, Logger.noop());
+                metrics, nanoClock, Logger.noop());
     }
 
     private List<Envelope> read(RedisNodeInbox inbox) {
@@ -314,5 +321,40 @@ class RedisInboxBatchingTest {
         // commands may land late, as any timed-out command; what waited behind them never does.
         inbox.publish(RECEIVER, envelope("sender", n + 1, "after")).toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertThat(server.command("XLEN", keys.inbox(RECEIVER))).isEqualTo(":" + (sent + 1));
+    }
+
+    /**
+     * Redis answering, but later than the queue fills: an envelope that waited longer than the
+     * command timeout behind earlier ones fails instead of going out late (the batcher's clock is
+     * moved by hand; the command in flight itself succeeds once the connection is released).
+     */
+    @Test
+    void anEnvelopeThatWaitedLongerThanTheCommandTimeoutFailsInsteadOfGoingOutLate() throws Exception {
+        RedisConnections redis = connect(Duration.ofSeconds(60), Metrics.noop());
+        ManualNanoClock clock = new ManualNanoClock();
+        RedisNodeInbox inbox = inbox(redis, 10_000, Long.MAX_VALUE, Metrics.noop(), clock);
+        List<Envelope> received = read(inbox);
+        RedisFuture<?> held = hold(redis);
+        CompletableFuture<Void> inFlight = inbox.publish(RECEIVER, envelope("sender", 1, "m1")).toCompletableFuture();
+        List<CompletableFuture<Void>> stale = new ArrayList<>();
+        for (int s = 2; s <= 5; s++) {
+            stale.add(inbox.publish(RECEIVER, envelope("sender", s, "m" + s)).toCompletableFuture());
+        }
+        clock.advance(Duration.ofSeconds(61));
+        CompletableFuture<Void> fresh = inbox.publish(RECEIVER, envelope("sender", 6, "m6")).toCompletableFuture();
+        assertThat(stale).noneMatch(CompletableFuture::isDone);
+        assertThat(fresh.isDone()).isFalse();
+
+        release(held);
+        inFlight.get(30, TimeUnit.SECONDS);
+        fresh.get(30, TimeUnit.SECONDS);
+        for (CompletableFuture<Void> future : stale) {
+            assertThatThrownBy(() -> future.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(ClusterUnavailableException.class)
+                    .hasMessageContaining("waited longer than the command timeout");
+        }
+        await("the stored envelopes read").atMost(Duration.ofSeconds(60)).until(() -> received.size() >= 2);
+        assertThat(received).extracting(Envelope::sequence).containsExactly(1L, 6L);
+        assertThat(server.command("XLEN", keys.inbox(RECEIVER))).isEqualTo(":2");
     }
 }
