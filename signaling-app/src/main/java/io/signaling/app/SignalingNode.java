@@ -183,6 +183,7 @@ public final class SignalingNode {
                 .commandTimeout(redis.commandTimeout())
                 .inboxMaxLength(redis.inboxMaxLength())
                 .requestQueueSize(redis.requestQueueSize())
+                .sendQueueBytes(redis.sendQueueBytes())
                 .loggers(loggers)
                 .metrics(metrics)
                 .connect();

@@ -55,6 +55,7 @@ public final class RedisCluster {
         private Duration commandTimeout = Duration.ofSeconds(2);
         private long inboxMaxLength = 100_000;
         private int requestQueueSize = 10_000;
+        private long sendQueueBytes = 16L * 1024 * 1024;
         private LoggerFactory loggers = LoggerFactory.noop();
         private Metrics metrics = Metrics.noop();
 
@@ -91,9 +92,23 @@ public final class RedisCluster {
             return this;
         }
 
-        /** Commands queued at most per connection; beyond, a command fails at once. */
+        /**
+         * Commands queued at most per connection; beyond, a command fails at once. Also the number
+         * of envelopes that may wait per destination node while a batch to it is in flight; beyond,
+         * a publish fails at once ({@link ClusterUnavailableException}).
+         */
         public Builder requestQueueSize(int requestQueueSize) {
             this.requestQueueSize = requestQueueSize;
+            return this;
+        }
+
+        /**
+         * Characters of envelope text (about bytes) that may wait per destination node while a
+         * batch to it is in flight; beyond, a publish fails at once. One envelope larger than this
+         * is still taken when nothing else waits.
+         */
+        public Builder sendQueueBytes(long sendQueueBytes) {
+            this.sendQueueBytes = sendQueueBytes;
             return this;
         }
 
@@ -125,8 +140,10 @@ public final class RedisCluster {
          * @throws IllegalArgumentException for a malformed URI or setting
          */
         public Cluster connect() {
-            if (nodeTtl.toMillis() < 30 || commandTimeout.toMillis() < 1 || inboxMaxLength < 1 || requestQueueSize < 1) {
-                throw new IllegalArgumentException("nodeTtl must be >= 30ms, commandTimeout >= 1ms, inboxMaxLength and requestQueueSize >= 1");
+            if (nodeTtl.toMillis() < 30 || commandTimeout.toMillis() < 1 || inboxMaxLength < 1 || requestQueueSize < 1
+                    || sendQueueBytes < 1) {
+                throw new IllegalArgumentException("nodeTtl must be >= 30ms, commandTimeout >= 1ms, inboxMaxLength,"
+                        + " requestQueueSize and sendQueueBytes >= 1");
             }
             RedisKeys keys = new RedisKeys(keyPrefix);
             boolean cluster = isClusterSeedList(uri);
@@ -169,7 +186,8 @@ public final class RedisCluster {
             log.info("redis client ready", "mode", mode, "connected", connections.isOpen(), "key_prefix", keyPrefix, "node_ttl_ms", nodeTtl.toMillis(),
                     "command_timeout_ms", commandTimeout.toMillis());
             return new Cluster(new RedisRoomDirectory(connections, keys),
-                    new RedisNodeInbox(connections, keys, inboxMaxLength, inboxExpiry(nodeTtl), log),
+                    new RedisNodeInbox(connections, keys, inboxMaxLength, inboxExpiry(nodeTtl),
+                            requestQueueSize, sendQueueBytes, metrics, System::nanoTime, log),
                     new RedisNodeLease(connections, keys, nodeTtl, log), health, connections);
         }
     }

@@ -121,8 +121,7 @@ class RedisClusterContractsTest {
         sender.inbox().publish(dead, Envelope.mark(
                 NodeId.of("sender"), 1, System.currentTimeMillis()))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        // Each PEXPIRE is pipelined behind its XADD on one connection: the second append's
-        // reply means the first expiry has been applied.
+        // The expiry is set by the same script as the append, after it.
         sender.inbox().publish(dead, Envelope.mark(
                 NodeId.of("sender"), 2, System.currentTimeMillis()))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -176,7 +176,9 @@ final class Keys {
     static final Key<Integer> REDIS_INBOX_MAX_LENGTH = key("redis.inbox-max-length", Types.POSITIVE_INT, 100_000,
             "entries kept at most (approximately) in each node's inbox stream");
     static final Key<Integer> REDIS_REQUEST_QUEUE_SIZE = key("redis.request-queue-size", Types.POSITIVE_INT, 10_000,
-            "Redis commands queued at most; beyond, refused at once");
+            "Redis commands queued at most per connection, and messages waiting per destination node; beyond, refused at once (unavailable)");
+    static final Key<Long> REDIS_SEND_QUEUE_BYTES = key("redis.send-queue-bytes", Types.SIZE, 16L * 1024 * 1024,
+            "message text waiting per destination node at most; beyond, refused at once (unavailable)");
 
     static final Key<AuthMode> AUTH_MODE = key("auth.mode", Types.enumOf(AuthMode.class, false), AuthMode.NONE,
             "none: anyone may join any room; jwt: a token at the upgrade, one room per token (docs/security.md);"

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param commandTimeout   {@code redis.command-timeout}
  * @param inboxMaxLength   {@code redis.inbox-max-length}
  * @param requestQueueSize {@code redis.request-queue-size}
+ * @param sendQueueBytes   {@code redis.send-queue-bytes}
  */
 public record RedisConfig(boolean enabled, String uri, Secret password, String keyPrefix, Duration nodeTtl,
-                          Duration commandTimeout, int inboxMaxLength, int requestQueueSize) {
+                          Duration commandTimeout, int inboxMaxLength, int requestQueueSize,
+                          long sendQueueBytes) {
 
     public RedisConfig {
         Objects.requireNonNull(uri, "uri");

@@ -43,7 +43,7 @@ class ConfigLoaderTest {
         assertThat(c.rooms().maxPeers()).isEqualTo(16);
         assertThat(c.rateLimit()).isEqualTo(new RateLimitConfig(50.0, 100));
         assertThat(c.redis()).isEqualTo(new RedisConfig(false, "redis://127.0.0.1:6379", Secret.empty(), "signaling",
-                Duration.ofSeconds(10), Duration.ofSeconds(2), 100_000, 10_000));
+                Duration.ofSeconds(10), Duration.ofSeconds(2), 100_000, 10_000, 16L * 1024 * 1024));
         assertThat(ConfigLoader.defaults()).isEqualTo(c);
     }
 

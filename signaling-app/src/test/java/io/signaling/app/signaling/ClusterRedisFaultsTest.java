@@ -45,10 +45,12 @@ class ClusterRedisFaultsTest {
         }
     }
 
-    private SignalingTestNode node(String ttl, String commandTimeout) throws Exception {
-        SignalingTestNode node = SignalingTestNode.start("redis.enabled=true", "redis.uri=" + redis.uri(),
+    private SignalingTestNode node(String ttl, String commandTimeout, String... more) throws Exception {
+        List<String> settings = new ArrayList<>(List.of("redis.enabled=true", "redis.uri=" + redis.uri(),
                 "redis.node-ttl=" + ttl, "redis.command-timeout=" + commandTimeout, "health.cache-ttl=100ms",
-                "rate-limit.messages-per-second=10000", "rate-limit.burst=10000");
+                "rate-limit.messages-per-second=10000", "rate-limit.burst=10000"));
+        settings.addAll(List.of(more));
+        SignalingTestNode node = SignalingTestNode.start(settings.toArray(String[]::new));
         nodes.add(node);
         return node;
     }
@@ -127,6 +129,57 @@ class ClusterRedisFaultsTest {
             boolean lossReport = f.path("code").asText().equals("unavailable");
             assertThat(lateRelay || lossReport).as("a late relay of the fault phase or a loss report: %s", f).isTrue();
         }
+    }
+
+    /**
+     * Admission control as a client sees it: while Redis does not answer (stopped, shorter than the
+     * command timeout), one relay to the other node is in flight, {@code redis.request-queue-size}
+     * more wait, and every relay past that is answered {@code unavailable} with its id and
+     * {@code retryAfterMs} at once, before the sender's next frame is handled; once Redis answers
+     * again the accepted relays arrive in order, each once, and none of the refused ones.
+     */
+    @Test
+    void relaysPastTheQueueForTheirDestinationNodeAreRefusedAtOnceAndTheAcceptedOnesArrive() throws Exception {
+        int queue = 20;
+        int sent = 30;
+        SignalingTestNode n1 = node("61s", "20s", "redis.request-queue-size=" + queue);
+        SignalingTestNode n2 = node("61s", "20s", "redis.request-queue-size=" + queue);
+        SignalingClient a = connect(n1);
+        SignalingClient b = connect(n2);
+        a.join("admission");
+        b.join("admission");
+        a.next("peer-joined");
+
+        List<JsonNode> refusals;
+        redis.pause();
+        try {
+            for (int seq = 0; seq < sent; seq++) {
+                relay(a, b, seq);
+            }
+            // Refusals are answered while the relay is handled, so all of them precede the pong.
+            refusals = a.framesBeforeBarrier();
+        } finally {
+            redis.resume();
+        }
+        List<String> refusedIds = new ArrayList<>();
+        for (JsonNode f : refusals) {
+            assertThat(f.path("code").asText()).as("%s", f).isEqualTo("unavailable");
+            assertThat(f.path("retryAfterMs").asLong()).as("%s", f).isPositive();
+            refusedIds.add(f.path("id").asText());
+        }
+        List<String> expectedRefused = new ArrayList<>();
+        for (int seq = queue + 1; seq < sent; seq++) {
+            expectedRefused.add("s" + seq);
+        }
+        assertThat(refusedIds).isEqualTo(expectedRefused);
+
+        for (int seq = 0; seq <= queue; seq++) {
+            assertThat(b.next("offer").path("payload").path("seq").asInt()).isEqualTo(seq);
+        }
+        relay(a, b, sent);
+        assertThat(b.next("offer").path("payload").path("seq").asInt()).as("no refused relay arrives").isEqualTo(sent);
+        b.assertNothingPending();
+        a.assertNothingPending();
     }
 
     @Test
