@@ -34,6 +34,12 @@ import java.util.function.LongSupplier;
  * request queue size, and a number of characters); past that a publish fails at once with
  * {@link ClusterUnavailableException}, which senders answer {@code unavailable}.
  *
+ * <p>Timing, where this differs from {@link NodeInbox}: a failed publish is answered within about
+ * twice the command timeout, not one (it may wait up to one command timeout behind the batch in
+ * flight, then its own command may take one); while Redis does not answer at all, within one (the
+ * batch in flight times out and fails everything waiting behind it). An envelope that failed
+ * while waiting was never sent, so it is never delivered afterwards.
+ *
  * <p>Reading is {@code XREAD BLOCK} from the last id handed over, on a connection of the reader's
  * own (a blocking read must not hold up every other command), so a lost connection or a reconnect
  * resumes exactly where it stopped. A publish that timed out may still be stored later (Redis may
