@@ -109,31 +109,41 @@ if [[ "$APPCDS" == 1 ]]; then
   done
 fi
 
-# One start; prints "name ms rss_mib cpu_ms main_cpu_ms".
+# One start; prints "name ms rss_mib cpu_ms main_cpu_ms". The app's admin listener takes a free
+# port of its own (0); a public port taken by another process between the probe and the bind is
+# retried with another one.
 start_once() {
-  local name="$1" jar="$2" port admin t0 t cpu main rss deadline
-  port=$(free_port)
-  t0=$(date +%s%N)
-  if [[ "$name" == bare ]]; then
-    # shellcheck disable=SC2086
-    "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$jar" --server.port="$port" >"$RESULTS_DIR/last.log" 2>&1 &
-  else
-    admin=$(free_port)
-    local cds=()
-    [[ "$APPCDS" == 1 ]] && cds=(-XX:SharedArchiveFile="$(archive_of "$jar")")
-    # shellcheck disable=SC2086
-    "${server_pin[@]}" java $SERVER_JAVA_OPTS "${cds[@]}" -jar "$jar" --server.port="$port" --admin.port="$admin" \
-      $APP_ARGS >"$RESULTS_DIR/last.log" 2>&1 &
-  fi
-  pid=$!
-  deadline=$(( $(date +%s) + 60 ))
-  until "${probe_pin[@]}" curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$port/health/ready"; do
-    if ! kill -0 "$pid" 2>/dev/null || (( $(date +%s) > deadline )); then
-      cp "$RESULTS_DIR/last.log" "$RESULTS_DIR/$name-failed.log"
-      die "$name did not become ready (see $RESULTS_DIR/$name-failed.log)"
+  local name="$1" jar="$2" port t0 t cpu main rss deadline attempt
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    t0=$(date +%s%N)
+    if [[ "$name" == bare ]]; then
+      # shellcheck disable=SC2086
+      "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$jar" --server.port="$port" >"$RESULTS_DIR/last.log" 2>&1 &
+    else
+      local cds=()
+      [[ "$APPCDS" == 1 ]] && cds=(-XX:SharedArchiveFile="$(archive_of "$jar")")
+      # shellcheck disable=SC2086
+      "${server_pin[@]}" java $SERVER_JAVA_OPTS "${cds[@]}" -jar "$jar" --server.port="$port" --admin.port=0 \
+        $APP_ARGS >"$RESULTS_DIR/last.log" 2>&1 &
     fi
-    sleep 0.01
+    pid=$!
+    deadline=$(( $(date +%s) + 60 ))
+    until "${probe_pin[@]}" curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$port/health/ready"; do
+      if ! kill -0 "$pid" 2>/dev/null || (( $(date +%s) > deadline )); then
+        cleanup
+        pid=""
+        break
+      fi
+      sleep 0.01
+    done
+    [[ -n "$pid" ]] && break
+    cp "$RESULTS_DIR/last.log" "$RESULTS_DIR/$name-failed-$attempt.log"
+    grep -q "Address already in use" "$RESULTS_DIR/last.log" \
+      || die "$name did not become ready (see $RESULTS_DIR/$name-failed-$attempt.log)"
+    log "$name: port $port was taken; retrying with another"
   done
+  [[ -n "$pid" ]] || die "$name did not become ready after 3 attempts (see $RESULTS_DIR)"
   t=$(( ($(date +%s%N) - t0) / 1000000 ))
   cpu=$(cpu_ms "/proc/$pid/stat")
   main=$(main_cpu_ms "$pid")
