@@ -18,6 +18,9 @@ import java.util.Objects;
  *
  * <p>Both are revalidated on every use ({@code Cache-Control: no-cache}) against a strong
  * {@code ETag} of their bytes, so a deploy is picked up at once while an unchanged file costs a 304.
+ * The tag is computed on first use rather than at start: hashing there loaded the JCA provider
+ * machinery on every start, for a page most nodes (behind a load balancer, serving no browser
+ * from this origin) never serve.
  */
 final class StaticPage implements NonBlockingHttpHandler {
 
@@ -29,8 +32,9 @@ final class StaticPage implements NonBlockingHttpHandler {
 
     private final byte[] body;
     private final String contentType;
-    private final String etag;
     private final boolean page;
+    /** Racy single-check: every thread computes the same value, so a repeated computation is harmless. */
+    private volatile String etag;
 
     private StaticPage(String resource, String contentType, boolean page) {
         this.contentType = Objects.requireNonNull(contentType, "contentType");
@@ -43,7 +47,6 @@ final class StaticPage implements NonBlockingHttpHandler {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }
-        this.etag = "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha256(body), 16)) + "\"";
     }
 
     /** An HTML page, with the page's Content-Security-Policy. */
@@ -59,8 +62,19 @@ final class StaticPage implements NonBlockingHttpHandler {
         return new StaticPage(resource, "text/javascript; charset=utf-8", false);
     }
 
+    /** The strong ETag of the bytes: the first 128 bits of their SHA-256, base64url. */
+    private String etag() {
+        String tag = etag;
+        if (tag == null) {
+            tag = "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(sha256(body), 16)) + "\"";
+            etag = tag;
+        }
+        return tag;
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        String etag = etag();
         exchange.responseHeader("Cache-Control", "no-cache")
                 .responseHeader("ETag", etag)
                 .responseHeader("X-Content-Type-Options", "nosniff")
@@ -70,7 +84,7 @@ final class StaticPage implements NonBlockingHttpHandler {
         } else {
             exchange.responseHeader("Access-Control-Allow-Origin", "*");
         }
-        if (notModified(exchange.requestHeader("If-None-Match").orElse(null))) {
+        if (notModified(exchange.requestHeader("If-None-Match").orElse(null), etag)) {
             exchange.status(304).send(new byte[0]);
             return;
         }
@@ -78,7 +92,7 @@ final class StaticPage implements NonBlockingHttpHandler {
         exchange.send(body);
     }
 
-    private boolean notModified(String ifNoneMatch) {
+    private static boolean notModified(String ifNoneMatch, String etag) {
         if (ifNoneMatch == null) {
             return false;
         }

@@ -29,11 +29,29 @@ import java.util.function.Function;
  */
 final class Layers {
 
-    // The streaming parser and a hand-built tree rather than YAMLMapper.readTree: an ObjectMapper
-    // costs ~250 ms of class loading and introspection at start-up for a few dozen keys.
-    private final YAMLFactory yaml = YAMLFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /**
+     * The layer {@code default.yaml} gives, taken from the declarations it is generated from
+     * instead of parsing it: the same tree ({@link Reference#defaultYaml()} renders each default
+     * with {@link EffectiveConfig#render(Key, Object)}), walked as a parsed file is.
+     * {@code LayersTest} checks that it equals the parsed file entry by entry.
+     */
+    Map<String, Entry> fromKeys(ConfigSource source, List<ConfigProblem> problems) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        for (Keys.Section<?> section : Keys.SECTIONS) {
+            ObjectNode node = root.putObject(section.name());
+            for (Key<?> key : section.keys()) {
+                node.set(key.name().substring(section.name().length() + 1), renderDefault(key));
+            }
+        }
+        Map<String, Entry> out = new LinkedHashMap<>();
+        walk(root, "", source, out, problems);
+        return out;
+    }
+
+    /** As {@link EffectiveConfig#render(Key, Object)}, without initialising that class's YAMLMapper. */
+    private static <T> JsonNode renderDefault(Key<T> key) {
+        return key.type().render(key.defaultValue());
+    }
 
     Map<String, Entry> fromYaml(String text, ConfigSource source, List<ConfigProblem> problems) {
         Map<String, Entry> out = new LinkedHashMap<>();
@@ -57,13 +75,30 @@ final class Layers {
         return out;
     }
 
-    private JsonNode readTree(String text) throws JsonProcessingException {
-        try (JsonParser parser = yaml.createParser(text)) {
-            return parser.nextToken() == null ? null : value(parser);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // reading a String does no I/O
+    private static JsonNode readTree(String text) throws JsonProcessingException {
+        return Yaml.readTree(text);
+    }
+
+    /**
+     * The YAML reader, in a class of its own so that it loads (with Jackson's YAML module and
+     * SnakeYAML) on the first file read: a start from the built-in defaults alone
+     * ({@link #fromKeys}) parses no YAML. The streaming parser and a hand-built tree rather than
+     * YAMLMapper.readTree: an ObjectMapper costs ~250 ms of class loading and introspection at
+     * start-up for a few dozen keys. The factory is thread-safe.
+     */
+    private static final class Yaml {
+        private static final YAMLFactory FACTORY = YAMLFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+
+        static JsonNode readTree(String text) throws JsonProcessingException {
+            try (JsonParser parser = FACTORY.createParser(text)) {
+                return parser.nextToken() == null ? null : value(parser);
+            } catch (JsonProcessingException e) {
+                throw e;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // reading a String does no I/O
+            }
         }
     }
 
