@@ -297,8 +297,14 @@ public final class EndpointSupport {
         Map<String, List<String>> headers = new HashMap<>(Math.max(4, requestHeaders.size() * 4 / 3 + 1));
         for (HeaderValues values : requestHeaders) {
             String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
-            // One HeaderValues per name (HttpString compares case-insensitively): nothing to merge.
-            headers.put(name, values.size() == 1 ? List.of(values.getFirst()) : List.copyOf(values));
+            List<String> copy = values.size() == 1 ? List.of(values.getFirst()) : List.copyOf(values);
+            // HttpString compares names case-insensitively, so a name comes once; merge all the same.
+            List<String> earlier = headers.putIfAbsent(name, copy);
+            if (earlier != null) {
+                List<String> both = new java.util.ArrayList<>(earlier);
+                both.addAll(copy);
+                headers.put(name, List.copyOf(both));
+            }
         }
         return Map.copyOf(headers);
     }
