@@ -21,7 +21,9 @@
 # SLOW_RATE [1] (relays/s each fast member sends each slow consumer of its room), SLOW_PAYLOAD_BYTES
 # [4000], SLOW_DURATION [40s], CLIENT [nio] (the fast sockets' client; slow consumers are always nio),
 #   SLOW_AFTER [0] (messages each slow consumer reads before it stops; larger than a run's share, e.g.
-#   1000000, makes the control run: the same traffic to consumers that keep reading).
+#   1000000, makes the "slow" consumers read everything), SLOW_CONTROL [1] (0 skips run c, the control:
+#   the same traffic to consumers that keep reading, so the p99 cost of slowness is told apart from
+#   the cost of the traffic), PIN [1] (server on CPU 0, load tool on CPU 1; 0: unpinned).
 # The slow consumers' traffic is kept small next to the fast relay (1,000 of 2,000 msg/s more) so the
 # comparison with the baseline is about sockets that stop reading, not about a heavier offered load.
 # APP_JAR, LOAD_JAR (jar paths,
@@ -57,7 +59,7 @@ check() { # check NAME CONDITION-RESULT(0/1) DETAIL
 start_server() {
   local name=$1; shift
   # shellcheck disable=SC2086
-  java $SERVER_JAVA_OPTS -jar "$APP_JAR" --server.host=127.0.0.1 --server.port=0 --admin.port=0 \
+  ${SERVER_PREFIX:-} java $SERVER_JAVA_OPTS -jar "$APP_JAR" --server.host=127.0.0.1 --server.port=0 --admin.port=0 \
     --logging.access-log=false "$@" >"$RESULTS_DIR/$name-server.log" 2>&1 &
   server=$!
   pids+=("$server")
@@ -233,11 +235,18 @@ fault_slow() {
   local relay_args=(relay --room-size 2 --rate "$rate" --payload-bytes 200 --client "$client"
     --duration "$dur" --grace 2s --concurrency 64)
   local base_opts="$SERVER_JAVA_OPTS"
+  # Server on CPU 0, load tool on CPU 1 (run-macro.sh's method), so a p99 describes the server and
+  # not the tool's own threads preempting it, or the other way round. PIN=0 leaves both unpinned.
+  local load_prefix=""
+  if [[ "${PIN:-1}" != 0 ]] && command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
+    SERVER_PREFIX="taskset -c 0"; load_prefix="taskset -c 1"
+    log "3 slow consumers: server pinned to CPU 0, load tool to CPU 1"
+  fi
 
   # a: the undisturbed run, for the fast sockets' baseline p99 (and its heap, for comparison).
   SERVER_JAVA_OPTS="$base_opts -Xlog:gc:file=$RESULTS_DIR/slow-baseline-gc.log:uptime" start_server slow-baseline
   log "3 slow consumers, a (baseline): server $server on $port; $fast sockets relaying at $rate/s ($client), load $(cut -d' ' -f1-3 /proc/loadavg)"
-  java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
+  $load_prefix java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
     >"$RESULTS_DIR/slow-baseline.json" 2>"$RESULTS_DIR/slow-baseline.err" || true
   local base_end_heap; base_end_heap=$(heap_after_full_gc_kib)
   log "baseline done, load $(cut -d' ' -f1-3 /proc/loadavg); heap after full GC at the end ${base_end_heap} KiB"
@@ -247,7 +256,7 @@ fault_slow() {
   SERVER_JAVA_OPTS="$base_opts -Xlog:gc:file=$RESULTS_DIR/slow-gc.log:uptime" start_server slow
   local idle_heap; idle_heap=$(heap_after_full_gc_kib)
   log "3 slow consumers, b: server $server on $port (idle heap after full GC ${idle_heap} KiB); $fast fast sockets at $rate/s ($client) and $slow slow consumers, sent $slow_rate/s of $slow_bytes B by each fast room-mate; load $(cut -d' ' -f1-3 /proc/loadavg)"
-  java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
+  $load_prefix java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
     --slow-consumers "$slow" --slow-rate "$slow_rate" --slow-payload-bytes "$slow_bytes" --slow-after "${SLOW_AFTER:-0}" \
     >"$RESULTS_DIR/slow.json" 2>"$RESULTS_DIR/slow.err" &
   local relay=$!
@@ -293,12 +302,32 @@ fault_slow() {
   check "heap bounded by the send queues" "$(awk -v m="$max" -v b="$base_max" -v q="$bound_mib" 'BEGIN { exit !(m <= b + q) }'; echo $?)" \
     "heap after GC at most ${max} MiB (baseline run ${base_max} MiB; queue bound ${slow} x ${per_conn_kib} KiB = ${bound_mib} MiB); after full GC: idle ${idle_heap} KiB, end ${end_heap} KiB (baseline end ${base_end_heap} KiB)"
 
-  local p99_base p99
+  # c: the control run: the same traffic to the same extra sockets, which keep reading. What the
+  # fast sockets lose here is the cost of carrying that traffic on this machine, not of slowness.
+  local runs=(slow-baseline slow)
+  if [[ "${SLOW_CONTROL:-1}" != 0 ]]; then
+    SERVER_JAVA_OPTS="$base_opts" start_server slow-control
+    log "3 slow consumers, c (control): server $server on $port; the same traffic, the extra sockets keep reading; load $(cut -d' ' -f1-3 /proc/loadavg)"
+    $load_prefix java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
+      --slow-consumers "$slow" --slow-rate "$slow_rate" --slow-payload-bytes "$slow_bytes" --slow-after 1000000 \
+      >"$RESULTS_DIR/slow-control.json" 2>"$RESULTS_DIR/slow-control.err" || true
+    log "control run done, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    stop_server
+    runs+=(slow-control)
+  fi
+
+  local p99_base p99 p99_control
   p99_base=$(grep -o '"p99Ms":[0-9.]*' "$RESULTS_DIR/slow-baseline.json" | head -1 | cut -d: -f2)
   p99=$(grep -o '"p99Ms":[0-9.]*' "$RESULTS_DIR/slow.json" | head -1 | cut -d: -f2)
   check "fast relay p99 within 2x" "$(awk -v a="$p99" -v b="$p99_base" 'BEGIN { exit !(a != "" && b != "" && a <= 2 * b) }'; echo $?)" \
     "fast sockets' relay p99 ${p99:-?} ms with slow consumers, ${p99_base:-?} ms without"
-  for run in slow-baseline slow; do
+  if [[ -f "$RESULTS_DIR/slow-control.json" ]]; then
+    p99_control=$(grep -o '"p99Ms":[0-9.]*' "$RESULTS_DIR/slow-control.json" | head -1 | cut -d: -f2)
+    check "fast relay p99 within 2x of the control" "$(awk -v a="$p99" -v b="$p99_control" 'BEGIN { exit !(a != "" && b != "" && a <= 2 * b) }'; echo $?)" \
+      "fast sockets' relay p99 ${p99:-?} ms with slow consumers, ${p99_control:-?} ms with the same traffic to consumers that read"
+  fi
+  SERVER_PREFIX=""
+  for run in "${runs[@]}"; do
     local ok; ok=$(json_field "$RESULTS_DIR/$run.json" ok)
     check "$run relay correct" "$([[ "$ok" == true ]]; echo $?)" \
       "lost $(json_field "$RESULTS_DIR/$run.json" lost), misrouted $(json_field "$RESULTS_DIR/$run.json" misrouted), delivered $(json_field "$RESULTS_DIR/$run.json" delivered), pacer lag $(json_field "$RESULTS_DIR/$run.json" pacerMaxLagMs) ms, errors $(grep -o '"errors":{[^}]*}' "$RESULTS_DIR/$run.json")"
