@@ -204,7 +204,7 @@ class TracingMiddlewareTest {
     void oneChainNamesAndDescribesEachRequestByItsOwnMethodAndHost() throws Exception {
         handler.handle(roomRequest());
         handler.handle(new FakeHttpExchange("HEAD", "/rooms/43").route("/rooms/{id}").header("Host", "a.example:81"));
-        handler.handle(roomRequest().header("Host", "b.example"));
+        handler.handle(FakeHttpExchange.get("/rooms/45").route("/rooms/{id}").header("Host", "b.example"));
         handler.handle(new FakeHttpExchange("BREW", "/rooms/44").route("/rooms/{id}").header("Host", "b.example:x"));
 
         assertThat(tracer.spans()).extracting(RecordedSpan::name)
@@ -214,7 +214,9 @@ class TracingMiddlewareTest {
         assertThat(tracer.spans()).extracting(span -> span.attributes().get("http.request.method"))
                 .containsExactly("GET", "HEAD", "GET", "_OTHER");
         assertThat(tracer.spans().get(1).attributes()).containsEntry("server.port", 81L);
+        // No port, or a malformed one, in Host: the listener's port is reported.
+        assertThat(tracer.spans().get(2).attributes()).containsEntry("server.port", 8080L);
         assertThat(tracer.spans().get(3).attributes()).containsEntry("http.request.method_original", "BREW")
-                .doesNotContainKey("server.port");
+                .containsEntry("server.port", 8080L);
     }
 }
