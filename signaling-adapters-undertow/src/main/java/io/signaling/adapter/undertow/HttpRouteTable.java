@@ -8,6 +8,7 @@ import io.signaling.ports.http.Middleware;
 import io.signaling.ports.http.NonBlockingHttpHandler;
 import io.signaling.ports.http.Problem;
 import io.signaling.ports.http.Routes;
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.PathTemplateMatcher;
@@ -212,6 +213,7 @@ final class HttpRouteTable {
             public void handleRequest(HttpServerExchange raw) throws Exception {
                 UndertowHttpExchange exchange = new UndertowHttpExchange(raw, mountPath, Map.of(), maxRequestBodyBytes,
                         headerNames).attach();
+                raw.addExchangeCompleteListener(DETACH);
                 exchange.attribute(RAW_EXCHANGE, raw);
                 try {
                     chain.handle(exchange);
@@ -234,6 +236,16 @@ final class HttpRouteTable {
             }
         };
     }
+
+    /**
+     * Drops the port exchange from the Undertow exchange once the HTTP exchange is over. An upgraded
+     * exchange stays reachable from its WebSocket for the connection's life; without this it would
+     * keep the port exchange, its attributes and the ended server span (about 1 KB) per socket.
+     */
+    private static final ExchangeCompletionListener DETACH = (raw, next) -> {
+        raw.removeAttachment(UndertowHttpExchange.ATTACHMENT);
+        next.proceed();
+    };
 
     private static HttpServerExchange rawOf(HttpExchange exchange) {
         if (exchange instanceof UndertowHttpExchange u) {
