@@ -67,6 +67,30 @@ class OtelTracerTest {
     }
 
     @Test
+    void theCurrentContextKeepsTheCurrentSpansIdsButNotTheSpan() {
+        Span server = tracer.spanBuilder("GET /ws").kind(SpanKind.SERVER).start();
+        TraceContext current;
+        try (Scope ignored = server.makeCurrent()) {
+            current = tracer.current();
+        }
+        server.end();
+
+        io.opentelemetry.api.trace.Span inside = io.opentelemetry.api.trace.Span.fromContext(OtelTraceContext.toOtel(current));
+        assertThat(inside.isRecording()).isFalse();
+        assertThat(inside).isNotInstanceOf(io.opentelemetry.sdk.trace.ReadableSpan.class);
+        assertThat(current.traceId()).isEqualTo(server.context().traceId());
+        assertThat(current.spanId()).isEqualTo(server.context().spanId());
+        assertThat(current.isSampled()).isTrue();
+
+        Span open = tracer.spanBuilder("websocket.open").parent(current).start();
+        open.end();
+        assertThat(open.context().traceId()).isEqualTo(server.context().traceId());
+        SpanData openData = otel.exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("websocket.open")).findFirst().orElseThrow();
+        assertThat(openData.getParentSpanId()).isEqualTo(server.context().spanId());
+    }
+
+    @Test
     void logsWrittenInsideAScopeCarryTheSpansIdsInTheMdc() {
         Span server = tracer.spanBuilder("GET /rooms/{id}").kind(SpanKind.SERVER).start();
         try (Scope ignored = server.makeCurrent()) {
