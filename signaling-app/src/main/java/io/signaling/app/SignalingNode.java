@@ -65,6 +65,7 @@ public final class SignalingNode {
         // One middleware chain for both listeners, so the active-request gauge and the uri cap are shared.
         StandardMiddleware middleware = StandardMiddleware.builder(b.loggers, b.metrics, b.tracer)
                 .accessLogExcludes(Set.copyOf(config.logging().accessLogExclude()))
+                .untracedRoutes(config.tracing().healthProbeSpans() ? Set.of() : StandardMiddleware.DEFAULT_UNTRACED_ROUTES)
                 .build();
 
         Router publicRouter = UndertowHttp.newRouter();

@@ -92,6 +92,7 @@ public final class EmbeddedSignaling implements Lifecycle {
 
     private final String path;
     private final String healthPrefix;
+    private final boolean healthProbeSpans;
     private final LifecycleManager lifecycle;
     private final HealthService health;
     private final WebSocketEndpoint webSocket;
@@ -115,6 +116,7 @@ public final class EmbeddedSignaling implements Lifecycle {
         WebSocketSettings ws = b.webSocketSettings();
         this.path = ws.path();
         this.healthPrefix = b.healthPrefix;
+        this.healthProbeSpans = b.healthProbeSpans;
         this.maxRequestBodyBytes = b.maxRequestBodyBytes;
         LoggerFactory loggers = b.loggers;
         this.loggers = loggers;
@@ -179,8 +181,10 @@ public final class EmbeddedSignaling implements Lifecycle {
         // Built here, not in the constructor: a caller that mounts only webSocketHandler() behind
         // its own middleware (the launcher) registers no second set of HTTP meters.
         Router router = UndertowHttp.newRouter();
+        Set<String> probes = healthPrefix == null ? Set.of() : Set.of(healthPrefix + "/live", healthPrefix + "/ready");
         StandardMiddleware.builder(loggers, metrics, tracer)
-                .accessLogExcludes(healthPrefix == null ? Set.of() : Set.of(healthPrefix + "/live", healthPrefix + "/ready"))
+                .accessLogExcludes(probes)
+                .untracedRoutes(healthProbeSpans ? Set.of() : probes)
                 .build()
                 .install(router);
         if (healthPrefix != null) {
@@ -393,6 +397,7 @@ public final class EmbeddedSignaling implements Lifecycle {
         private WebSocketSettings webSocket = WebSocketSettings.defaults();
         private String path;
         private String healthPrefix = "/health";
+        private boolean healthProbeSpans;
         private String metricsPath;
         private Supplier<String> metricsScrape;
         // The contract's defaults have one home, SignalingSettings.defaults(); the server's config declares them from there too.
@@ -451,6 +456,15 @@ public final class EmbeddedSignaling implements Lifecycle {
         /** Where the health routes go ({@code PREFIX/live}, {@code PREFIX/ready}); default {@code /health}. */
         public Builder healthPrefix(String prefix) {
             this.healthPrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * Whether the health routes of {@link EmbeddedSignaling#handler} get a server span like
+         * every other request; default false (probes are still timed in the request metrics).
+         */
+        public Builder healthProbeSpans(boolean traced) {
+            this.healthProbeSpans = traced;
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.signaling.observability;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.signaling.ports.trace.Scope;
@@ -23,16 +24,21 @@ final class OtelSpan implements Span {
     static final String MDC_SPAN_ID = "span_id";
 
     private final io.opentelemetry.api.trace.Span span;
-    /** The parent context plus this span: what {@link #makeCurrent} installs and {@link #context} returns. */
+    /** The parent context plus this span: what {@link #makeCurrent} installs ({@link #context} returns it with the span's ids in place of the span). */
     private final Context context;
-    private final OtelTraceContext traceContext;
+    /**
+     * Made on the first {@link #context} call, holding the span's ids only (a non-recording
+     * wrapper), not the span: a context kept for a long time (a WebSocket connection links every
+     * message span to its open span's) would otherwise keep the ended span, its attributes and
+     * events reachable for as long (about 1 KB per connection).
+     */
+    private volatile OtelTraceContext traceContext;
     private final OtelAttributeKeys keys;
 
     OtelSpan(io.opentelemetry.api.trace.Span span, Context context, OtelAttributeKeys keys) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.span = Objects.requireNonNull(span, "span");
         this.context = Objects.requireNonNull(context, "context");
-        this.traceContext = new OtelTraceContext(context);
     }
 
     @Override
@@ -124,7 +130,14 @@ final class OtelSpan implements Span {
 
     @Override
     public TraceContext context() {
-        return traceContext;
+        OtelTraceContext made = traceContext;
+        if (made == null) {
+            SpanContext ids = span.getSpanContext();
+            // Racing first calls make equal contexts; either may be kept.
+            made = new OtelTraceContext(ids.isValid() ? context.with(io.opentelemetry.api.trace.Span.wrap(ids)) : context);
+            traceContext = made;
+        }
+        return made;
     }
 
     @Override
@@ -133,9 +146,10 @@ final class OtelSpan implements Span {
         String previousSpanId = MDC.get(MDC_SPAN_ID);
         io.opentelemetry.context.Scope otelScope = context.makeCurrent();
         try {
-            if (traceContext.isValid()) {
-                MDC.put(MDC_TRACE_ID, traceContext.traceId());
-                MDC.put(MDC_SPAN_ID, traceContext.spanId());
+            SpanContext ids = span.getSpanContext();
+            if (ids.isValid()) {
+                MDC.put(MDC_TRACE_ID, ids.getTraceId());
+                MDC.put(MDC_SPAN_ID, ids.getSpanId());
             } else {
                 // Logs inside an invalid span must not claim the ids of an outer one.
                 MDC.remove(MDC_TRACE_ID);
@@ -178,7 +192,8 @@ final class OtelSpan implements Span {
 
     @Override
     public String toString() {
-        return "OtelSpan[" + traceContext.traceId() + "/" + traceContext.spanId() + "]";
+        SpanContext ids = span.getSpanContext();
+        return "OtelSpan[" + ids.getTraceId() + "/" + ids.getSpanId() + "]";
     }
 
     /** Closes the OpenTelemetry scope and puts back the MDC ids that were there before. */

@@ -66,7 +66,14 @@ final class OtelTracer implements Tracer {
 
     @Override
     public TraceContext current() {
-        OtelTraceContext current = new OtelTraceContext(Context.current());
+        Context context = Context.current();
+        io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.fromContext(context);
+        if (span.isRecording()) {
+            // The ids, not the live span: a caller may keep this context long after the span ended
+            // (a native WebSocket keeps its upgrade's handshake, and with it this, for its life).
+            context = context.with(io.opentelemetry.api.trace.Span.wrap(span.getSpanContext()));
+        }
+        OtelTraceContext current = new OtelTraceContext(context);
         return current.isEmpty() ? TraceContext.invalid() : current;
     }
 

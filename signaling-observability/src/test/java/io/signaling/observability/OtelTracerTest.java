@@ -41,6 +41,56 @@ class OtelTracerTest {
     }
 
     @Test
+    void aSpansContextKeepsItsIdsButNotTheSpanItself() {
+        Span open = tracer.spanBuilder("websocket.open").kind(SpanKind.SERVER).start();
+        open.attribute("connection.id", "c-1");
+        TraceContext kept = open.context();
+        open.end();
+
+        // A context kept for a connection's life must not keep the ended span and its attributes.
+        io.opentelemetry.api.trace.Span inside = io.opentelemetry.api.trace.Span.fromContext(OtelTraceContext.toOtel(kept));
+        assertThat(inside).isNotInstanceOf(io.opentelemetry.sdk.trace.ReadableSpan.class);
+        assertThat(inside.isRecording()).isFalse();
+        assertThat(inside.getSpanContext().getTraceId()).isEqualTo(kept.traceId());
+        assertThat(inside.getSpanContext().getSpanId()).isEqualTo(kept.spanId());
+        assertThat(kept.isSampled()).isTrue();
+        assertThat(open.context()).isSameAs(kept);
+
+        Span child = tracer.spanBuilder("websocket.message").parent(kept).link(kept).start();
+        child.end();
+        SpanData message = otel.exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("websocket.message")).findFirst().orElseThrow();
+        assertThat(message.getParentSpanId()).isEqualTo(kept.spanId());
+        assertThat(message.getTraceId()).isEqualTo(kept.traceId());
+        assertThat(message.getLinks()).singleElement()
+                .satisfies(link -> assertThat(link.getSpanContext().getSpanId()).isEqualTo(kept.spanId()));
+    }
+
+    @Test
+    void theCurrentContextKeepsTheCurrentSpansIdsButNotTheSpan() {
+        Span server = tracer.spanBuilder("GET /ws").kind(SpanKind.SERVER).start();
+        TraceContext current;
+        try (Scope ignored = server.makeCurrent()) {
+            current = tracer.current();
+        }
+        server.end();
+
+        io.opentelemetry.api.trace.Span inside = io.opentelemetry.api.trace.Span.fromContext(OtelTraceContext.toOtel(current));
+        assertThat(inside.isRecording()).isFalse();
+        assertThat(inside).isNotInstanceOf(io.opentelemetry.sdk.trace.ReadableSpan.class);
+        assertThat(current.traceId()).isEqualTo(server.context().traceId());
+        assertThat(current.spanId()).isEqualTo(server.context().spanId());
+        assertThat(current.isSampled()).isTrue();
+
+        Span open = tracer.spanBuilder("websocket.open").parent(current).start();
+        open.end();
+        assertThat(open.context().traceId()).isEqualTo(server.context().traceId());
+        SpanData openData = otel.exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("websocket.open")).findFirst().orElseThrow();
+        assertThat(openData.getParentSpanId()).isEqualTo(server.context().spanId());
+    }
+
+    @Test
     void logsWrittenInsideAScopeCarryTheSpansIdsInTheMdc() {
         Span server = tracer.spanBuilder("GET /rooms/{id}").kind(SpanKind.SERVER).start();
         try (Scope ignored = server.makeCurrent()) {

@@ -62,6 +62,8 @@ final class JacksonMessageCodec implements MessageCodec {
     private static final String RELAY_TO = "\",\"to\":\"";
     private static final String RELAY_PAYLOAD = "\",\"payload\":";
     private static final String SEQ_MEMBER = ",\"seq\":";
+    /** The peer id a welcome template is rendered with, then cut out. */
+    private static final PeerId TEMPLATE_PEER = PeerId.of("p");
     /** Numbered texts longer than this are built in a builder of their own rather than the thread's. */
     private static final int MAX_KEPT_BUILDER_CHARS = 16 * 1024;
 
@@ -70,6 +72,12 @@ final class JacksonMessageCodec implements MessageCodec {
     private final int maxNestingDepth;
     private final int maxPayloadDepth;
     private final int maxMessageChars;
+    /**
+     * The plain welcome (no resume fields, identity or ICE servers: every v1 connection without
+     * TURN or tokens) of the last limits seen, split around the peer id; racy by design, each value
+     * is immutable and a lost update only renders it again.
+     */
+    private WelcomeTemplate welcomeTemplate;
     /** Per thread: {@link #sequenced} copies into it and allocates only the result. */
     private final ThreadLocal<StringBuilder> numbering = ThreadLocal.withInitial(() -> new StringBuilder(512));
 
@@ -417,6 +425,38 @@ final class JacksonMessageCodec implements MessageCodec {
             return RELAY_PREFIX[r.kind().ordinal()] + r.from().value() + RELAY_TO + r.to().value() + RELAY_PAYLOAD
                     + r.payload() + '}';
         }
+        if (message instanceof ServerMessage.Welcome w && w.resume() == null && w.identity() == null
+                && w.iceServers().isEmpty()) {
+            // Sent once per connection: the generator renders the limits once, not per handshake.
+            WelcomeTemplate template = welcomeTemplate;
+            if (template == null || !template.limits().equals(w.limits())) {
+                template = WelcomeTemplate.of(generate(new ServerMessage.Welcome(TEMPLATE_PEER, w.limits())), w.limits());
+                welcomeTemplate = template;
+            }
+            return template.head() + w.peerId().value() + template.tail();
+        }
+        return generate(message);
+    }
+
+    /**
+     * A plain welcome as the generator writes it, cut at its peer id: peer ids are
+     * [A-Za-z0-9_-], written as they are, so head + id + tail is the generator's text byte for byte.
+     */
+    private record WelcomeTemplate(ServerMessage.Limits limits, String head, String tail) {
+        private static final String MARK = "\"peerId\":\"" + TEMPLATE_PEER.value() + '"';
+
+        static WelcomeTemplate of(String rendered, ServerMessage.Limits limits) {
+            int at = rendered.indexOf(MARK);
+            if (at < 0) {
+                throw new IllegalStateException("the welcome's rendering has no " + MARK + ": " + rendered);
+            }
+            int idStart = at + MARK.length() - 1 - TEMPLATE_PEER.value().length();
+            return new WelcomeTemplate(limits, rendered.substring(0, idStart), rendered.substring(at + MARK.length() - 1));
+        }
+    }
+
+    /** Any server message but a relay, through the generator. */
+    private String generate(ServerMessage message) {
         StringWriter out = new StringWriter(128);
         try (JsonGenerator g = factory.createGenerator(out)) {
             g.writeStartObject();

@@ -73,6 +73,32 @@ class JacksonMessageEncodingTest {
     }
 
     @Test
+    void thePlainWelcomeIsTheSameTextWhateverTheLimitsBeforeIt() throws Exception {
+        ServerMessage.Limits standard = new ServerMessage.Limits(65536, 16, 50, 100, 20000, 60000);
+        ServerMessage.Limits fractional = new ServerMessage.Limits(1, 2, 0.25, 3, 4, 5);
+        String standardText = "{\"type\":\"welcome\",\"peerId\":\"me_1\",\"limits\":{\"maxMessageBytes\":65536,"
+                + "\"maxPeersPerRoom\":16,\"messagesPerSecond\":50,\"burst\":100,\"pingIntervalMs\":20000,"
+                + "\"idleTimeoutMs\":60000}}";
+        String fractionalText = "{\"type\":\"welcome\",\"peerId\":\"other-2\",\"limits\":{\"maxMessageBytes\":1,"
+                + "\"maxPeersPerRoom\":2,\"messagesPerSecond\":0.25,\"burst\":3,\"pingIntervalMs\":4,\"idleTimeoutMs\":5}}";
+        // Alternating limits, a refused one in between, and ids of other lengths: each text exact.
+        for (int round = 0; round < 3; round++) {
+            assertThat(codec.encode(new ServerMessage.Welcome(ME, standard))).isEqualTo(standardText);
+            assertThat(codec.encode(new ServerMessage.Welcome(OTHER, fractional))).isEqualTo(fractionalText);
+            assertThatThrownBy(() -> codec.encode(new ServerMessage.Welcome(ME,
+                    new ServerMessage.Limits(1, 2, Double.POSITIVE_INFINITY, 3, 4, 5))))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(codec.encode(new ServerMessage.Welcome(ME, new ServerMessage.Limits(65536, 16, 50, 100, 20000, 60000))))
+                    .isEqualTo(standardText);
+        }
+        assertThat(codec.encode(new ServerMessage.Welcome(PeerId.of("p"), standard)))
+                .isEqualTo(standardText.replace("me_1", "p"));
+        // With an identity the welcome takes the general path: the same layout, one more member.
+        assertThat(codec.encode(new ServerMessage.Welcome(ME, standard, "alice", List.of())))
+                .isEqualTo(standardText.substring(0, standardText.length() - 1) + ",\"identity\":\"alice\"}");
+    }
+
+    @Test
     void joinedListsThePeersInOrderAndEchoesTheIdOnlyWhenPresent() throws Exception {
         JsonNode node = encode(new ServerMessage.Joined("j1", ROOM, ME, List.of(OTHER, PeerId.of("third")), false));
         assertThat(fieldNames(node)).containsExactlyInAnyOrder("type", "id", "room", "peerId", "peers", "polite");

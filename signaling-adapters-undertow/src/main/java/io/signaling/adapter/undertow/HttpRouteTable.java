@@ -8,10 +8,12 @@ import io.signaling.ports.http.Middleware;
 import io.signaling.ports.http.NonBlockingHttpHandler;
 import io.signaling.ports.http.Problem;
 import io.signaling.ports.http.Routes;
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.PathTemplateMatcher;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,13 +38,22 @@ final class HttpRouteTable {
             AttributeKey.of("undertow-exchange", HttpServerExchange.class);
 
     private final PathTemplateMatcher<Template> matcher = new PathTemplateMatcher<>();
+    // Templates without variables, by their path: their dispatch is decided once, here, so a
+    // request to one (a health probe) is routed without Undertow's matcher and its per-request
+    // parameter map and result. A path equal to such a template is always matched by it there too
+    // (its stem is the whole path, the longest the matcher tries, and fixed templates sort first).
+    private final Map<String, Template> fixed = new HashMap<>();
     private final HeaderNames headerNames = new HeaderNames();
     private final List<Middleware> middleware;
     private final HttpHandler notFound;
+    private final Dispatch notFoundDispatch;
 
-    /** One template's chains by method, plus its 405 fallback. */
+    /**
+     * One template's chains by method, plus its 405 fallback; for a template without variables
+     * also its dispatch per method (HEAD included when GET serves it) and its 405 dispatch.
+     */
     private record Template(String template, Map<String, HttpHandler> chains, Set<String> nonBlocking,
-                            HttpHandler methodNotAllowed) {
+                            HttpHandler methodNotAllowed, Map<String, Dispatch> dispatches, Dispatch notAllowed) {
     }
 
     /** @param nonBlocking whether the chain may run on the I/O thread */
@@ -52,7 +63,9 @@ final class HttpRouteTable {
     private HttpRouteTable(Map<String, Map<String, HttpHandler>> routes, List<Middleware> middleware) {
         this.middleware = List.copyOf(middleware);
         this.notFound = wrap(HttpRouteTable::notFound);
+        this.notFoundDispatch = new Dispatch(Routes.NOT_FOUND, Map.of(), notFound, true);
         for (Map.Entry<String, Map<String, HttpHandler>> e : routes.entrySet()) {
+            String template = e.getKey();
             Map<String, HttpHandler> chains = new LinkedHashMap<>();
             Set<String> nonBlocking = new HashSet<>();
             e.getValue().forEach((method, handler) -> {
@@ -63,8 +76,33 @@ final class HttpRouteTable {
             });
             String allow = allow(chains.keySet());
             HttpHandler notAllowed = wrap(ex -> methodNotAllowed(ex, allow));
-            matcher.add(e.getKey(), new Template(e.getKey(), Map.copyOf(chains), Set.copyOf(nonBlocking), notAllowed));
+            Map<String, Dispatch> dispatches = null;
+            Dispatch notAllowedDispatch = null;
+            if (isFixed(template)) {
+                dispatches = new HashMap<>();
+                for (Map.Entry<String, HttpHandler> chain : chains.entrySet()) {
+                    dispatches.put(chain.getKey(), new Dispatch(template, Map.of(), chain.getValue(),
+                            nonBlocking.contains(chain.getKey())));
+                }
+                if (!dispatches.containsKey("HEAD") && dispatches.containsKey("GET")) {
+                    dispatches.put("HEAD", dispatches.get("GET"));
+                }
+                dispatches = Map.copyOf(dispatches);
+                notAllowedDispatch = new Dispatch(Routes.METHOD_NOT_ALLOWED, Map.of(), notAllowed, true);
+            }
+            Template t = new Template(template, Map.copyOf(chains), Set.copyOf(nonBlocking), notAllowed, dispatches,
+                    notAllowedDispatch);
+            matcher.add(template, t);
+            if (dispatches != null) {
+                fixed.put(template, t);
+            }
         }
+    }
+
+    /** A template the matcher matches by equality alone: no variables, no trailing slash (but {@code /}). */
+    private static boolean isFixed(String template) {
+        return template.startsWith("/") && template.indexOf('{') < 0 && template.indexOf('*') < 0
+                && (template.length() == 1 || !template.endsWith("/"));
     }
 
     static HttpRouteTable build(Map<String, Map<String, HttpHandler>> routes, List<Middleware> middleware) {
@@ -86,10 +124,15 @@ final class HttpRouteTable {
     }
 
     private Dispatch resolve(String method, String path) {
+        Template exact = fixed.get(path);
+        if (exact != null) {
+            Dispatch d = exact.dispatches().get(method);
+            return d != null ? d : exact.notAllowed();
+        }
         PathTemplateMatcher.PathMatchResult<Template> match = matcher.match(path);
         // Undertow matches "/rooms/" to "/rooms/{id}" with an empty id; no handler wants that.
         if (match == null || match.getParameters().containsValue("")) {
-            return new Dispatch(Routes.NOT_FOUND, Map.of(), notFound, true);
+            return notFoundDispatch;
         }
         Template t = match.getValue();
         String routed = method;
@@ -168,7 +211,9 @@ final class HttpRouteTable {
         return new io.undertow.server.HttpHandler() {
             @Override
             public void handleRequest(HttpServerExchange raw) throws Exception {
-                UndertowHttpExchange exchange = new UndertowHttpExchange(raw, mountPath, Map.of(), maxRequestBodyBytes, headerNames);
+                UndertowHttpExchange exchange = new UndertowHttpExchange(raw, mountPath, Map.of(), maxRequestBodyBytes,
+                        headerNames).attach();
+                raw.addExchangeCompleteListener(DETACH);
                 exchange.attribute(RAW_EXCHANGE, raw);
                 try {
                     chain.handle(exchange);
@@ -191,6 +236,16 @@ final class HttpRouteTable {
             }
         };
     }
+
+    /**
+     * Drops the port exchange from the Undertow exchange once the HTTP exchange is over. An upgraded
+     * exchange stays reachable from its WebSocket for the connection's life; without this it would
+     * keep the port exchange, its attributes and the ended server span (about 1 KB) per socket.
+     */
+    private static final ExchangeCompletionListener DETACH = (raw, next) -> {
+        raw.removeAttachment(UndertowHttpExchange.ATTACHMENT);
+        next.proceed();
+    };
 
     private static HttpServerExchange rawOf(HttpExchange exchange) {
         if (exchange instanceof UndertowHttpExchange u) {

@@ -31,9 +31,10 @@ import java.util.TreeMap;
 /**
  * The {@link HttpExchange} port over Undertow's {@link HttpServerExchange}.
  *
- * <p>Confined to the thread running the handler chain, as the port says. The instance is also
- * attached to the Undertow exchange ({@link #ATTACHMENT}) so that a mounted Undertow handler can
- * read what the middleware put in the attributes (request id, server span).
+ * <p>Confined to the thread running the handler chain, as the port says. In front of a mount the
+ * instance is also attached to the Undertow exchange ({@link #ATTACHMENT}) so that the mounted
+ * Undertow handler can read what the middleware put in the attributes (request id, server span);
+ * a routed request, whose handlers see this exchange itself, is spared the attachment map.
  */
 final class UndertowHttpExchange implements HttpExchange {
 
@@ -50,10 +51,10 @@ final class UndertowHttpExchange implements HttpExchange {
     private final Map<String, String> pathParameters;
     private final long maxRequestBodyBytes;
     private final HeaderNames headerNames;
-    // A request carries a handful of attributes under identity-compared keys: a linear scan of two
-    // small arrays beats a HashMap (allocation, hashing, entry objects) on the per-request path.
-    private AttributeKey<?>[] attributeKeys = new AttributeKey<?>[4];
-    private Object[] attributeValues = new Object[4];
+    // A request carries a handful of attributes under identity-compared keys: a linear scan of one
+    // small array (key, value, key, value...) beats a HashMap (allocation, hashing, entry objects)
+    // on the per-request path.
+    private Object[] attributes = new Object[8];
     private int attributeCount;
 
     private Map<String, List<String>> queryParameters;
@@ -73,7 +74,12 @@ final class UndertowHttpExchange implements HttpExchange {
             throw new IllegalArgumentException("maxRequestBodyBytes must be >= 0, was " + maxRequestBodyBytes);
         }
         this.maxRequestBodyBytes = maxRequestBodyBytes;
+    }
+
+    /** Makes this exchange findable from the Undertow exchange ({@link #of}), for a mounted handler. */
+    UndertowHttpExchange attach() {
         exchange.putAttachment(ATTACHMENT, this);
+        return this;
     }
 
     /** The port exchange the router created for this Undertow exchange, if any. */
@@ -287,44 +293,45 @@ final class UndertowHttpExchange implements HttpExchange {
     @Override
     public <T> Optional<T> attribute(AttributeKey<T> key) {
         Objects.requireNonNull(key, "key");
-        for (int i = 0; i < attributeCount; i++) {
-            if (attributeKeys[i] == key) {
-                return Optional.of(key.cast(attributeValues[i]));
-            }
-        }
-        return Optional.empty();
+        int at = indexOf(key);
+        return at < 0 ? Optional.empty() : Optional.of(key.cast(attributes[at + 1]));
     }
 
     @Override
     public <T> HttpExchange attribute(AttributeKey<T> key, T value) {
         Objects.requireNonNull(key, "key");
-        int at = -1;
-        for (int i = 0; i < attributeCount; i++) {
-            if (attributeKeys[i] == key) {
-                at = i;
-                break;
-            }
-        }
+        int at = indexOf(key);
         if (value == null) {
             if (at >= 0) {
+                int last = 2 * (attributeCount - 1);
+                attributes[at] = attributes[last];
+                attributes[at + 1] = attributes[last + 1];
+                attributes[last] = null;
+                attributes[last + 1] = null;
                 attributeCount--;
-                attributeKeys[at] = attributeKeys[attributeCount];
-                attributeValues[at] = attributeValues[attributeCount];
-                attributeKeys[attributeCount] = null;
-                attributeValues[attributeCount] = null;
             }
         } else if (at >= 0) {
-            attributeValues[at] = key.cast(value);
+            attributes[at + 1] = key.cast(value);
         } else {
-            if (attributeCount == attributeKeys.length) {
-                attributeKeys = Arrays.copyOf(attributeKeys, attributeCount * 2);
-                attributeValues = Arrays.copyOf(attributeValues, attributeCount * 2);
+            int free = 2 * attributeCount;
+            if (free == attributes.length) {
+                attributes = Arrays.copyOf(attributes, attributes.length * 2);
             }
-            attributeKeys[attributeCount] = key;
-            attributeValues[attributeCount] = key.cast(value);
+            attributes[free] = key;
+            attributes[free + 1] = key.cast(value);
             attributeCount++;
         }
         return this;
+    }
+
+    /** Where {@code key} sits in {@link #attributes}, or -1. */
+    private int indexOf(AttributeKey<?> key) {
+        for (int i = 0; i < 2 * attributeCount; i += 2) {
+            if (attributes[i] == key) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether a handler sent the body through this exchange. */

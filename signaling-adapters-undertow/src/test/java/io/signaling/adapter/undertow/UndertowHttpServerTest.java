@@ -5,6 +5,7 @@ import io.signaling.ports.http.HttpServer;
 import io.signaling.ports.http.PayloadTooLargeException;
 import io.signaling.ports.http.Problem;
 import io.signaling.ports.http.Router;
+import io.undertow.server.HttpServerExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -294,7 +295,9 @@ class UndertowHttpServerTest {
                 })
                 .get("/ws/info", ex -> ex.send("text/plain", "router ws"))
                 .get("/other", ex -> ex.send("text/plain", "router other"));
+        AtomicReference<HttpServerExchange> lastRaw = new AtomicReference<>();
         io.undertow.server.HttpHandler mounted = raw -> {
+            lastRaw.set(raw);
             mountView.set(raw.isInIoThread() + " " + raw.isBlocking() + " "
                     + UndertowHttpExchange.of(raw).flatMap(e -> e.attribute(ExchangeAttributes.REQUEST_ID)).orElse("-")
                     + " " + raw.getRelativePath());
@@ -304,6 +307,9 @@ class UndertowHttpServerTest {
 
         HttpResponse<String> ws = get(server, "/ws/info");
         assertThat(ws.body()).isEqualTo("mounted");
+        // Once the exchange is over (an upgraded one stays reachable from its socket), the port
+        // exchange with its attributes is no longer attached.
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(UndertowHttpExchange.of(lastRaw.get())).isEmpty());
         assertThat(ws.headers().firstValue("X-Request-ID")).hasValue("rid-7");
         assertThat(mountView.get()).isEqualTo("true false rid-7 /info");
         assertThat(get(server, "/other").body()).isEqualTo("router other");

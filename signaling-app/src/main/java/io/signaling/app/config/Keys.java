@@ -109,6 +109,8 @@ final class Keys {
             Types.enumOf(TracingExporter.class, false), TracingExporter.NONE, "none, otlp or logging");
     static final Key<Double> TRACING_SAMPLING_RATIO = key("tracing.sampling-ratio", Types.RATIO, 1.0,
             "parent-based ratio sampler, 0.0 .. 1.0");
+    static final Key<Boolean> TRACING_HEALTH_PROBE_SPANS = key("tracing.health-probe-spans", Types.BOOLEAN, false,
+            "true: /health/live and /health/ready get server spans like other requests; false: none (still timed)");
 
     static final Key<String> WEBSOCKET_PATH = key("websocket.path", Types.PATH, WS.path(),
             "where the endpoint is mounted");

@@ -37,7 +37,7 @@ class ConfigLoaderTest {
         assertThat(c.logging()).isEqualTo(new LoggingConfig(LogFormat.JSON, LogLevel.INFO, Map.of(), 8192, true,
                 List.of("/health/live", "/health/ready", "/metrics")));
         assertThat(c.metrics().enabled()).isTrue();
-        assertThat(c.tracing()).isEqualTo(new TracingConfig(TracingExporter.NONE, 1.0));
+        assertThat(c.tracing()).isEqualTo(new TracingConfig(TracingExporter.NONE, 1.0, false));
         assertThat(c.websocket()).isEqualTo(new io.signaling.ports.websocket.WebSocketSettings("/ws", 64 * 1024, Duration.ofSeconds(60),
                 Duration.ofSeconds(20), Duration.ofSeconds(10), 256, 1024 * 1024, 10_000, List.of()));
         assertThat(c.rooms().maxPeers()).isEqualTo(16);

@@ -54,7 +54,9 @@ class HeaderHandlingFuzzTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = ObservedNode.builder().flag("websocket.allowed-origins", ALLOWED_ORIGIN).start();
+        // Probes are traced here: the traceparent cases check the probe's own server span.
+        node = ObservedNode.builder().flag("websocket.allowed-origins", ALLOWED_ORIGIN)
+                .flag("tracing.health-probe-spans", "true").start();
     }
 
     @AfterAll

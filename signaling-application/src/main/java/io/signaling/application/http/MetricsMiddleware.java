@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code maxUris} distinct templates, new ones are tagged {@value #OTHER_URI} so that cardinality
  * stays bounded even if routes are generated. Unknown methods are tagged {@code _OTHER}.
  *
- * <p>Timers are cached per tag combination (bounded), so the hot path does one map look-up.
+ * <p>Timers are cached per tag combination (bounded), and each route's chain remembers the timer
+ * of its last request, so a steady stream of one route's requests records without a look-up or
+ * an allocation.
  */
 final class MetricsMiddleware implements Middleware {
 
@@ -36,6 +38,7 @@ final class MetricsMiddleware implements Middleware {
     static final String REDIRECTION_URI = "REDIRECTION";
     static final String ROOT_URI = "root";
     static final String OTHER_URI = "OTHER";
+    static final String NO_EXCEPTION = "none";
 
     /** Beyond this many cached timers, look-ups go to the metrics port uncached. */
     private static final int MAX_CACHED_TIMERS = 4096;
@@ -64,7 +67,21 @@ final class MetricsMiddleware implements Middleware {
 
     @Override
     public HttpHandler wrap(HttpHandler next) {
-        return exchange -> {
+        return new Timed(next);
+    }
+
+    /** One route's chain, remembering the timer of its last request: the same tags next time need no key. */
+    private final class Timed implements HttpHandler {
+        private final HttpHandler next;
+        // Racy by design: each value is immutable and a lost update only costs a map look-up.
+        private LastTimer last;
+
+        Timed(HttpHandler next) {
+            this.next = next;
+        }
+
+        @Override
+        public void handle(HttpExchange exchange) throws Exception {
             active.incrementAndGet();
             long start = System.nanoTime();
             Throwable failure = null;
@@ -78,28 +95,45 @@ final class MetricsMiddleware implements Middleware {
                 active.decrementAndGet();
                 record(exchange, failure, elapsed);
             }
-        };
+        }
+
+        private void record(HttpExchange exchange, Throwable failure, long nanos) {
+            try {
+                int status = HttpSemantics.statusFor(exchange, failure);
+                String exception = failure != null
+                        ? HttpSemantics.exceptionName(failure)
+                        : exchange.attribute(ExchangeAttributes.EXCEPTION).orElse(NO_EXCEPTION);
+                String method = exchange.method();
+                String route = exchange.route();
+                LastTimer seen = last;
+                if (seen != null && seen.status() == status && seen.method().equals(method)
+                        && Objects.equals(seen.route(), route) && seen.exception().equals(exception)) {
+                    seen.timer().recordNanos(nanos);
+                    return;
+                }
+                Metrics.Timer timer = timer(method, route, status, exception);
+                // uri() maps a route the same way every time (a template past the cap stays OTHER).
+                last = new LastTimer(method, route, status, exception, timer);
+                timer.recordNanos(nanos);
+            } catch (RuntimeException e) {
+                logger.debug("could not record request metrics", "reason", String.valueOf(e));
+            }
+        }
     }
 
-    private void record(HttpExchange exchange, Throwable failure, long nanos) {
-        try {
-            int status = HttpSemantics.statusFor(exchange, failure);
-            String exception = failure != null
-                    ? HttpSemantics.exceptionName(failure)
-                    : exchange.attribute(ExchangeAttributes.EXCEPTION).orElse("none");
-            TimerKey key = new TimerKey(HttpSemantics.method(exchange.method()), uri(exchange.route(), status),
-                    status, exception);
-            Metrics.Timer timer = timers.get(key);
-            if (timer == null) {
-                timer = metrics.timer(REQUESTS, "HTTP server request latency", key.tags());
-                if (timers.size() < MAX_CACHED_TIMERS) {
-                    timers.putIfAbsent(key, timer);
-                }
+    private record LastTimer(String method, String route, int status, String exception, Metrics.Timer timer) {
+    }
+
+    private Metrics.Timer timer(String method, String route, int status, String exception) {
+        TimerKey key = new TimerKey(HttpSemantics.method(method), uri(route, status), status, exception);
+        Metrics.Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = metrics.timer(REQUESTS, "HTTP server request latency", key.tags());
+            if (timers.size() < MAX_CACHED_TIMERS) {
+                timers.putIfAbsent(key, timer);
             }
-            timer.recordNanos(nanos);
-        } catch (RuntimeException e) {
-            logger.debug("could not record request metrics", "reason", String.valueOf(e));
         }
+        return timer;
     }
 
     String uri(String route, int status) {

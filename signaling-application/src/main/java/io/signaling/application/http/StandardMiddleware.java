@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  *   <li>recovery: any throwable becomes an RFC 9457 500 (413 for an oversized body), logged,
  *       counted in {@code http.server.errors} and recorded on the span;</li>
  *   <li>tracing: one SERVER span per request, parent from {@code traceparent}, and a
- *       {@code traceresponse} header;</li>
+ *       {@code traceresponse} header; none for the untraced routes (the health probes by
+ *       default, see {@link Builder#untracedRoutes});</li>
  *   <li>metrics: the timer {@code http.server.requests} and the gauge
  *       {@code http.server.active.requests};</li>
  *   <li>access log: one info line per request on the logger {@value #ACCESS_LOGGER}.</li>
@@ -43,6 +44,9 @@ public final class StandardMiddleware {
     public static final Set<String> DEFAULT_ACCESS_LOG_EXCLUDES =
             Set.of(HealthRoutes.LIVE_PATH, HealthRoutes.READY_PATH, "/metrics");
 
+    /** Routes that get no server span by default: the health probes (still timed, still access-loggable). */
+    public static final Set<String> DEFAULT_UNTRACED_ROUTES = Set.of(HealthRoutes.LIVE_PATH, HealthRoutes.READY_PATH);
+
     private final RequestIdMiddleware requestId;
     private final RecoveryMiddleware recovery;
     private final TracingMiddleware tracing;
@@ -52,7 +56,8 @@ public final class StandardMiddleware {
     private StandardMiddleware(Builder b) {
         this.requestId = new RequestIdMiddleware(b.requestIdGenerator);
         this.recovery = new RecoveryMiddleware(b.loggers.logger(RecoveryMiddleware.class.getName()), b.metrics);
-        this.tracing = new TracingMiddleware(b.tracer, b.loggers.logger(TracingMiddleware.class.getName()));
+        this.tracing = new TracingMiddleware(b.tracer, b.loggers.logger(TracingMiddleware.class.getName()),
+                b.untracedRoutes);
         this.metrics = new MetricsMiddleware(b.metrics, b.loggers.logger(MetricsMiddleware.class.getName()), b.maxUris);
         this.accessLog = new AccessLogMiddleware(b.loggers.logger(ACCESS_LOGGER), b.accessLogExcludes);
     }
@@ -95,6 +100,7 @@ public final class StandardMiddleware {
         private Supplier<String> requestIdGenerator = RequestIdMiddleware::randomId;
         private int maxUris = 100;
         private Set<String> accessLogExcludes = DEFAULT_ACCESS_LOG_EXCLUDES;
+        private Set<String> untracedRoutes = DEFAULT_UNTRACED_ROUTES;
 
         private Builder(LoggerFactory loggers, Metrics metrics, Tracer tracer) {
             this.loggers = Objects.requireNonNull(loggers, "loggers");
@@ -120,6 +126,17 @@ public final class StandardMiddleware {
         /** Route templates the access log skips; default {@link #DEFAULT_ACCESS_LOG_EXCLUDES}. */
         public Builder accessLogExcludes(Set<String> routes) {
             this.accessLogExcludes = Set.copyOf(Objects.requireNonNull(routes, "routes"));
+            return this;
+        }
+
+        /**
+         * Route templates whose requests start no server span (no {@code traceresponse} either);
+         * default {@link #DEFAULT_UNTRACED_ROUTES}, the health probes, which balancers and
+         * orchestrators send every few seconds; an empty set traces every request. Metrics and
+         * the access log are not affected.
+         */
+        public Builder untracedRoutes(Set<String> routes) {
+            this.untracedRoutes = Set.copyOf(Objects.requireNonNull(routes, "routes"));
             return this;
         }
 

@@ -120,4 +120,23 @@ class MetricsMiddlewareTest {
     void outcomeFollowsTheStatusClass(int status, String outcome) {
         assertThat(MetricsMiddleware.outcome(status)).isEqualTo(outcome);
     }
+
+    @Test
+    void eachRequestOfOneRouteIsTimedUnderItsOwnStatusAndException() throws Exception {
+        for (String status : new String[] {"200", "404", "200", "throw", "200", "404"}) {
+            FakeHttpExchange exchange = FakeHttpExchange.get("/a").queryParameter("status", status);
+            try {
+                handler.handle(exchange);
+            } catch (IllegalArgumentException expected) {
+                // counted as a 500 below
+            }
+        }
+
+        assertThat(metrics.timer("http.server.requests", "uri", "/a", "status", "200", "exception", "none")
+                .orElseThrow().count()).isEqualTo(3);
+        assertThat(metrics.timer("http.server.requests", "uri", "/a", "status", "404").orElseThrow().count())
+                .isEqualTo(2);
+        assertThat(metrics.timer("http.server.requests", "uri", "/a", "status", "500",
+                "exception", "IllegalArgumentException").orElseThrow().count()).isEqualTo(1);
+    }
 }

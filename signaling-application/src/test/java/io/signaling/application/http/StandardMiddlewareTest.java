@@ -128,4 +128,22 @@ class StandardMiddlewareTest {
                 .containsExactly("/loud");
         assertThat(metrics.timer("http.server.requests", "uri", "OTHER")).isPresent();
     }
+
+    @Test
+    void healthProbesAreTimedButNotTracedUnlessAsked() throws Exception {
+        router.get(io.signaling.application.health.HealthRoutes.LIVE_PATH, exchange -> exchange.status(200));
+        router.dispatch(FakeHttpExchange.get("/health/live"));
+        router.dispatch(FakeHttpExchange.get("/rooms/9"));
+
+        assertThat(tracer.spans()).extracting(RecordedSpan::name).containsExactly("GET /rooms/{id}");
+        assertThat(metrics.timer("http.server.requests", "uri", "/health/live", "status", "200")).isPresent();
+
+        RecordingRouter traced = new RecordingRouter();
+        StandardMiddleware.builder(logs, metrics, tracer).untracedRoutes(java.util.Set.of()).build().install(traced);
+        traced.get("/health/live", exchange -> exchange.status(200));
+        FakeHttpExchange probe = traced.dispatch(FakeHttpExchange.get("/health/live"));
+
+        assertThat(tracer.spans()).extracting(RecordedSpan::name).containsExactly("GET /rooms/{id}", "GET /health/live");
+        assertThat(probe.responseHeader("traceresponse")).isPresent();
+    }
 }

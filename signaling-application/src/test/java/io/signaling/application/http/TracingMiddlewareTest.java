@@ -181,4 +181,42 @@ class TracingMiddlewareTest {
         assertThat(tracer.spans().get(0).attributes()).containsEntry("server.address", "127.0.0.1")
                 .containsEntry("server.port", 9090L);
     }
+
+    @Test
+    void anUntracedRouteStartsNoSpanAndOtherRoutesKeepTheirs() throws Exception {
+        HttpHandler probesUntraced = new TracingMiddleware(tracer, Logger.noop(), java.util.Set.of("/health/live"))
+                .wrap(exchange -> currentInHandler.set(tracer.current()));
+        FakeHttpExchange probe = FakeHttpExchange.get("/health/live").route("/health/live")
+                .header("traceparent", "00-" + TRACE_ID + "-" + PARENT_SPAN + "-01");
+
+        probesUntraced.handle(probe);
+
+        assertThat(tracer.spans()).isEmpty();
+        assertThat(probe.responseHeader(TracingMiddleware.TRACERESPONSE)).isEmpty();
+        assertThat(probe.attribute(ExchangeAttributes.SERVER_SPAN)).isEmpty();
+        assertThat(currentInHandler.get().isValid()).isFalse();
+
+        probesUntraced.handle(roomRequest());
+        assertThat(tracer.spans()).extracting(RecordedSpan::name).containsExactly("GET /rooms/{id}");
+    }
+
+    @Test
+    void oneChainNamesAndDescribesEachRequestByItsOwnMethodAndHost() throws Exception {
+        handler.handle(roomRequest());
+        handler.handle(new FakeHttpExchange("HEAD", "/rooms/43").route("/rooms/{id}").header("Host", "a.example:81"));
+        handler.handle(FakeHttpExchange.get("/rooms/45").route("/rooms/{id}").header("Host", "b.example"));
+        handler.handle(new FakeHttpExchange("BREW", "/rooms/44").route("/rooms/{id}").header("Host", "b.example:x"));
+
+        assertThat(tracer.spans()).extracting(RecordedSpan::name)
+                .containsExactly("GET /rooms/{id}", "HEAD /rooms/{id}", "GET /rooms/{id}", "HTTP /rooms/{id}");
+        assertThat(tracer.spans()).extracting(span -> span.attributes().get("server.address"))
+                .containsExactly("signal.example.com", "a.example", "b.example", "b.example");
+        assertThat(tracer.spans()).extracting(span -> span.attributes().get("http.request.method"))
+                .containsExactly("GET", "HEAD", "GET", "_OTHER");
+        assertThat(tracer.spans().get(1).attributes()).containsEntry("server.port", 81L);
+        // No port, or a malformed one, in Host: the listener's port is reported.
+        assertThat(tracer.spans().get(2).attributes()).containsEntry("server.port", 8080L);
+        assertThat(tracer.spans().get(3).attributes()).containsEntry("http.request.method_original", "BREW")
+                .containsEntry("server.port", 8080L);
+    }
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Question: what does the whole standard middleware chain (request id, recovery, tracing,
  * metrics, access log) add to one request, on top of the handler itself, with no-op telemetry
- * and with the real adapters and back-ends on? {@code bare} is the handler alone.
+ * and with the real adapters and back-ends on, for a health probe with and without its span?
+ * {@code bare} is the handler alone.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,6 +49,13 @@ public class MiddlewareChainBenchmark {
     /** {@code excluded}: a health probe the access log skips; {@code logged}: a route it logs. */
     @Param({"excluded", "logged"})
     public String route;
+
+    /**
+     * {@code off}: health probes start no span (the default, {@code tracing.health-probe-spans=false});
+     * {@code on}: every route is traced, as before that setting existed.
+     */
+    @Param({"off", "on"})
+    public String probeSpans;
 
     private Telemetry backends;
     private HttpHandler bare;
@@ -71,6 +79,7 @@ public class MiddlewareChainBenchmark {
         };
         List<Middleware> middleware = StandardMiddleware.builder(loggers, metrics, tracer)
                 .accessLogExcludes(Set.of("/health/live"))
+                .untracedRoutes("on".equals(probeSpans) ? Set.of() : StandardMiddleware.DEFAULT_UNTRACED_ROUTES)
                 .build()
                 .middleware();
         HttpHandler handler = bare;

@@ -62,17 +62,23 @@ final class ConnectionTimers {
         lastReceived = nanoTime.getAsLong();
     }
 
-    /** Starts the clocks (from any thread). */
+    /** Starts the clocks (from any thread; on the I/O thread, the common case, without a task hand-off). */
     void start() {
         lastReceived = nanoTime.getAsLong();
+        if (ioThread.isCurrent()) {
+            arm();
+            return;
+        }
         try {
-            ioThread.execute(() -> {
-                nextPing = nanoTime.getAsLong() + pingNanos;
-                schedule(Math.min(Math.min(pingNanos, idleNanos), sendTimeoutNanos));
-            });
+            ioThread.execute(this::arm);
         } catch (RejectedExecutionException e) {
             // the server is stopping; its close tasks will end this connection
         }
+    }
+
+    private void arm() {
+        nextPing = nanoTime.getAsLong() + pingNanos;
+        schedule(Math.min(Math.min(pingNanos, idleNanos), sendTimeoutNanos));
     }
 
     private void schedule(long delayNanos) {

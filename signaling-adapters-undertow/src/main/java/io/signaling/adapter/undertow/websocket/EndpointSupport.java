@@ -12,6 +12,7 @@ import io.signaling.ports.websocket.SendFailedException;
 import io.signaling.ports.websocket.WebSocketListener;
 import io.signaling.ports.websocket.WebSocketSettings;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -22,9 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -56,6 +55,7 @@ import org.xnio.Options;
 public final class EndpointSupport {
 
     private static final int ID_BYTES = 16; // 128 bits
+    private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     /** What the front handler learnt about an upgrade: its headers (lower-case names) and trace parent. */
     public record Handshake(Map<String, List<String>> headers, TraceContext context, long createdNanos,
@@ -194,6 +194,25 @@ public final class EndpointSupport {
      * (problem+json) has been sent and the refusal counted; the caller must not touch the exchange.
      */
     public boolean admit(HttpServerExchange exchange) {
+        return passesChecks(exchange) && gate.admit(exchange, headersOf(exchange), queryOf(exchange));
+    }
+
+    /**
+     * {@link #admit} and {@link #handshake} in one, copying the upgrade's headers and query once
+     * for both the listener's check and the connection: the handshake of an admitted upgrade, or
+     * null when it was refused (and answered).
+     */
+    public Handshake admitAndHandshake(HttpServerExchange exchange) {
+        if (!passesChecks(exchange)) {
+            return null;
+        }
+        Map<String, List<String>> headers = headersOf(exchange);
+        Map<String, List<String>> query = queryOf(exchange);
+        return gate.admit(exchange, headers, query) ? handshake(exchange, headers, query) : null;
+    }
+
+    /** The checks before the listener's gate; false when refused (and answered). */
+    private boolean passesChecks(HttpServerExchange exchange) {
         if (!running) {
             telemetry.rejected(WebSocketTelemetry.REJECT_DRAINING);
             problem(exchange, 503, "the WebSocket endpoint is not running");
@@ -234,7 +253,7 @@ public final class EndpointSupport {
                     + " WebSocket connections; close one or retry later");
             return false;
         }
-        return gate.admit(exchange);
+        return true;
     }
 
     /** The subprotocols the listener speaks, most preferred first, for the transport's handshake to select from. */
@@ -250,24 +269,57 @@ public final class EndpointSupport {
 
     /** The upgrade's headers and trace parent (the current span, else the request's traceparent). */
     public Handshake handshake(HttpServerExchange exchange) {
-        Map<String, List<String>> headers = new HashMap<>();
-        Map<String, String> carrier = new HashMap<>();
-        for (HeaderValues values : exchange.getRequestHeaders()) {
-            String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
-            headers.computeIfAbsent(name, n -> new ArrayList<>(values.size())).addAll(values);
-            carrier.putIfAbsent(name, values.getFirst());
-        }
-        headers.replaceAll((name, values) -> List.copyOf(values));
+        return handshake(exchange, headersOf(exchange), queryOf(exchange));
+    }
+
+    /**
+     * The propagation carrier is only built when no span is current (behind the standard
+     * middleware one always is: the upgrade's server span).
+     */
+    private Handshake handshake(HttpServerExchange exchange, Map<String, List<String>> headers,
+                                Map<String, List<String>> query) {
         TraceContext context = tracer.current();
         if (!context.isValid()) {
+            Map<String, String> carrier = new HashMap<>();
+            headers.forEach((name, values) -> carrier.put(name, values.isEmpty() ? null : values.get(0)));
             context = tracer.extract(carrier);
         }
-        Map<String, List<String>> query = new HashMap<>();
-        for (Map.Entry<String, java.util.Deque<String>> e : exchange.getQueryParameters().entrySet()) {
-            query.put(e.getKey(), List.copyOf(e.getValue()));
+        return new Handshake(headers, context, System.nanoTime(), exchange.getAttachment(UpgradeGate.GRANT), query);
+    }
+
+    /**
+     * The request's headers, names in lower case, as one immutable map: each header's values are
+     * copied once, straight into their immutable list. The connection keeps it for its lifetime,
+     * so it is the compact immutable map rather than a hash map.
+     */
+    static Map<String, List<String>> headersOf(HttpServerExchange exchange) {
+        HeaderMap requestHeaders = exchange.getRequestHeaders();
+        Map<String, List<String>> headers = new HashMap<>(Math.max(4, requestHeaders.size() * 4 / 3 + 1));
+        for (HeaderValues values : requestHeaders) {
+            String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
+            List<String> copy = values.size() == 1 ? List.of(values.getFirst()) : List.copyOf(values);
+            // HttpString compares names case-insensitively, so a name comes once; merge all the same.
+            List<String> earlier = headers.putIfAbsent(name, copy);
+            if (earlier != null) {
+                List<String> both = new java.util.ArrayList<>(earlier);
+                both.addAll(copy);
+                headers.put(name, List.copyOf(both));
+            }
         }
-        return new Handshake(Collections.unmodifiableMap(headers), context, System.nanoTime(),
-                exchange.getAttachment(UpgradeGate.GRANT), Map.copyOf(query));
+        return Map.copyOf(headers);
+    }
+
+    /** The decoded query parameters, immutable; {@code Map.of()} for none. */
+    static Map<String, List<String>> queryOf(HttpServerExchange exchange) {
+        Map<String, java.util.Deque<String>> parameters = exchange.getQueryParameters();
+        if (parameters.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> copy = new HashMap<>();
+        for (Map.Entry<String, java.util.Deque<String>> e : parameters.entrySet()) {
+            copy.put(e.getKey(), List.copyOf(e.getValue()));
+        }
+        return Map.copyOf(copy);
     }
 
     /** Answers {@code exchange} with an {@code application/problem+json} body (and Retry-After on 503). */
@@ -288,7 +340,7 @@ public final class EndpointSupport {
     private String newConnectionId() {
         byte[] bytes = new byte[ID_BYTES];
         random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return ID_ENCODER.encodeToString(bytes);
     }
 
     /**

@@ -129,8 +129,9 @@ public abstract class ManagedEndpoint implements WebSocketEndpoint {
     }
 
     private void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (support.admit(exchange)) {
-            upgrade(exchange, support.handshake(exchange));
+        Handshake handshake = support.admitAndHandshake(exchange);
+        if (handshake != null) {
+            upgrade(exchange, handshake);
         }
     }
 }

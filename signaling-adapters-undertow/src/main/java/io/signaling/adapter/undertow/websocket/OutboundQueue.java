@@ -69,7 +69,9 @@ final class OutboundQueue implements Transport.WriteCompletion {
     private final LongSupplier nanoTime;
 
     // Guarded by `this`.
-    private final ArrayDeque<Outbound> queue = new ArrayDeque<>();
+    // Waiting behind the write in flight; made on the first backlog, so an idle connection (most
+    // of them, most of the time) holds no deque. Never null'ed again once made.
+    private ArrayDeque<Outbound> queue;
     private State state = State.OPEN;
     private Outbound inFlight;
     private long inFlightSince;
@@ -119,6 +121,9 @@ final class OutboundQueue implements Transport.WriteCompletion {
                 queuedMessages++;
                 queuedBytes += bytes;
                 if (inFlight != null) {
+                    if (queue == null) {
+                        queue = new ArrayDeque<>(4);
+                    }
                     queue.addLast(outbound);
                     return outcome;
                 }
@@ -174,7 +179,7 @@ final class OutboundQueue implements Transport.WriteCompletion {
             queuedMessages--;
             queuedBytes -= done.bytes();
             if (ok && state != State.CLOSED) {
-                next = queue.pollFirst();
+                next = queue == null ? null : queue.pollFirst();
                 if (next != null) {
                     inFlight = next;
                     inFlightSince = nanoTime.getAsLong();
@@ -234,7 +239,7 @@ final class OutboundQueue implements Transport.WriteCompletion {
     int dropAllButLast() {
         List<Outbound> dropped;
         synchronized (this) {
-            if (state != State.FLUSHING || queue.size() < 2) {
+            if (state != State.FLUSHING || queue == null || queue.size() < 2) {
                 return 0;
             }
             Outbound last = queue.pollLast();
@@ -264,13 +269,15 @@ final class OutboundQueue implements Transport.WriteCompletion {
         List<Outbound> failed;
         synchronized (this) {
             state = State.CLOSED;
-            failed = new ArrayList<>(queue.size() + 1);
+            failed = new ArrayList<>((queue == null ? 0 : queue.size()) + 1);
             if (inFlight != null) {
                 failed.add(inFlight);
                 inFlight = null;
             }
-            failed.addAll(queue);
-            queue.clear();
+            if (queue != null) {
+                failed.addAll(queue);
+                queue.clear();
+            }
             queuedMessages = 0;
             queuedBytes = 0;
             nextInline = null;

@@ -8,17 +8,12 @@ import io.signaling.ports.websocket.UpgradeRequest;
 import io.signaling.ports.websocket.WebSocketListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
-import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -47,9 +42,15 @@ final class UpgradeGate {
 
     /** Whether the upgrade may go ahead; when not, the response has been sent. */
     boolean admit(HttpServerExchange exchange) {
+        return admit(exchange, EndpointSupport.headersOf(exchange), EndpointSupport.queryOf(exchange));
+    }
+
+    /** {@link #admit(HttpServerExchange)} with the request's headers (lower-case names) and query copied already. */
+    boolean admit(HttpServerExchange exchange, Map<String, List<String>> headers, Map<String, List<String>> query) {
         UpgradeDecision decision;
         try {
-            decision = listener.onUpgrade(request(exchange));
+            decision = listener.onUpgrade(new UpgradeRequest(exchange.getRequestPath(), headers, query,
+                    exchange.getConnection().getPeerAddress(InetSocketAddress.class)));
         } catch (RuntimeException e) {
             log.error("upgrade check failed", e);
             refuse(exchange, Problem.of(500, "the upgrade could not be checked", exchange.getRequestPath(), null),
@@ -67,21 +68,6 @@ final class UpgradeGate {
             exchange.putAttachment(GRANT, grant);
         }
         return true;
-    }
-
-    private static UpgradeRequest request(HttpServerExchange exchange) {
-        Map<String, List<String>> headers = new HashMap<>();
-        for (HeaderValues values : exchange.getRequestHeaders()) {
-            headers.computeIfAbsent(values.getHeaderName().toString().toLowerCase(Locale.ROOT),
-                    n -> new ArrayList<>(values.size())).addAll(values);
-        }
-        Map<String, List<String>> query = new HashMap<>();
-        for (Map.Entry<String, Deque<String>> e : exchange.getQueryParameters().entrySet()) {
-            query.put(e.getKey(), List.copyOf(e.getValue()));
-        }
-        headers.replaceAll((name, values) -> List.copyOf(values));
-        return new UpgradeRequest(exchange.getRequestPath(), headers, query,
-                exchange.getConnection().getPeerAddress(InetSocketAddress.class));
     }
 
     private static void refuse(HttpServerExchange exchange, Problem problem, Map<String, String> headers) {
