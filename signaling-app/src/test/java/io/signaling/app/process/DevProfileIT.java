@@ -45,8 +45,9 @@ class DevProfileIT {
             dropper.setDaemon(true);
             dropper.start();
 
+            // Probes are the spans this test makes, and they get spans only when asked for.
             AppProcess app = processes.track(AppProcess.jar("--profile", "dev", "--server.host=127.0.0.1",
-                            "--server.port=0", "--admin.port=0")
+                            "--server.port=0", "--admin.port=0", "--tracing.health-probe-spans=true")
                     .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getLocalPort())
                     .env("OTEL_BSP_SCHEDULE_DELAY", "100")
                     .start());
