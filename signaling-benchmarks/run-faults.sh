@@ -23,7 +23,10 @@
 #   SLOW_AFTER [0] (messages each slow consumer reads before it stops; larger than a run's share, e.g.
 #   1000000, makes the "slow" consumers read everything), SLOW_CONTROL [1] (0 skips run c, the control:
 #   the same traffic to consumers that keep reading, so the p99 cost of slowness is told apart from
-#   the cost of the traffic), PIN [1] (server on CPU 0, load tool on CPU 1; 0: unpinned).
+#   the cost of the traffic), PIN [1] (server on CPU 0, load tool on CPU 1; 0: unpinned),
+#   SLOW_WARMUP [30] (seconds of the fast relay alone, unmeasured, on each fresh server before its
+#   measured run, so a, b and c compare warmed servers as run-macro.sh does; 0 measures cold servers,
+#   where b's closes land while the JIT still compiles the relay path and compile the close path).
 # The slow consumers' traffic is kept small next to the fast relay (1,000 of 2,000 msg/s more) so the
 # comparison with the baseline is about sockets that stop reading, not about a heavier offered load.
 # APP_JAR, LOAD_JAR (jar paths,
@@ -228,6 +231,14 @@ stop_server() {
   wait "$server" 2>/dev/null || true
 }
 
+# warm_up NAME : the fast relay alone for SLOW_WARMUP seconds against the server just started (fault_slow's locals)
+warm_up() {
+  (( warmup > 0 )) || return 0
+  log "3 slow consumers, $1: warming the server up with ${warmup}s of the fast relay alone (not measured)"
+  $load_prefix java -jar "$LOAD_JAR" "${warm_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
+    >"$RESULTS_DIR/$1-warmup.json" 2>"$RESULTS_DIR/$1-warmup.err" || true
+}
+
 fault_slow() {
   local fast="${FAST_CONNECTIONS:-1000}" slow="${SLOW_CONSUMERS:-500}" rate="${RATE:-2}"
   local slow_rate="${SLOW_RATE:-1}" slow_bytes="${SLOW_PAYLOAD_BYTES:-4000}" dur="${SLOW_DURATION:-40s}"
@@ -235,6 +246,9 @@ fault_slow() {
   local relay_args=(relay --room-size 2 --rate "$rate" --payload-bytes 200 --client "$client"
     --duration "$dur" --grace 2s --concurrency 64)
   local base_opts="$SERVER_JAVA_OPTS"
+  local warmup="${SLOW_WARMUP:-30}"
+  local warm_args=(relay --room-size 2 --rate "$rate" --payload-bytes 200 --client "$client"
+    --duration "${warmup}s" --grace 2s --concurrency 64)
   # Server on CPU 0, load tool on CPU 1 (run-macro.sh's method), so a p99 describes the server and
   # not the tool's own threads preempting it, or the other way round. PIN=0 leaves both unpinned.
   local load_prefix=""
@@ -245,6 +259,7 @@ fault_slow() {
 
   # a: the undisturbed run, for the fast sockets' baseline p99 (and its heap, for comparison).
   SERVER_JAVA_OPTS="$base_opts -Xlog:gc:file=$RESULTS_DIR/slow-baseline-gc.log:uptime" start_server slow-baseline
+  warm_up slow-baseline
   log "3 slow consumers, a (baseline): server $server on $port; $fast sockets relaying at $rate/s ($client), load $(cut -d' ' -f1-3 /proc/loadavg)"
   $load_prefix java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
     >"$RESULTS_DIR/slow-baseline.json" 2>"$RESULTS_DIR/slow-baseline.err" || true
@@ -254,6 +269,7 @@ fault_slow() {
 
   # b: the same with slow consumers in the fast rooms.
   SERVER_JAVA_OPTS="$base_opts -Xlog:gc:file=$RESULTS_DIR/slow-gc.log:uptime" start_server slow
+  warm_up slow
   local idle_heap; idle_heap=$(heap_after_full_gc_kib)
   log "3 slow consumers, b: server $server on $port (idle heap after full GC ${idle_heap} KiB); $fast fast sockets at $rate/s ($client) and $slow slow consumers, sent $slow_rate/s of $slow_bytes B by each fast room-mate; load $(cut -d' ' -f1-3 /proc/loadavg)"
   $load_prefix java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
@@ -307,6 +323,7 @@ fault_slow() {
   local runs=(slow-baseline slow)
   if [[ "${SLOW_CONTROL:-1}" != 0 ]]; then
     SERVER_JAVA_OPTS="$base_opts" start_server slow-control
+    warm_up slow-control
     log "3 slow consumers, c (control): server $server on $port; the same traffic, the extra sockets keep reading; load $(cut -d' ' -f1-3 /proc/loadavg)"
     $load_prefix java -jar "$LOAD_JAR" "${relay_args[@]}" --url "ws://127.0.0.1:$port/ws" --connections "$fast" \
       --slow-consumers "$slow" --slow-rate "$slow_rate" --slow-payload-bytes "$slow_bytes" --slow-after 1000000 \
