@@ -3,8 +3,8 @@
 //   java -cp signaling-app/target/signaling-app-*-all.jar docs/perf/RedisRoundTrip.java <redis port> [rounds]
 //
 // Prints the p50/p90/p99 of a PING, of an EVAL that appends to a stream (as the inbox batcher's
-// script does), and of "append, then the XREAD BLOCK waiting on another connection returns" (what
-// an envelope costs between two nodes, minus the nodes). Same client options as the node's
+// script does; back to back, then one per millisecond), and of "append, then the XREAD BLOCK
+// waiting on another connection returns" (what an envelope costs between two nodes, minus the nodes). Same client options as the node's
 // RedisConnections (bounded queue, reject while disconnected, fixed command timeout). Uses a key
 // of its own (probe:<nanos>, deleted at the end) on whatever Redis the port names.
 import io.lettuce.core.ClientOptions;
@@ -54,6 +54,14 @@ public class RedisRoundTrip {
             w.eval(script, ScriptOutputType.INTEGER, new String[] {key}, "v").get();
             eval[i] = System.nanoTime() - t;
         }
+        // One command per millisecond, as a relay stream arrives: the client's threads sleep between them.
+        long[] paced = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            Thread.sleep(1);
+            long t = System.nanoTime();
+            w.eval(script, ScriptOutputType.INTEGER, new String[] {key}, "v").get();
+            paced[i] = System.nanoTime() - t;
+        }
         String last = r.xrevrange(key, Range.unbounded(), Limit.from(1)).get().get(0).getId();
         for (int i = 0; i < rounds; i++) {
             RedisFuture<List<StreamMessage<String, String>>> read =
@@ -68,6 +76,7 @@ public class RedisRoundTrip {
         }
         print("PING round trip", ping);
         print("EVAL (XADD) round trip", eval);
+        print("EVAL, one per millisecond", paced);
         print("EVAL sent -> XREAD BLOCK returns", wake);
         w.del(key).get();
         writer.close();
