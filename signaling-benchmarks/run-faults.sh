@@ -243,12 +243,11 @@ fault_slow() {
   local fast="${FAST_CONNECTIONS:-1000}" slow="${SLOW_CONSUMERS:-500}" rate="${RATE:-2}"
   local slow_rate="${SLOW_RATE:-1}" slow_bytes="${SLOW_PAYLOAD_BYTES:-4000}" dur="${SLOW_DURATION:-40s}"
   local client="${CLIENT:-nio}"
-  local relay_args=(relay --room-size 2 --rate "$rate" --payload-bytes 200 --client "$client"
-    --duration "$dur" --grace 2s --concurrency 64)
+  local fast_relay=(relay --room-size 2 --rate "$rate" --payload-bytes 200 --client "$client" --grace 2s --concurrency 64)
+  local relay_args=("${fast_relay[@]}" --duration "$dur")
   local base_opts="$SERVER_JAVA_OPTS"
   local warmup="${SLOW_WARMUP:-30}"
-  local warm_args=(relay --room-size 2 --rate "$rate" --payload-bytes 200 --client "$client"
-    --duration "${warmup}s" --grace 2s --concurrency 64)
+  local warm_args=("${fast_relay[@]}" --duration "${warmup}s")
   # Server on CPU 0, load tool on CPU 1 (run-macro.sh's method), so a p99 describes the server and
   # not the tool's own threads preempting it, or the other way round. PIN=0 leaves both unpinned.
   local load_prefix=""

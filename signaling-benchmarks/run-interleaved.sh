@@ -96,12 +96,12 @@ log "servers up (${TARGETS}), pinned to CPU $SERVER_CPU; load on CPU $LOAD_CPU; 
 
 http() { "${load_pin[@]}" wrk -t1 -c"$HTTP_CONNECTIONS" -d"${1}s" "http://127.0.0.1:$2/health/live" 2>/dev/null \
            | awk '/^Requests\/sec:/ {print $2}'; }
-ping() { json_num "$(load echo --style ping --url "ws://127.0.0.1:$1/ws" --connections "$ECHO_CONNECTIONS" \
+ping_pong() { json_num "$(load echo --style ping --url "ws://127.0.0.1:$1/ws" --connections "$ECHO_CONNECTIONS" \
            --payload-bytes "$ECHO_PAYLOAD" --duration "${2}s")" roundTripsPerSec; }
 
 if (( WARMUP > 0 )); then
   for t in $TARGETS; do
-    http "$WARMUP" "${port[$t]}" >/dev/null; ping "${port[$t]}" "$WARMUP" >/dev/null
+    http "$WARMUP" "${port[$t]}" >/dev/null; ping_pong "${port[$t]}" "$WARMUP" >/dev/null
   done
   log "warmed up: ${WARMUP}s of each kind of traffic per server"
 fi
@@ -111,7 +111,7 @@ results="$RESULTS_DIR/rounds.tsv"
 printf 'round\ttarget\thttp_req_per_s\tping_round_trips_per_s\n' >"$results"
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${order[@]}"; do
-    h=$(http "$DURATION" "${port[$t]}"); p=$(ping "${port[$t]}" "$DURATION")
+    h=$(http "$DURATION" "${port[$t]}"); p=$(ping_pong "${port[$t]}" "$DURATION")
     printf '%s\t%s\t%s\t%s\n' "$r" "$t" "${h:-0}" "${p:-0}" >>"$results"
   done
   log "round $r of $ROUNDS done (order ${order[*]}); load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,9 +4,10 @@
 //
 // Prints the p50/p90/p99 of a PING, of an EVAL that appends to a stream (as the inbox batcher's
 // script does; back to back, then one per millisecond), and of "append, then the XREAD BLOCK
-// waiting on another connection returns" (what an envelope costs between two nodes, minus the nodes). Same client options as the node's
-// RedisConnections (bounded queue, reject while disconnected, fixed command timeout). Uses a key
-// of its own (probe:<nanos>, deleted at the end) on whatever Redis the port names.
+// waiting on another connection returns" (what an envelope costs between two nodes, minus the
+// nodes). Same client options as the node's RedisConnections (bounded queue, reject while
+// disconnected, fixed command timeout). Uses a key of its own (probe:<nanos>, deleted at the end)
+// on whatever Redis the port names.
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
