@@ -11,8 +11,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Echo mode: N sockets, each in a closed loop (send, wait for the reply, send again), one thread
- * and one {@link BlockingWebSocket} per socket so the client adds as little as possible.
+ * Echo mode on {@code --client blocking}: N sockets, each in a closed loop (send, wait for the
+ * reply, send again), one thread and one {@link BlockingWebSocket} per socket. With 100 sockets
+ * those threads crowd a pinned load core (docs/performance.md §4c), which is why
+ * {@link ClosedLoopMode} on the nio client is the default; this one stays for comparison with
+ * earlier runs.
  *
  * <p>{@code --style echo} sends raw text that does not start with '{' and expects it back
  * unchanged: the bare native echo figure (the app does not echo; it answers bad-message, and the
@@ -98,6 +101,7 @@ final class EchoMode {
         var m = new LinkedHashMap<String, Object>();
         m.put("mode", "echo");
         m.put("style", o.style());
+        m.put("client", "blocking");
         m.put("url", o.url().toString());
         m.put("connections", o.connections());
         m.put("opened", o.connections() - connectFailures.sum());

@@ -36,7 +36,7 @@ public final class LoadTool {
             Outcome outcome = switch (options.mode()) {
                 case "hold" -> HoldMode.run(options, err);
                 case "relay" -> RelayMode.run(options, err);
-                case "echo" -> EchoMode.run(options, err);
+                case "echo" -> options.client().equals("nio") ? ClosedLoopMode.run(options, err) : EchoMode.run(options, err);
                 case "http" -> HttpMode.run(options, err);
                 default -> throw new IllegalStateException("unreachable: mode " + options.mode());
             };

@@ -71,7 +71,14 @@ record Options(
                                          sends each slow one M2 relays/s (default M) of B2 bytes
                                          (default B), not counted in the fast figures; the summary
                                          gains "slowConsumers": who the server closed, and how)
-              echo   --url ws://127.0.0.1:8080/ws --connections N --payload-bytes B --duration T [--style echo|ping]
+              echo   --url ws://127.0.0.1:8080/ws --connections N --payload-bytes B --duration T
+                     [--style echo|ping|relay] (echo: raw text echoed; ping: the contract's ping/pong;
+                                         relay: rooms of two, each socket keeps one offer in flight
+                                         that its mate relays straight back as an answer)
+                     [--client nio|blocking] (nio, default: every loop on one selector thread,
+                                         the next message sent from the reply's callback;
+                                         blocking: one thread per socket; no relay style)
+                     [--warmup T] (nio only, default 3s: round trips begun in it are checked, not timed)
               http   --url http://127.0.0.1:8080/health/live --connections C --duration T
             common: --allow-remote (targets other than 127.0.0.0/8, ::1, localhost)
                     --concurrency H (WebSocket handshakes in flight, default 128)
@@ -161,18 +168,33 @@ record Options(
         Duration grace = duration(values, "--grace", Duration.ofSeconds(3));
         Duration connectTimeout = duration(values, "--connect-timeout", Duration.ofSeconds(60));
         String style = values.getOrDefault("--style", "echo");
-        if (!style.equals("echo") && !style.equals("ping")) {
-            throw new UsageException("--style must be 'echo' (raw text echo) or 'ping' (contract ping/pong), got '"
-                    + style + "'");
+        if (!style.equals("echo") && !style.equals("ping") && !style.equals("relay")) {
+            throw new UsageException("--style must be 'echo' (raw text echo), 'ping' (contract ping/pong) or 'relay'"
+                    + " (closed-loop relay in rooms of two), got '" + style + "'");
+        }
+        if (values.containsKey("--style") && !mode.equals("echo")) {
+            throw new UsageException("--style applies to echo mode only");
         }
         // nio by default: it needs ~40% of a pinned core where jdk needs ~70% (docs/performance.md);
-        // its first seconds are its own JIT's, which the relay warm-up keeps out of the figures.
+        // its first seconds are its own JIT's, which the warm-up keeps out of the figures. Echo's
+        // other client is the thread-per-socket blocking one.
         String client = values.getOrDefault("--client", "nio");
-        if (!client.equals("nio") && !client.equals("jdk")) {
+        if (mode.equals("relay") && !client.equals("nio") && !client.equals("jdk")) {
             throw new UsageException("--client must be 'nio' or 'jdk', got '" + client + "'");
         }
-        if (values.containsKey("--client") && !mode.equals("relay")) {
-            throw new UsageException("--client applies to relay mode only");
+        if (mode.equals("echo") && !client.equals("nio") && !client.equals("blocking")) {
+            throw new UsageException("--client must be 'nio' or 'blocking' in echo mode, got '" + client + "'");
+        }
+        if (values.containsKey("--client") && !mode.equals("relay") && !mode.equals("echo")) {
+            throw new UsageException("--client applies to relay and echo modes only");
+        }
+        boolean closedLoop = mode.equals("echo") && client.equals("nio");
+        if (style.equals("relay") && !closedLoop) {
+            throw new UsageException("--style relay needs the nio client");
+        }
+        if (style.equals("relay") && (connections % 2 != 0 || roomSize != 2)) {
+            throw new UsageException("--style relay pairs the sockets in rooms of two: --connections must be even"
+                    + " and --room-size 2");
         }
         if (mode.equals("relay") && roomSize < 2) {
             throw new UsageException("relay mode needs --room-size of at least 2 (someone to relay to)");
@@ -198,11 +220,11 @@ record Options(
             throw new UsageException("--protocol applies to hold and relay modes only");
         }
         Duration warmup = Duration.ZERO;
-        if (mode.equals("relay")) {
+        if (mode.equals("relay") || closedLoop) {
             String raw = values.getOrDefault("--warmup", "3s");
             warmup = raw.trim().equals("0") ? Duration.ZERO : duration(values, "--warmup", Duration.ofSeconds(3));
         } else if (values.containsKey("--warmup")) {
-            throw new UsageException("--warmup applies to relay mode only");
+            throw new UsageException("--warmup applies to relay mode and to echo on the nio client only");
         }
         URI url2 = null;
         if (values.containsKey("--url2")) {

@@ -179,16 +179,63 @@ class LoadToolTest {
     }
 
     @Test
-    void echoRawAndPingStylesCompleteRoundTrips() {
-        var raw = run("echo", "--url", ws, "--connections", "5", "--payload-bytes", "200", "--duration", "1s");
+    void echoOnTheBlockingClientCompletesRawAndPingRoundTrips() {
+        var raw = run("echo", "--url", ws, "--connections", "5", "--payload-bytes", "200", "--duration", "1s",
+                "--client", "blocking");
         assertThat(raw.code()).as(raw.err()).isZero();
+        assertThat(MiniJson.string(raw.summary(), "client")).isEqualTo("blocking");
         assertThat(raw.num("roundTrips")).isPositive();
         assertThat(raw.num("mismatches")).isZero();
 
-        var ping = run("echo", "--url", ws, "--connections", "5", "--style", "ping", "--duration", "1s");
+        var ping = run("echo", "--url", ws, "--connections", "5", "--style", "ping", "--duration", "1s",
+                "--client", "blocking");
         assertThat(ping.code()).as(ping.err()).isZero();
         assertThat(ping.num("roundTrips")).isPositive();
         assertThat(Long.parseLong(ping.obj("latency").get("count"))).isEqualTo(ping.num("roundTrips"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"echo", "ping", "relay"})
+    void closedLoopsOnTheNioClientCheckEveryReplyAndTimeOnlyTheMeasuredOnes(String style) {
+        var r = run("echo", "--url", ws, "--connections", "10", "--style", style, "--payload-bytes", "300",
+                "--warmup", "500ms", "--duration", "1s");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(MiniJson.string(r.summary(), "client")).isEqualTo("nio");
+        assertThat(r.num("loops")).isEqualTo(10);
+        assertThat(r.num("mismatches")).isZero();
+        assertThat(r.num("stalled")).isZero();
+        long measured = r.num("roundTrips");
+        assertThat(measured).isPositive();
+        assertThat(Long.parseLong(r.obj("latency").get("count"))).isEqualTo(measured);
+        // The warm-up's round trips were checked too, but neither timed nor counted in the rates.
+        assertThat(r.num("checkedRoundTrips")).isGreaterThan(measured);
+        assertThat(Double.parseDouble(r.summary().get("roundTripsPerSec"))).isEqualTo(measured / 1.0);
+        if (style.equals("relay")) {
+            // Every round trip is an offer the mate answered: both legs through the server.
+            assertThat(Double.parseDouble(r.summary().get("relaysPerSec"))).isEqualTo(2.0 * measured);
+            assertThat(r.num("answered")).isEqualTo(r.num("checkedRoundTrips"));
+        } else {
+            assertThat(r.summary()).doesNotContainKey("relaysPerSec");
+        }
+    }
+
+    @Test
+    void aClosedLoopWhoseRepliesStopComingFailsTheRunInsteadOfReportingARate() throws Exception {
+        var progress = new ByteArrayOutputStream(); // synchronized: safe to read while the run writes
+        var result = CompletableFuture.supplyAsync(() -> runWith(progress, "echo", "--url", ws, "--connections",
+                "10", "--style", "relay", "--warmup", "0", "--duration", "3s"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> progress.toString(StandardCharsets.UTF_8)
+                .matches("(?s).*roundTrips=[1-9].*"));
+        server.close();
+        server = null;
+
+        // Every loop had an offer in the server when it went: none comes back, and the run says so.
+        var r = result.get(30, TimeUnit.SECONDS);
+        assertThat(r.code()).as(r.summary().toString()).isEqualTo(1);
+        assertThat(r.num("stalled")).isEqualTo(10);
+        assertThat(r.num("stillOpen")).isZero();
+        assertThat(r.summary().get("ok")).isEqualTo("false");
     }
 
     @Test

@@ -74,7 +74,7 @@ class OptionsTest {
         assertThat(Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws"}).warmup()).isEqualTo(Duration.ZERO);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse(
                         new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--warmup", "2s"}))
-                .isInstanceOf(UsageException.class).hasMessageContaining("relay mode only");
+                .isInstanceOf(UsageException.class).hasMessageContaining("--warmup applies to relay mode and to echo on the nio client only");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Options.parse(
                         new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--warmup", "soon"}))
                 .isInstanceOf(UsageException.class).hasMessageContaining("--warmup");
@@ -152,6 +152,26 @@ class OptionsTest {
         assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--client", "netty"}))
                 .hasMessageContaining("--client must be 'nio' or 'jdk'");
         assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--client", "jdk"}))
-                .hasMessageContaining("--client applies to relay mode only");
+                .hasMessageContaining("--client applies to relay and echo modes only");
+        assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--client", "jdk"}))
+                .hasMessageContaining("--client must be 'nio' or 'blocking' in echo mode");
+        assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--style", "relay",
+                "--client", "blocking"})).hasMessageContaining("--style relay needs the nio client");
+        assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--style", "relay",
+                "--connections", "5"})).hasMessageContaining("--connections must be even");
+        assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--client", "blocking",
+                "--warmup", "1s"})).hasMessageContaining("--warmup applies to relay mode and to echo on the nio client");
+        assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--style", "ping"}))
+                .hasMessageContaining("--style applies to echo mode only");
+    }
+
+    @Test
+    void echoRunsClosedLoopsOnTheNioClientByDefaultWithAWarmUp() throws UsageException {
+        var o = Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--style", "relay"});
+        assertThat(o.client()).isEqualTo("nio");
+        assertThat(o.style()).isEqualTo("relay");
+        assertThat(o.warmup()).isEqualTo(java.time.Duration.ofSeconds(3));
+        var blocking = Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--client", "blocking"});
+        assertThat(blocking.warmup()).isZero();
     }
 }
