@@ -7,19 +7,29 @@
 # 69.7k, 70.2k req/s in one run), so its ratios compare different minutes. Here every round
 # measures every server within about a minute, the order rotating from round to round.
 #
+# Each round measures, per server: GET /health/live (wrk; not on node, which serves no health
+# check), the protocol's ping/pong in closed loops, a closed-loop relay (rooms of two, each socket's
+# offer answered straight back by its mate) and, on bare only, the raw WebSocket echo that the
+# relay goal is stated against. All WebSocket figures come from the load tool's nio client (one
+# selector thread), so the client's own scheduling does not set them.
+#
 # Builds nothing; first, from the repository root:
 #   ./mvnw -B -ntp package -DskipTests      (and the native app jar for TARGETS with native)
 # then:
 #   signaling-benchmarks/run-interleaved.sh
 #
-# Environment (defaults in brackets): TARGETS ["app bare"] (app, native, bare; bare is the
-# denominator and must be among them), ROUNDS [7], DURATION [5] (seconds per measurement),
-# WARMUP [30] (unmeasured seconds of each kind of traffic per server before the first round),
-# HTTP_CONNECTIONS [64] (wrk -t1 -cN on GET /health/live), ECHO_CONNECTIONS [100] ECHO_PAYLOAD [200]
-# (the protocol's ping/pong, closed loop), APP_JAR, APP_NATIVE_JAR, BARE_JAR, LOAD_JAR,
-# APP_ARGS [rate limit lifted, as run-macro.sh], SERVER_JAVA_OPTS, SERVER_CPU [0] LOAD_CPU [1],
-# RESULTS_DIR [signaling-benchmarks/target/interleaved-<timestamp>].
-# Needs wrk (apt-get install wrk). Loopback only; stops only the servers it started.
+# Environment (defaults in brackets): TARGETS ["app bare"] (app, app0, native, bare, node; bare is
+# the denominator and must be among them; app0 is the JSR app with tracing.sampling-ratio=0, no
+# spans at all; node is ../shared/perf/node-reference-relay, the Node.js `ws` reference relay,
+# rate limit lifted as for the app), ROUNDS [7], DURATION [5] (seconds per
+# measurement), WARMUP [30] (unmeasured seconds of each kind of traffic per server before the first
+# round), HTTP_CONNECTIONS [64] (wrk -t1 -cN on GET /health/live), ECHO_CONNECTIONS [100]
+# ECHO_PAYLOAD [200] (closed loops: ping/pong, relay, echo), APP_JAR, APP_NATIVE_JAR, BARE_JAR,
+# LOAD_JAR, NODE_RELAY_DIR [a directory holding reference-relay.mjs and its node_modules; npm ci
+# there first], APP_ARGS [rate limit lifted, as run-macro.sh], SERVER_JAVA_OPTS, SERVER_CPU [0]
+# LOAD_CPU [1], RESULTS_DIR [signaling-benchmarks/target/interleaved-<timestamp>].
+# Needs wrk (apt-get install wrk), and node for the node target. Loopback only; stops only the
+# servers it started.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,6 +45,7 @@ APP_JAR="${APP_JAR:-$root/signaling-app/target/signaling-app-0.1.0-SNAPSHOT-all.
 APP_NATIVE_JAR="${APP_NATIVE_JAR:-}"
 BARE_JAR="${BARE_JAR:-$here/target/bare-undertow.jar}"
 LOAD_JAR="${LOAD_JAR:-$here/target/signaling-load.jar}"
+NODE_RELAY_DIR="${NODE_RELAY_DIR:-$root/../shared/perf/node-reference-relay}"
 APP_ARGS="${APP_ARGS---rate-limit.messages-per-second=1000000 --rate-limit.burst=1000000}"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
 SERVER_CPU="${SERVER_CPU:-0}"
@@ -51,10 +62,13 @@ done
 [[ " $TARGETS " == *" bare "* ]] || die "TARGETS must include bare (the denominator of every ratio)"
 for t in $TARGETS; do
   case "$t" in
-    app) [[ -f "$APP_JAR" ]] || die "app jar not found: $APP_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
+    app|app0) [[ -f "$APP_JAR" ]] || die "app jar not found: $APP_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
     native) [[ -n "$APP_NATIVE_JAR" && -f "$APP_NATIVE_JAR" ]] || die "native app jar not found: '$APP_NATIVE_JAR' (build with -Dws.adapter=native, set APP_NATIVE_JAR)" ;;
     bare) [[ -f "$BARE_JAR" ]] || die "bare jar not found: $BARE_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
-    *) die "unknown target '$t' in TARGETS (expected app, native and/or bare)" ;;
+    node) command -v node >/dev/null || die "node not on PATH (apt-get install nodejs)"
+      [[ -f "$NODE_RELAY_DIR/reference-relay.mjs" && -d "$NODE_RELAY_DIR/node_modules/ws" ]] \
+        || die "no reference relay with its node_modules in '$NODE_RELAY_DIR' (copy ../shared/perf/node-reference-relay somewhere writable, npm ci there, set NODE_RELAY_DIR)" ;;
+    *) die "unknown target '$t' in TARGETS (expected app, app0, native, bare and/or node)" ;;
   esac
 done
 [[ -f "$LOAD_JAR" ]] || die "load tool not found: $LOAD_JAR"
@@ -68,7 +82,7 @@ if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
 fi
 
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
@@ -80,14 +94,18 @@ for t in $TARGETS; do
   port[$t]=$(free_port)
   # shellcheck disable=SC2086  # SERVER_JAVA_OPTS and APP_ARGS are word lists
   case "$t" in
-    app|native) jar="$APP_JAR"; [[ "$t" == native ]] && jar="$APP_NATIVE_JAR"
+    app|app0|native) jar="$APP_JAR"; [[ "$t" == native ]] && jar="$APP_NATIVE_JAR"
+      extra=(); [[ "$t" == app0 ]] && extra=(--tracing.sampling-ratio=0)
       "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$jar" --server.port="${port[$t]}" --admin.port="$(free_port)" \
-        $APP_ARGS >"$RESULTS_DIR/$t.log" 2>&1 & ;;
+        $APP_ARGS "${extra[@]}" >"$RESULTS_DIR/$t.log" 2>&1 & ;;
     bare) "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$BARE_JAR" --server.port="${port[$t]}" >"$RESULTS_DIR/$t.log" 2>&1 & ;;
+    node) (cd "$NODE_RELAY_DIR" && PORT="${port[$t]}" RATE_PER_SEC=1000000 RATE_BURST=1000000 \
+        exec "${server_pin[@]}" node reference-relay.mjs) >"$RESULTS_DIR/$t.log" 2>&1 & ;;
   esac
   pids+=($!)
   for _ in $(seq 1 600); do
-    curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:${port[$t]}/health/ready" && break
+    if [[ "$t" == node ]]; then grep -q '^listening' "$RESULTS_DIR/$t.log" && break
+    else curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:${port[$t]}/health/ready" && break; fi
     kill -0 "${pids[-1]}" 2>/dev/null || die "$t exited at start (see $RESULTS_DIR/$t.log)"
     sleep 0.1
   done
@@ -96,23 +114,32 @@ log "servers up (${TARGETS}), pinned to CPU $SERVER_CPU; load on CPU $LOAD_CPU; 
 
 http() { "${load_pin[@]}" wrk -t1 -c"$HTTP_CONNECTIONS" -d"${1}s" "http://127.0.0.1:$2/health/live" 2>/dev/null \
            | awk '/^Requests\/sec:/ {print $2}'; }
-ping_pong() { json_num "$(load echo --style ping --url "ws://127.0.0.1:$1/ws" --connections "$ECHO_CONNECTIONS" \
-           --payload-bytes "$ECHO_PAYLOAD" --duration "${2}s")" roundTripsPerSec; }
+# A closed loop of STYLE (ping, relay, echo) on port $2 for $3 s: round trips/s, or relays/s for relay.
+loop() { local out; out=$(load echo --style "$1" --url "ws://127.0.0.1:$2/ws" --connections "$ECHO_CONNECTIONS" \
+           --payload-bytes "$ECHO_PAYLOAD" --duration "${3}s")
+         echo "$1 $2 $out" >>"$RESULTS_DIR/loops.jsonl"
+         [[ "$out" == *'"ok":true'* ]] || { echo 0; return; } # a failed check is no figure
+         json_num "$out" "$([[ "$1" == relay ]] && echo relaysPerSec || echo roundTripsPerSec)"; }
+# What each target is measured on: node serves no health check, only bare echoes raw text.
+kinds() { case "$1" in node) echo "ping relay" ;; bare) echo "http ping relay echo" ;; *) echo "http ping relay" ;; esac; }
+measure() { case "$1" in http) http "$3" "$2" ;; *) loop "$1" "$2" "$3" ;; esac; }
 
 if (( WARMUP > 0 )); then
   for t in $TARGETS; do
-    http "$WARMUP" "${port[$t]}" >/dev/null; ping_pong "${port[$t]}" "$WARMUP" >/dev/null
+    for k in $(kinds "$t"); do measure "$k" "${port[$t]}" "$WARMUP" >/dev/null; done
   done
   log "warmed up: ${WARMUP}s of each kind of traffic per server"
 fi
 
 read -r -a order <<<"$TARGETS"
 results="$RESULTS_DIR/rounds.tsv"
-printf 'round\ttarget\thttp_req_per_s\tping_round_trips_per_s\n' >"$results"
+printf 'round\ttarget\tkind\tper_s\n' >"$results"
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${order[@]}"; do
-    h=$(http "$DURATION" "${port[$t]}"); p=$(ping_pong "${port[$t]}" "$DURATION")
-    printf '%s\t%s\t%s\t%s\n' "$r" "$t" "${h:-0}" "${p:-0}" >>"$results"
+    for k in $(kinds "$t"); do
+      v=$(measure "$k" "${port[$t]}" "$DURATION")
+      printf '%s\t%s\t%s\t%s\n' "$r" "$t" "$k" "${v:-0}" >>"$results"
+    done
   done
   log "round $r of $ROUNDS done (order ${order[*]}); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   order=("${order[@]:1}" "${order[0]}")
@@ -123,15 +150,35 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 rounds = sorted({int(r["round"]) for r in rows})
 targets = list(dict.fromkeys(r["target"] for r in rows))
-val = {(int(r["round"]), r["target"], k): float(r[k]) for r in rows for k in ("http_req_per_s", "ping_round_trips_per_s")}
-print(f"{len(rounds)} rounds; per-round ratios against bare, then their median [min, max]")
-for k, name in (("http_req_per_s", "GET /health/live req/s"), ("ping_round_trips_per_s", "ping/pong round trips/s")):
-    print(name)
-    for t in targets:
+val = {(int(r["round"]), r["target"], r["kind"]): float(r["per_s"]) for r in rows}
+names = {"http": "GET /health/live req/s", "ping": "ping/pong round trips/s (closed loops)",
+         "relay": "relays/s (closed loops, rooms of two)", "echo": "raw WebSocket echo round trips/s (closed loops)"}
+
+def ratio_line(t, k, over, over_kind):
+    # Per-round ratios; a round where either side failed its checks (recorded as 0) is left out.
+    ratios = [val[(r, t, k)] / val[(r, over, over_kind)] for r in rounds
+              if val.get((r, over, over_kind), 0) > 0 and val.get((r, t, k), 0) > 0]
+    if not ratios:
+        return f"   {t}/{over} {over_kind}: no round with both"
+    failed = len(rounds) - len(ratios)
+    note = f", {failed} round(s) left out: a failed check" if failed else ""
+    return (f"   {t}/{over}{'' if over_kind == k else ' ' + over_kind} median {statistics.median(ratios):.2f}"
+            f" [{min(ratios):.2f}, {max(ratios):.2f}]{note}")
+
+print(f"{len(rounds)} rounds; per-round ratios, then their median [min, max]")
+for k in ("http", "ping", "relay", "echo"):
+    measured = [t for t in targets if (rounds[0], t, k) in val]
+    if not measured:
+        continue
+    print(names[k])
+    for t in measured:
         vals = [val[(r, t, k)] for r in rounds]
         line = f"  {t:7} median {statistics.median(vals):10.1f}  [{min(vals):.1f}, {max(vals):.1f}]"
-        if t != "bare":
-            ratios = [val[(r, t, k)] / val[(r, "bare", k)] for r in rounds if val[(r, "bare", k)] > 0]
-            line += f"   {t}/bare median {statistics.median(ratios):.2f} [{min(ratios):.2f}, {max(ratios):.2f}]"
+        if t != "bare" and (rounds[0], "bare", k) in val:
+            line += ratio_line(t, k, "bare", k)
+        if k == "relay":
+            line += ratio_line(t, k, "bare", "echo")
+            if t != "node" and (rounds[0], "node", k) in val:
+                line += ratio_line(t, k, "node", k)
         print(line)
 PY

@@ -136,6 +136,7 @@ final class ClosedLoopMode {
                 loops.put(loop.session, loop);
             }
             long[] last = {0};
+            long[] cpu = {0, 0};
             try (var p = new Progress("echo", err, () -> {
                 long total = checked.sum();
                 long perSec = total - last[0];
@@ -148,13 +149,11 @@ final class ClosedLoopMode {
                 for (Loop loop : all) {
                     send(loop, style, pad, inFlight);
                 }
+                parkUntil(window[0]);
+                cpu[0] = RelayMode.cpuNanos();
+                parkUntil(window[1]);
+                cpu[1] = RelayMode.cpuNanos();
                 long end = window[1];
-                while (System.nanoTime() < end) {
-                    LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(100), end - System.nanoTime()));
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException();
-                    }
-                }
                 // Loops stop sending at the end; wait for what is still in the server (nothing comes
                 // back to a socket that was closed).
                 long drainEnd = end + DRAIN_NANOS;
@@ -188,6 +187,8 @@ final class ClosedLoopMode {
             m.put("stillOpen", fleet.openCount());
             m.put("errors", fleet.errors.snapshot());
             m.put("latency", latency.summary());
+            // Client health: near one core's worth means the figures measure the tool, not the server.
+            m.put("clientCpuSeconds", cpu[0] < 0 || cpu[1] < 0 ? null : (cpu[1] - cpu[0]) / 1e9);
             if (style.equals("echo") && fleet.errors.total() > 0) {
                 m.put("hint", "the server answered errors instead of echoing: it does not echo raw text; use --style ping");
             }
@@ -196,6 +197,15 @@ final class ClosedLoopMode {
                             - (relay ? o.connections() % 2 : 0);
             m.put("ok", ok);
             return new Outcome(m, ok);
+        }
+    }
+
+    private static void parkUntil(long deadline) throws InterruptedException {
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(100), left));
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 

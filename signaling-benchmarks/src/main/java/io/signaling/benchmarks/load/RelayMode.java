@@ -402,7 +402,7 @@ final class RelayMode {
         }
     }
 
-    private static long cpuNanos() {
+    static long cpuNanos() {
         return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(Long.MIN_VALUE);
     }
 

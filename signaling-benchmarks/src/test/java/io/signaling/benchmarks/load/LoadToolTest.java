@@ -210,6 +210,7 @@ class LoadToolTest {
         assertThat(Long.parseLong(r.obj("latency").get("count"))).isEqualTo(measured);
         // The warm-up's round trips were checked too, but neither timed nor counted in the rates.
         assertThat(r.num("checkedRoundTrips")).isGreaterThan(measured);
+        assertThat(Double.parseDouble(r.summary().get("clientCpuSeconds"))).isPositive();
         assertThat(Double.parseDouble(r.summary().get("roundTripsPerSec"))).isEqualTo(measured / 1.0);
         if (style.equals("relay")) {
             // Every round trip is an offer the mate answered: both legs through the server.
