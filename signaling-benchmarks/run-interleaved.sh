@@ -89,7 +89,7 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 json_num() { grep -o "\"$2\":-\{0,1\}[0-9.]*" <<<"$1" | head -1 | cut -d: -f2; }
 load() { "${load_pin[@]}" java -jar "$LOAD_JAR" "$@" 2>/dev/null; }
 
-declare -A port
+declare -A port pid
 for t in $TARGETS; do
   port[$t]=$(free_port)
   # shellcheck disable=SC2086  # SERVER_JAVA_OPTS and APP_ARGS are word lists
@@ -102,7 +102,7 @@ for t in $TARGETS; do
     node) (cd "$NODE_RELAY_DIR" && PORT="${port[$t]}" RATE_PER_SEC=1000000 RATE_BURST=1000000 \
         exec "${server_pin[@]}" node reference-relay.mjs) >"$RESULTS_DIR/$t.log" 2>&1 & ;;
   esac
-  pids+=($!)
+  pids+=($!); pid[$t]=$! # taskset and the node subshell exec: this is the server's own process
   for _ in $(seq 1 600); do
     if [[ "$t" == node ]]; then grep -q '^listening' "$RESULTS_DIR/$t.log" && break
     else curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:${port[$t]}/health/ready" && break; fi
@@ -114,31 +114,33 @@ log "servers up (${TARGETS}), pinned to CPU $SERVER_CPU; load on CPU $LOAD_CPU; 
 
 http() { "${load_pin[@]}" wrk -t1 -c"$HTTP_CONNECTIONS" -d"${1}s" "http://127.0.0.1:$2/health/live" 2>/dev/null \
            | awk '/^Requests\/sec:/ {print $2}'; }
-# A closed loop of STYLE (ping, relay, echo) on port $2 for $3 s: round trips/s, or relays/s for relay.
+# A closed loop of STYLE (ping, relay, echo) on port $2 for $3 s against server process $4: prints
+# round trips/s (relays/s for relay) and the same per second of the server's CPU time.
 loop() { local out; out=$(load echo --style "$1" --url "ws://127.0.0.1:$2/ws" --connections "$ECHO_CONNECTIONS" \
-           --payload-bytes "$ECHO_PAYLOAD" --duration "${3}s")
+           --payload-bytes "$ECHO_PAYLOAD" --duration "${3}s" --pid "$4")
          echo "$1 $2 $out" >>"$RESULTS_DIR/loops.jsonl"
-         [[ "$out" == *'"ok":true'* ]] || { echo 0; return; } # a failed check is no figure
-         json_num "$out" "$([[ "$1" == relay ]] && echo relaysPerSec || echo roundTripsPerSec)"; }
+         [[ "$out" == *'"ok":true'* ]] || { echo "0 0"; return; } # a failed check is no figure
+         echo "$(json_num "$out" "$([[ "$1" == relay ]] && echo relaysPerSec || echo roundTripsPerSec)")" \
+              "$(json_num "$out" perServerCpuSecond)"; }
 # What each target is measured on: node serves no health check, only bare echoes raw text.
 kinds() { case "$1" in node) echo "ping relay" ;; bare) echo "http ping relay echo" ;; *) echo "http ping relay" ;; esac; }
-measure() { case "$1" in http) http "$3" "$2" ;; *) loop "$1" "$2" "$3" ;; esac; }
+measure() { case "$1" in http) echo "$(http "$3" "$2") 0" ;; *) loop "$1" "$2" "$3" "$4" ;; esac; }
 
 if (( WARMUP > 0 )); then
   for t in $TARGETS; do
-    for k in $(kinds "$t"); do measure "$k" "${port[$t]}" "$WARMUP" >/dev/null; done
+    for k in $(kinds "$t"); do measure "$k" "${port[$t]}" "$WARMUP" "${pid[$t]}" >/dev/null; done
   done
   log "warmed up: ${WARMUP}s of each kind of traffic per server"
 fi
 
 read -r -a order <<<"$TARGETS"
 results="$RESULTS_DIR/rounds.tsv"
-printf 'round\ttarget\tkind\tper_s\n' >"$results"
+printf 'round\ttarget\tkind\tper_s\tper_server_cpu_s\n' >"$results"
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${order[@]}"; do
     for k in $(kinds "$t"); do
-      v=$(measure "$k" "${port[$t]}" "$DURATION")
-      printf '%s\t%s\t%s\t%s\n' "$r" "$t" "$k" "${v:-0}" >>"$results"
+      read -r v c <<<"$(measure "$k" "${port[$t]}" "$DURATION" "${pid[$t]}")"
+      printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$k" "${v:-0}" "${c:-0}" >>"$results"
     done
   done
   log "round $r of $ROUNDS done (order ${order[*]}); load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -151,8 +153,15 @@ rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 rounds = sorted({int(r["round"]) for r in rows})
 targets = list(dict.fromkeys(r["target"] for r in rows))
 val = {(int(r["round"]), r["target"], r["kind"]): float(r["per_s"]) for r in rows}
+# The same figures per second of the server's CPU time (closed loops only): a cost per message that
+# holds whether the server or the client was at its core's limit.
+cpu = {(int(r["round"]), r["target"], r["kind"] + "/cpu"): float(r["per_server_cpu_s"]) for r in rows
+       if r["kind"] != "http"}
+val.update(cpu)
 names = {"http": "GET /health/live req/s", "ping": "ping/pong round trips/s (closed loops)",
          "relay": "relays/s (closed loops, rooms of two)", "echo": "raw WebSocket echo round trips/s (closed loops)"}
+for k in ("ping", "relay", "echo"):
+    names[k + "/cpu"] = names[k].replace("/s (", " per server CPU second (")
 
 def ratio_line(t, k, over, over_kind):
     # Per-round ratios; a round where either side failed its checks (recorded as 0) is left out.
@@ -166,7 +175,7 @@ def ratio_line(t, k, over, over_kind):
             f" [{min(ratios):.2f}, {max(ratios):.2f}]{note}")
 
 print(f"{len(rounds)} rounds; per-round ratios, then their median [min, max]")
-for k in ("http", "ping", "relay", "echo"):
+for k in ("http", "ping", "relay", "echo", "ping/cpu", "relay/cpu", "echo/cpu"):
     measured = [t for t in targets if (rounds[0], t, k) in val]
     if not measured:
         continue
@@ -176,8 +185,8 @@ for k in ("http", "ping", "relay", "echo"):
         line = f"  {t:7} median {statistics.median(vals):10.1f}  [{min(vals):.1f}, {max(vals):.1f}]"
         if t != "bare" and (rounds[0], "bare", k) in val:
             line += ratio_line(t, k, "bare", k)
-        if k == "relay":
-            line += ratio_line(t, k, "bare", "echo")
+        if k in ("relay", "relay/cpu"):
+            line += ratio_line(t, k, "bare", k.replace("relay", "echo"))
             if t != "node" and (rounds[0], "node", k) in val:
                 line += ratio_line(t, k, "node", k)
         print(line)

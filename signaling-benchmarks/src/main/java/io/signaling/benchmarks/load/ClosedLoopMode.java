@@ -137,6 +137,7 @@ final class ClosedLoopMode {
             }
             long[] last = {0};
             long[] cpu = {0, 0};
+            long[] serverCpu = {-1, -1};
             try (var p = new Progress("echo", err, () -> {
                 long total = checked.sum();
                 long perSec = total - last[0];
@@ -151,8 +152,10 @@ final class ClosedLoopMode {
                 }
                 parkUntil(window[0]);
                 cpu[0] = RelayMode.cpuNanos();
+                serverCpu[0] = o.pid() == null ? -1 : Rss.cpuNanos(o.pid());
                 parkUntil(window[1]);
                 cpu[1] = RelayMode.cpuNanos();
+                serverCpu[1] = o.pid() == null ? -1 : Rss.cpuNanos(o.pid());
                 long end = window[1];
                 // Loops stop sending at the end; wait for what is still in the server (nothing comes
                 // back to a socket that was closed).
@@ -189,6 +192,14 @@ final class ClosedLoopMode {
             m.put("latency", latency.summary());
             // Client health: near one core's worth means the figures measure the tool, not the server.
             m.put("clientCpuSeconds", cpu[0] < 0 || cpu[1] < 0 ? null : (cpu[1] - cpu[0]) / 1e9);
+            if (o.pid() != null) {
+                // What the server spent on the measured part: a cost per message that holds whether
+                // the server or this client was the one at its core's limit.
+                boolean read = serverCpu[0] >= 0 && serverCpu[1] > serverCpu[0];
+                double serverSeconds = read ? (serverCpu[1] - serverCpu[0]) / 1e9 : Double.NaN;
+                m.put("serverCpuSeconds", read ? serverSeconds : null);
+                m.put("perServerCpuSecond", read ? (relay ? 2 * roundTrips : roundTrips) / serverSeconds : null);
+            }
             if (style.equals("echo") && fleet.errors.total() > 0) {
                 m.put("hint", "the server answered errors instead of echoing: it does not echo raw text; use --style ping");
             }

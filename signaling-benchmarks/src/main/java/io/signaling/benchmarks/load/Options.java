@@ -79,6 +79,8 @@ record Options(
                                          the next message sent from the reply's callback;
                                          blocking: one thread per socket; no relay style)
                      [--warmup T] (nio only, default 3s: round trips begun in it are checked, not timed)
+                     [--pid PID] (nio only, the server's process on this host: its CPU time over the
+                                         measured part, and round trips (relays) per CPU second of it)
               http   --url http://127.0.0.1:8080/health/live --connections C --duration T
             common: --allow-remote (targets other than 127.0.0.0/8, ::1, localhost)
                     --concurrency H (WebSocket handshakes in flight, default 128)
@@ -205,8 +207,8 @@ record Options(
         if (mode.equals("relay") && !join) {
             throw new UsageException("relay mode needs rooms; --no-join does not apply");
         }
-        if (pid != null && !mode.equals("hold")) {
-            throw new UsageException("--pid applies to hold mode only");
+        if (pid != null && !mode.equals("hold") && !closedLoop) {
+            throw new UsageException("--pid applies to hold mode and to echo on the nio client only");
         }
         String roomPrefix = values.get("--room-prefix");
         if (roomPrefix != null && !roomPrefix.matches("[A-Za-z0-9_-]{1,40}")) {

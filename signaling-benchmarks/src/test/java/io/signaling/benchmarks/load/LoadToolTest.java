@@ -197,8 +197,9 @@ class LoadToolTest {
     @ParameterizedTest
     @ValueSource(strings = {"echo", "ping", "relay"})
     void closedLoopsOnTheNioClientCheckEveryReplyAndTimeOnlyTheMeasuredOnes(String style) {
+        // The server runs in this JVM: --pid reads this process's CPU time.
         var r = run("echo", "--url", ws, "--connections", "10", "--style", style, "--payload-bytes", "300",
-                "--warmup", "500ms", "--duration", "1s");
+                "--warmup", "500ms", "--duration", "1s", "--pid", Long.toString(ProcessHandle.current().pid()));
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(MiniJson.string(r.summary(), "client")).isEqualTo("nio");
@@ -211,6 +212,11 @@ class LoadToolTest {
         // The warm-up's round trips were checked too, but neither timed nor counted in the rates.
         assertThat(r.num("checkedRoundTrips")).isGreaterThan(measured);
         assertThat(Double.parseDouble(r.summary().get("clientCpuSeconds"))).isPositive();
+        double serverCpu = Double.parseDouble(r.summary().get("serverCpuSeconds"));
+        assertThat(serverCpu).isPositive();
+        double perCpuSecond = Double.parseDouble(r.summary().get("perServerCpuSecond"));
+        assertThat(perCpuSecond).isCloseTo((style.equals("relay") ? 2.0 : 1.0) * measured / serverCpu,
+                org.assertj.core.data.Percentage.withPercentage(0.1));
         assertThat(Double.parseDouble(r.summary().get("roundTripsPerSec"))).isEqualTo(measured / 1.0);
         if (style.equals("relay")) {
             // Every round trip is an offer the mate answered: both legs through the server.

@@ -147,8 +147,8 @@ class OptionsTest {
                 .hasMessageContaining("--connections needs a value");
         assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--style", "yell"}))
                 .hasMessageContaining("--style must be");
-        assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--pid", "1"}))
-                .hasMessageContaining("--pid applies to hold mode only");
+        assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--client", "blocking", "--pid", "1"}))
+                .hasMessageContaining("--pid applies to hold mode and to echo on the nio client only");
         assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--client", "netty"}))
                 .hasMessageContaining("--client must be 'nio' or 'jdk'");
         assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--client", "jdk"}))
