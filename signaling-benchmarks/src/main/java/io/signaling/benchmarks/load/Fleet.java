@@ -216,15 +216,7 @@ final class Fleet implements AutoCloseable {
 
     /** As {@link #join(int, long)}, the {@code i}-th welcomed session into room {@code rooms.apply(i)}. */
     List<WsSession> join(IntFunction<String> rooms, long deadlineNanos) {
-        var welcomed = new ArrayList<WsSession>();
-        for (WsSession s : sessions) {
-            if (await(s.welcome, deadlineNanos) && s.peerId() != null) {
-                welcomed.add(s);
-            } else {
-                joinFailures++;
-                firstFailure.compareAndSet(null, "no welcome with a peerId from the server");
-            }
-        }
+        var welcomed = welcomed(deadlineNanos);
         for (int i = 0; i < welcomed.size(); i++) {
             String room = rooms.apply(i);
             welcomed.get(i).send("{\"type\":\"join\",\"id\":\"" + WsSession.JOIN_ID + "\",\"room\":"
@@ -243,6 +235,20 @@ final class Fleet implements AutoCloseable {
             }
         }
         return joined;
+    }
+
+    /** Waits for every session's welcome; returns those welcomed with a peer id, counts the rest as join failures. */
+    List<WsSession> welcomed(long deadlineNanos) {
+        var welcomed = new ArrayList<WsSession>();
+        for (WsSession s : sessions) {
+            if (await(s.welcome, deadlineNanos) && s.peerId() != null) {
+                welcomed.add(s);
+            } else {
+                joinFailures++;
+                firstFailure.compareAndSet(null, "no welcome with a peerId from the server");
+            }
+        }
+        return welcomed;
     }
 
     int openCount() {

@@ -23,7 +23,7 @@ final class HoldMode {
     }
 
     static Outcome run(Options o, PrintStream err) throws InterruptedException {
-        long rssBefore = o.pid() == null ? -1 : Rss.kib(o.pid());
+        long rssBefore = o.pid() == null ? -1 : ProcStats.kib(o.pid());
         var pongs = new ConcurrentHashMap<Integer, CompletableFuture<Void>>();
         var peerLeft = new ConcurrentHashMap<Integer, Integer>();
         var goaway = new java.util.concurrent.atomic.LongAdder();
@@ -50,11 +50,11 @@ final class HoldMode {
                 held = !o.join() ? List.copyOf(fleet.sessions) : o.roomPrefix() == null
                         ? fleet.join(o.roomSize(), connectDeadline) : fleet.join(o.roomSize(), connectDeadline, o.roomPrefix());
             }
-            long rssAfterJoin = o.pid() == null ? -1 : Rss.kib(o.pid());
+            long rssAfterJoin = o.pid() == null ? -1 : ProcStats.kib(o.pid());
             int atStart = countOpen(held);
             long end = System.nanoTime() + o.duration().toNanos();
             try (var p = new Progress("hold", err, () -> "holding: open=" + countOpen(held) + "/" + atStart
-                    + (o.pid() == null ? "" : " rssKiB=" + Rss.kib(o.pid())))) {
+                    + (o.pid() == null ? "" : " rssKiB=" + ProcStats.kib(o.pid())))) {
                 while (System.nanoTime() < end) {
                     LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(100), end - System.nanoTime()));
                     if (Thread.interrupted()) {
@@ -62,7 +62,7 @@ final class HoldMode {
                     }
                 }
             }
-            long rssEnd = o.pid() == null ? -1 : Rss.kib(o.pid());
+            long rssEnd = o.pid() == null ? -1 : ProcStats.kib(o.pid());
             int stillOpen = countOpen(held);
 
             // "Stayed up" is not enough: each socket must still be served.

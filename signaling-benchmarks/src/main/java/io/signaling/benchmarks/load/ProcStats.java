@@ -8,9 +8,9 @@ import java.nio.file.Path;
  * Reads a local process's resident set size from {@code /proc/PID/status} and its CPU time from
  * {@code /proc/PID/stat} (Linux only).
  */
-final class Rss {
+final class ProcStats {
 
-    private Rss() {
+    private ProcStats() {
     }
 
     /** VmRSS of {@code pid} in KiB, or -1 when it cannot be read (not Linux, no such process). */
