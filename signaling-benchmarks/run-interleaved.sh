@@ -18,13 +18,14 @@
 # then:
 #   signaling-benchmarks/run-interleaved.sh
 #
-# Environment (defaults in brackets): TARGETS ["app bare"] (app, app0, native, bare, node; bare is
-# the denominator and must be among them; app0 is the JSR app with tracing.sampling-ratio=0, no
-# spans at all; node is ../shared/perf/node-reference-relay, the Node.js `ws` reference relay,
-# rate limit lifted as for the app), ROUNDS [7], DURATION [5] (seconds per
+# Environment (defaults in brackets): TARGETS ["app bare"] (app, app0, native, prev, bare, node;
+# bare is the denominator and must be among them; app0 is the JSR app with tracing.sampling-ratio=0,
+# no spans at all; prev is PREV_APP_JAR, another build of the app such as the commit before a
+# change, for a before/after in one run; node is ../shared/perf/node-reference-relay, the Node.js
+# `ws` reference relay, rate limit lifted as for the app), ROUNDS [7], DURATION [5] (seconds per
 # measurement), WARMUP [30] (unmeasured seconds of each kind of traffic per server before the first
 # round), HTTP_CONNECTIONS [64] (wrk -t1 -cN on GET /health/live), ECHO_CONNECTIONS [100]
-# ECHO_PAYLOAD [200] (closed loops: ping/pong, relay, echo), APP_JAR, APP_NATIVE_JAR, BARE_JAR,
+# ECHO_PAYLOAD [200] (closed loops: ping/pong, relay, echo), APP_JAR, APP_NATIVE_JAR, PREV_APP_JAR, BARE_JAR,
 # LOAD_JAR, NODE_RELAY_DIR [a directory holding reference-relay.mjs and its node_modules; npm ci
 # there first], APP_ARGS [rate limit lifted, as run-macro.sh], SERVER_JAVA_OPTS, SERVER_CPU [0]
 # LOAD_CPU [1], RESULTS_DIR [signaling-benchmarks/target/interleaved-<timestamp>].
@@ -43,6 +44,7 @@ ECHO_CONNECTIONS="${ECHO_CONNECTIONS:-100}"
 ECHO_PAYLOAD="${ECHO_PAYLOAD:-200}"
 APP_JAR="${APP_JAR:-$root/signaling-app/target/signaling-app-0.1.0-SNAPSHOT-all.jar}"
 APP_NATIVE_JAR="${APP_NATIVE_JAR:-}"
+PREV_APP_JAR="${PREV_APP_JAR:-}"
 BARE_JAR="${BARE_JAR:-$here/target/bare-undertow.jar}"
 LOAD_JAR="${LOAD_JAR:-$here/target/signaling-load.jar}"
 NODE_RELAY_DIR="${NODE_RELAY_DIR:-$root/../shared/perf/node-reference-relay}"
@@ -64,11 +66,12 @@ for t in $TARGETS; do
   case "$t" in
     app|app0) [[ -f "$APP_JAR" ]] || die "app jar not found: $APP_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
     native) [[ -n "$APP_NATIVE_JAR" && -f "$APP_NATIVE_JAR" ]] || die "native app jar not found: '$APP_NATIVE_JAR' (build with -Dws.adapter=native, set APP_NATIVE_JAR)" ;;
+    prev) [[ -n "$PREV_APP_JAR" && -f "$PREV_APP_JAR" ]] || die "previous app jar not found: '$PREV_APP_JAR' (set PREV_APP_JAR)" ;;
     bare) [[ -f "$BARE_JAR" ]] || die "bare jar not found: $BARE_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
     node) command -v node >/dev/null || die "node not on PATH (apt-get install nodejs)"
       [[ -f "$NODE_RELAY_DIR/reference-relay.mjs" && -d "$NODE_RELAY_DIR/node_modules/ws" ]] \
         || die "no reference relay with its node_modules in '$NODE_RELAY_DIR' (copy ../shared/perf/node-reference-relay somewhere writable, npm ci there, set NODE_RELAY_DIR)" ;;
-    *) die "unknown target '$t' in TARGETS (expected app, app0, native, bare and/or node)" ;;
+    *) die "unknown target '$t' in TARGETS (expected app, app0, native, prev, bare and/or node)" ;;
   esac
 done
 [[ -f "$LOAD_JAR" ]] || die "load tool not found: $LOAD_JAR"
@@ -94,7 +97,8 @@ for t in $TARGETS; do
   port[$t]=$(free_port)
   # shellcheck disable=SC2086  # SERVER_JAVA_OPTS and APP_ARGS are word lists
   case "$t" in
-    app|app0|native) jar="$APP_JAR"; [[ "$t" == native ]] && jar="$APP_NATIVE_JAR"
+    app|app0|native|prev) jar="$APP_JAR"; [[ "$t" == native ]] && jar="$APP_NATIVE_JAR"
+      [[ "$t" == prev ]] && jar="$PREV_APP_JAR"
       extra=(); [[ "$t" == app0 ]] && extra=(--tracing.sampling-ratio=0)
       "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$jar" --server.port="${port[$t]}" --admin.port="$(free_port)" \
         $APP_ARGS "${extra[@]}" >"$RESULTS_DIR/$t.log" 2>&1 & ;;

@@ -40,9 +40,11 @@ final class HoldMode {
                 }
             }
         };
-        try (var fleet = new Fleet(false, o.v11())) {
+        try (var fleet = new Fleet(o.client().equals("nio"), o.v11())) {
             long connectDeadline = System.nanoTime() + o.connectTimeout().toNanos();
             List<WsSession> held;
+            long setUpStart = System.nanoTime();
+            long cpuBefore = o.pid() == null ? -1 : ProcStats.cpuNanos(o.pid());
             try (var p = new Progress("hold", err, () -> "connecting: open=" + fleet.sessions.size()
                     + " in-flight=" + fleet.opening.get() + " failed=" + fleet.connectFailures.get()
                     + " joined=" + fleet.joinedCount.get())) {
@@ -50,6 +52,10 @@ final class HoldMode {
                 held = !o.join() ? List.copyOf(fleet.sessions) : o.roomPrefix() == null
                         ? fleet.join(o.roomSize(), connectDeadline) : fleet.join(o.roomSize(), connectDeadline, o.roomPrefix());
             }
+            // Upgrade, welcome and (with --join) joined for every socket: what a reconnect storm costs.
+            double setUpSeconds = (System.nanoTime() - setUpStart) / 1e9;
+            long cpuAfter = o.pid() == null ? -1 : ProcStats.cpuNanos(o.pid());
+            long setUpCpuNanos = cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore;
             long rssAfterJoin = o.pid() == null ? -1 : ProcStats.kib(o.pid());
             int atStart = countOpen(held);
             long end = System.nanoTime() + o.duration().toNanos();
@@ -88,6 +94,14 @@ final class HoldMode {
             m.put("protocol", o.protocol());
             m.putAll(RelayMode.connectStats(o, fleet, o.join() ? held.size() : 0));
             m.put("roomSize", o.join() ? o.roomSize() : 0);
+            m.put("setUpSeconds", Math.round(setUpSeconds * 1000) / 1000.0);
+            m.put("setUpsPerSec", Math.round(fleet.sessions.size() / setUpSeconds));
+            if (setUpCpuNanos >= 0) {
+                // The server's cost per set-up, whichever side was at its core's limit.
+                m.put("setUpServerCpuSeconds", Math.round(setUpCpuNanos / 1e6) / 1000.0);
+                m.put("serverCpuMicrosPerSetUp", fleet.sessions.isEmpty() ? null
+                        : Math.round(setUpCpuNanos / 1e3 / fleet.sessions.size()));
+            }
             m.put("durationS", o.duration().toMillis() / 1000.0);
             m.put("openAtStart", atStart);
             m.put("stillOpen", stillOpen);

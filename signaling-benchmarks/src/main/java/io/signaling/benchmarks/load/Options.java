@@ -55,6 +55,7 @@ record Options(
     static final String USAGE = """
             usage: java -jar signaling-load.jar MODE --url URL [options]
               hold   --url ws://127.0.0.1:8080/ws --connections N --room-size K --duration T [--pid PID] [--no-join]
+                     [--client nio|jdk] (as in relay; setUpSeconds times opening and joining them all)
               relay  --url ws://127.0.0.1:8080/ws --connections N --room-size K --rate M --duration T [--payload-bytes B] [--grace T]
                      [--client nio|jdk] (nio, default: one selector thread for every socket;
                                          jdk: the JDK HttpClient WebSocket)
@@ -181,14 +182,14 @@ record Options(
         // its first seconds are its own JIT's, which the warm-up keeps out of the figures. Echo's
         // other client is the thread-per-socket blocking one.
         String client = values.getOrDefault("--client", "nio");
-        if (mode.equals("relay") && !client.equals("nio") && !client.equals("jdk")) {
+        if ((mode.equals("relay") || mode.equals("hold")) && !client.equals("nio") && !client.equals("jdk")) {
             throw new UsageException("--client must be 'nio' or 'jdk', got '" + client + "'");
         }
         if (mode.equals("echo") && !client.equals("nio") && !client.equals("blocking")) {
             throw new UsageException("--client must be 'nio' or 'blocking' in echo mode, got '" + client + "'");
         }
-        if (values.containsKey("--client") && !mode.equals("relay") && !mode.equals("echo")) {
-            throw new UsageException("--client applies to relay and echo modes only");
+        if (values.containsKey("--client") && mode.equals("http")) {
+            throw new UsageException("--client applies to hold, relay and echo modes only");
         }
         boolean closedLoop = mode.equals("echo") && client.equals("nio");
         if (style.equals("relay") && !closedLoop) {

@@ -140,11 +140,12 @@ class LoadToolTest {
         assertThat(r.num("sendFailed")).as(r.summary().toString()).isPositive();
     }
 
-    @Test
-    void holdCountsOpenJoinedResponsiveAndReadsRss() {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "jdk"})
+    void holdCountsOpenJoinedResponsiveAndReadsRss(String client) {
         long pid = ProcessHandle.current().pid();
         var r = run("hold", "--url", ws, "--connections", "30", "--room-size", "3", "--duration", "1s",
-                "--pid", Long.toString(pid));
+                "--pid", Long.toString(pid), "--client", client);
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.num("opened")).isEqualTo(30);
@@ -152,6 +153,11 @@ class LoadToolTest {
         assertThat(r.num("stillOpen")).isEqualTo(30);
         assertThat(r.num("dropped")).isZero();
         assertThat(r.num("responsive")).isEqualTo(30);
+        // The set-up ends once all 30 are joined, before the 1 s hold begins.
+        assertThat(Double.parseDouble(r.summary().get("setUpSeconds"))).isPositive().isLessThan(1.0);
+        assertThat(r.num("setUpsPerSec")).isPositive();
+        // --pid is this JVM (server and tool); /proc counts in 10 ms ticks, so a short set-up may read 0.
+        assertThat(r.num("serverCpuMicrosPerSetUp")).isNotNegative();
         var rss = r.obj("rss");
         assertThat(Long.parseLong(rss.get("beforeKiB"))).isPositive();
         assertThat(Long.parseLong(rss.get("endKiB"))).isPositive();

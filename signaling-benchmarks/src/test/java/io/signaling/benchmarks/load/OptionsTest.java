@@ -151,8 +151,10 @@ class OptionsTest {
                 .hasMessageContaining("--pid applies to hold mode and to echo on the nio client only");
         assertThatThrownBy(() -> Options.parse(new String[] {"relay", "--url", "ws://127.0.0.1/ws", "--client", "netty"}))
                 .hasMessageContaining("--client must be 'nio' or 'jdk'");
-        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--client", "jdk"}))
-                .hasMessageContaining("--client applies to relay and echo modes only");
+        assertThatThrownBy(() -> Options.parse(new String[] {"hold", "--url", "ws://127.0.0.1/ws", "--client", "blocking"}))
+                .hasMessageContaining("--client must be 'nio' or 'jdk'");
+        assertThatThrownBy(() -> Options.parse(new String[] {"http", "--url", "http://127.0.0.1/health/live", "--client", "jdk"}))
+                .hasMessageContaining("--client applies to hold, relay and echo modes only");
         assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--client", "jdk"}))
                 .hasMessageContaining("--client must be 'nio' or 'blocking' in echo mode");
         assertThatThrownBy(() -> Options.parse(new String[] {"echo", "--url", "ws://127.0.0.1/ws", "--style", "relay",
