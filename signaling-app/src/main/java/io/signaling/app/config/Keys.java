@@ -106,9 +106,10 @@ final class Keys {
             "Prometheus registry and `/metrics` on the admin port");
 
     static final Key<TracingExporter> TRACING_EXPORTER = key("tracing.exporter",
-            Types.enumOf(TracingExporter.class, false), TracingExporter.NONE, "none, otlp or logging");
+            Types.enumOf(TracingExporter.class, false), TracingExporter.NONE,
+            "none, otlp or logging; none records no span (trace ids still reach logs and traceresponse)");
     static final Key<Double> TRACING_SAMPLING_RATIO = key("tracing.sampling-ratio", Types.RATIO, 1.0,
-            "parent-based ratio sampler, 0.0 .. 1.0");
+            "parent-based ratio sampler, 0.0 .. 1.0; applies with an exporter (none samples nothing)");
     static final Key<Boolean> TRACING_HEALTH_PROBE_SPANS = key("tracing.health-probe-spans", Types.BOOLEAN, false,
             "true: /health/live and /health/ready get server spans like other requests; false: none (still timed)");
 

@@ -38,10 +38,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       environment, then {@code service.name}, {@code service.version} and
  *       {@code service.instance.id} from the settings, which win.</li>
  *   <li>Propagation: W3C {@code traceparent}/{@code tracestate} and W3C {@code baggage}.</li>
- *   <li>Sampling: parent-based; new root traces sampled with the configured ratio.</li>
- *   <li>Export: {@code none} ends spans in a processor that drops them (spans still get ids,
- *       propagate and appear in logs; the SDK would hand out a no-op tracer minting no ids if
- *       there were no processor at all); {@code otlp} and {@code logging} go through a {@link BatchSpanProcessor}, tuned by
+ *   <li>Sampling: parent-based; new root traces sampled with the configured ratio. With the
+ *       exporter {@code none}, nothing is sampled.</li>
+ *   <li>Export: {@code none} samples nothing and ends spans in a processor that drops them
+ *       (spans still get ids, propagate and appear in logs; the SDK would hand out a no-op tracer
+ *       minting no ids if there were no processor at all); {@code otlp} and {@code logging} go through a {@link BatchSpanProcessor}, tuned by
  *       {@code OTEL_BSP_SCHEDULE_DELAY}, {@code OTEL_BSP_MAX_QUEUE_SIZE},
  *       {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE} and {@code OTEL_BSP_EXPORT_TIMEOUT} when set.
  *       OTLP is http/protobuf over the JDK {@code HttpClient} (see {@link OtlpEnvironment} for
@@ -94,9 +95,12 @@ public final class OtelSdkSetup implements AutoCloseable {
     static OtelSdkSetup create(TracingSettings settings, SpanExporter exporter) {
         Objects.requireNonNull(settings, "settings");
         try {
+            // With nowhere to send them, recorded spans are pure cost (a fifth of the relay's
+            // throughput, docs/performance.md): none records nothing, whatever the ratio or parent.
             SdkTracerProviderBuilder tracing = SdkTracerProvider.builder()
                     .setResource(resource(settings))
-                    .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.samplingRatio())));
+                    .setSampler(exporter == null ? Sampler.alwaysOff()
+                            : Sampler.parentBased(Sampler.traceIdRatioBased(settings.samplingRatio())));
             // Without any processor the SDK hands out the no-op tracer, which mints no trace ids:
             // "none" would then lose log correlation and traceresponse, hence a discarding one.
             tracing.addSpanProcessor(exporter != null

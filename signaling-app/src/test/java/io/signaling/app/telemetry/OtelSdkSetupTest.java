@@ -174,13 +174,21 @@ class OtelSdkSetupTest {
     }
 
     @Test
-    void noneExporterStillCreatesIdsButHasNoProcessor() {
+    void noneExporterStillCreatesIdsButRecordsNothingAndHasNoProcessor() {
         setup = OtelSdkSetup.create(settings(1.0, Map.of()));
-        Span span = setup.sdk().getTracer("test").spanBuilder("s").startSpan();
-        span.end();
+        Tracer tracer = setup.sdk().getTracer("test");
+        Span root = tracer.spanBuilder("s").startSpan();
+        // A sampled parent from upstream does not make this node record either.
+        Span child = tracer.spanBuilder("GET /rooms")
+                .setParent(extract("00-" + TRACE_ID + "-" + PARENT_SPAN_ID + "-01")).startSpan();
+        root.end();
+        child.end();
 
-        assertThat(span.getSpanContext().isValid()).as("ids exist for logs and traceresponse").isTrue();
-        assertThat(span.getSpanContext().isSampled()).isTrue();
+        assertThat(root.getSpanContext().isValid()).as("ids exist for logs and traceresponse").isTrue();
+        assertThat(root.getSpanContext().isSampled()).as("nothing to export to: not recorded").isFalse();
+        assertThat(root.isRecording()).isFalse();
+        assertThat(child.getSpanContext().getTraceId()).as("the caller's trace continues").isEqualTo(TRACE_ID);
+        assertThat(child.getSpanContext().isSampled()).isFalse();
         assertThat(setup.sdk().getSdkTracerProvider().toString())
                 .contains("DiscardingSpanProcessor").doesNotContain("BatchSpanProcessor");
     }
