@@ -19,7 +19,7 @@
 #   signaling-benchmarks/run-interleaved.sh
 #
 # Environment (defaults in brackets): TARGETS ["app bare"] (app, app0, native, prev, bare, node;
-# bare is the denominator and must be among them; app0 is the JSR app with tracing.sampling-ratio=0,
+# bare is the denominator and must be among them; app is APP_JAR as built (the native adapter by default, JSR with -Dws.adapter=jsr), app0 the same with tracing.sampling-ratio=0,
 # no spans at all; prev is PREV_APP_JAR, another build of the app such as the commit before a
 # change, for a before/after in one run; node is ../shared/perf/node-reference-relay, the Node.js
 # `ws` reference relay, rate limit lifted as for the app), ROUNDS [7], DURATION [5] (seconds per

@@ -15,7 +15,7 @@
 #   signaling-benchmarks/run-setup.sh
 #
 # Environment (defaults in brackets): TARGETS ["app bare"] (app, app0, native, prev, bare, node;
-# bare is the denominator and must be among them; app0 is the JSR app with tracing.sampling-ratio=0;
+# bare is the denominator and must be among them; app is APP_JAR as built (the native adapter by default, JSR with -Dws.adapter=jsr), app0 the same with tracing.sampling-ratio=0;
 # prev is PREV_APP_JAR, another build of the app such as the commit before a change, for a
 # before/after in one run; node is ../shared/perf/node-reference-relay), ROUNDS [5],
 # CONNECTIONS [10000], WARM_CONNECTIONS [2000], APP_JAR, APP_NATIVE_JAR, PREV_APP_JAR, BARE_JAR, LOAD_JAR, NODE_RELAY_DIR [holding reference-relay.mjs and its

@@ -98,7 +98,7 @@ class ReadmeSamplesIT {
             assertThat(real.path(same).asText()).as(same).isEqualTo(sample.path(same).asText());
         }
         // The sample shows the default build (jsr); CI also runs these tests on a native build.
-        assertThat(sample.path("websocket_adapter").asText()).isEqualTo("jsr");
+        assertThat(sample.path("websocket_adapter").asText()).isEqualTo("native");
         assertThat(real.path("websocket_adapter").asText()).as("websocket_adapter").isIn("jsr", "native");
         // The default listener is on every interface, and the line says so; admin stays on loopback.
         int publicPort = started.publicUri().getPort();
