@@ -314,8 +314,11 @@ class RedisInboxBatchingTest {
         // between two publishes); those behind it were failed with it, not sent after it.
         long sent = batches(metrics);
         assertThat(sent).isBetween(1L, (long) n - 1);
-        server.command("RPUSH", blocker(), "go");
+        // The client gives up on the BLPOP by its own timeout; wait for that before releasing it in
+        // Redis. Lettuce runs each expiry as a task of its own, so the batch's may run first, and an
+        // element pushed before the BLPOP's expiry ran would answer it.
         assertThatThrownBy(() -> held.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        server.command("RPUSH", blocker(), "go");
         // A publish after the release goes through; it is behind the timed-out commands on the same
         // connection, so once it is stored Redis has run everything sent before it. Those timed-out
         // commands may land late, as any timed-out command; what waited behind them never does.
