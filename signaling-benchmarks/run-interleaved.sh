@@ -62,18 +62,9 @@ for v in ROUNDS DURATION HTTP_CONNECTIONS ECHO_CONNECTIONS ECHO_PAYLOAD; do
 done
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds, got '$WARMUP'"
 [[ " $TARGETS " == *" bare "* ]] || die "TARGETS must include bare (the denominator of every ratio)"
-for t in $TARGETS; do
-  case "$t" in
-    app|app0) [[ -f "$APP_JAR" ]] || die "app jar not found: $APP_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
-    native) [[ -n "$APP_NATIVE_JAR" && -f "$APP_NATIVE_JAR" ]] || die "native app jar not found: '$APP_NATIVE_JAR' (build with -Dws.adapter=native, set APP_NATIVE_JAR)" ;;
-    prev) [[ -n "$PREV_APP_JAR" && -f "$PREV_APP_JAR" ]] || die "previous app jar not found: '$PREV_APP_JAR' (set PREV_APP_JAR)" ;;
-    bare) [[ -f "$BARE_JAR" ]] || die "bare jar not found: $BARE_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
-    node) command -v node >/dev/null || die "node not on PATH (apt-get install nodejs)"
-      [[ -f "$NODE_RELAY_DIR/reference-relay.mjs" && -d "$NODE_RELAY_DIR/node_modules/ws" ]] \
-        || die "no reference relay with its node_modules in '$NODE_RELAY_DIR' (copy ../shared/perf/node-reference-relay somewhere writable, npm ci there, set NODE_RELAY_DIR)" ;;
-    *) die "unknown target '$t' in TARGETS (expected app, app0, native, prev, bare and/or node)" ;;
-  esac
-done
+# shellcheck source-path=SCRIPTDIR source=targets.sh
+source "$here/targets.sh"
+for t in $TARGETS; do check_target "$t"; done
 [[ -f "$LOAD_JAR" ]] || die "load tool not found: $LOAD_JAR"
 command -v wrk >/dev/null || die "wrk not on PATH (apt-get install wrk)"
 command -v curl >/dev/null || die "curl not on PATH"
@@ -88,31 +79,13 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-json_num() { grep -o "\"$2\":-\{0,1\}[0-9.]*" <<<"$1" | head -1 | cut -d: -f2; }
 load() { "${load_pin[@]}" java -jar "$LOAD_JAR" "$@" 2>/dev/null; }
 
 declare -A port pid
 for t in $TARGETS; do
   port[$t]=$(free_port)
-  # shellcheck disable=SC2086  # SERVER_JAVA_OPTS and APP_ARGS are word lists
-  case "$t" in
-    app|app0|native|prev) jar="$APP_JAR"; [[ "$t" == native ]] && jar="$APP_NATIVE_JAR"
-      [[ "$t" == prev ]] && jar="$PREV_APP_JAR"
-      extra=(); [[ "$t" == app0 ]] && extra=(--tracing.sampling-ratio=0)
-      "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$jar" --server.port="${port[$t]}" --admin.port="$(free_port)" \
-        $APP_ARGS "${extra[@]}" >"$RESULTS_DIR/$t.log" 2>&1 & ;;
-    bare) "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$BARE_JAR" --server.port="${port[$t]}" >"$RESULTS_DIR/$t.log" 2>&1 & ;;
-    node) (cd "$NODE_RELAY_DIR" && PORT="${port[$t]}" RATE_PER_SEC=1000000 RATE_BURST=1000000 \
-        exec "${server_pin[@]}" node reference-relay.mjs) >"$RESULTS_DIR/$t.log" 2>&1 & ;;
-  esac
-  pids+=($!); pid[$t]=$! # taskset and the node subshell exec: this is the server's own process
-  for _ in $(seq 1 600); do
-    if [[ "$t" == node ]]; then grep -q '^listening' "$RESULTS_DIR/$t.log" && break
-    else curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:${port[$t]}/health/ready" && break; fi
-    kill -0 "${pids[-1]}" 2>/dev/null || die "$t exited at start (see $RESULTS_DIR/$t.log)"
-    sleep 0.1
-  done
+  start_target "$t" "${port[$t]}" "$RESULTS_DIR/$t.log"
+  pids+=("$target_pid"); pid[$t]=$target_pid
 done
 log "servers up (${TARGETS}), pinned to CPU $SERVER_CPU; load on CPU $LOAD_CPU; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -54,18 +54,9 @@ for v in ROUNDS CONNECTIONS WARM_CONNECTIONS TIME_WAIT_LIMIT; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number, got '${!v}'"
 done
 [[ " $TARGETS " == *" bare "* ]] || die "TARGETS must include bare (the denominator of every ratio)"
-for t in $TARGETS; do
-  case "$t" in
-    app|app0) [[ -f "$APP_JAR" ]] || die "app jar not found: $APP_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
-    native) [[ -n "$APP_NATIVE_JAR" && -f "$APP_NATIVE_JAR" ]] || die "native app jar not found: '$APP_NATIVE_JAR' (build with -Dws.adapter=native, set APP_NATIVE_JAR)" ;;
-    prev) [[ -n "$PREV_APP_JAR" && -f "$PREV_APP_JAR" ]] || die "previous app jar not found: '$PREV_APP_JAR' (set PREV_APP_JAR)" ;;
-    bare) [[ -f "$BARE_JAR" ]] || die "bare jar not found: $BARE_JAR (run ./mvnw -B -ntp package -DskipTests)" ;;
-    node) command -v node >/dev/null || die "node not on PATH (apt-get install nodejs)"
-      [[ -f "$NODE_RELAY_DIR/reference-relay.mjs" && -d "$NODE_RELAY_DIR/node_modules/ws" ]] \
-        || die "no reference relay with its node_modules in '$NODE_RELAY_DIR' (copy ../shared/perf/node-reference-relay somewhere writable, npm ci there, set NODE_RELAY_DIR)" ;;
-    *) die "unknown target '$t' in TARGETS (expected app, app0, native, prev, bare and/or node)" ;;
-  esac
-done
+# shellcheck source-path=SCRIPTDIR source=targets.sh
+source "$here/targets.sh"
+for t in $TARGETS; do check_target "$t"; done
 [[ -f "$LOAD_JAR" ]] || die "load tool not found: $LOAD_JAR"
 command -v curl >/dev/null || die "curl not on PATH"
 command -v ss >/dev/null || die "ss not on PATH (apt-get install iproute2)"
@@ -84,32 +75,12 @@ srv_pid=""
 trap '[[ -n "$srv_pid" ]] && kill "$srv_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-json_num() { grep -o "\"$2\":-\{0,1\}[0-9.]*" <<<"$1" | head -1 | cut -d: -f2; }
 time_wait() { ss -Htan state time-wait | wc -l; }
 
 start_server() { # $1 target, $2 round: sets srv_pid and srv_port
-  local t="$1" logf="$RESULTS_DIR/$1-$2.log"
   srv_port=$(free_port)
-  # shellcheck disable=SC2086  # SERVER_JAVA_OPTS and APP_ARGS are word lists
-  case "$t" in
-    app|app0|native|prev) local jar="$APP_JAR"; [[ "$t" == native ]] && jar="$APP_NATIVE_JAR"
-      [[ "$t" == prev ]] && jar="$PREV_APP_JAR"
-      local extra=(); [[ "$t" == app0 ]] && extra=(--tracing.sampling-ratio=0)
-      "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$jar" --server.port="$srv_port" --admin.port="$(free_port)" \
-        $APP_ARGS "${extra[@]}" >"$logf" 2>&1 & ;;
-    bare) "${server_pin[@]}" java $SERVER_JAVA_OPTS -jar "$BARE_JAR" --server.port="$srv_port" >"$logf" 2>&1 & ;;
-    node) (cd "$NODE_RELAY_DIR" && PORT="$srv_port" RATE_PER_SEC=1000000 RATE_BURST=1000000 \
-        exec "${server_pin[@]}" node reference-relay.mjs) >"$logf" 2>&1 & ;;
-  esac
-  srv_pid=$! # taskset and the node subshell exec: this is the server's own process
-  for _ in $(seq 1 600); do
-    if [[ "$t" == node ]]; then grep -q '^listening' "$logf" && return 0
-    else curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$srv_port/health/ready" && return 0; fi
-    kill -0 "$srv_pid" 2>/dev/null || die "$t exited at start (see $logf)"
-    sleep 0.1
-  done
-  die "$t not ready within 60 s (see $logf)"
+  start_target "$1" "$srv_port" "$RESULTS_DIR/$1-$2.log"
+  srv_pid=$target_pid
 }
 
 stop_server() { kill "$srv_pid" 2>/dev/null || true; wait "$srv_pid" 2>/dev/null || true; srv_pid=""; }
