@@ -35,6 +35,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=targets.sh
+source "$here/targets.sh"
 TARGETS="${TARGETS:-app bare}"
 ROUNDS="${ROUNDS:-7}"
 DURATION="${DURATION:-5}"
@@ -42,16 +44,6 @@ WARMUP="${WARMUP:-30}"
 HTTP_CONNECTIONS="${HTTP_CONNECTIONS:-64}"
 ECHO_CONNECTIONS="${ECHO_CONNECTIONS:-100}"
 ECHO_PAYLOAD="${ECHO_PAYLOAD:-200}"
-APP_JAR="${APP_JAR:-$root/signaling-app/target/signaling-app-0.1.0-SNAPSHOT-all.jar}"
-APP_NATIVE_JAR="${APP_NATIVE_JAR:-}"
-PREV_APP_JAR="${PREV_APP_JAR:-}"
-BARE_JAR="${BARE_JAR:-$here/target/bare-undertow.jar}"
-LOAD_JAR="${LOAD_JAR:-$here/target/signaling-load.jar}"
-NODE_RELAY_DIR="${NODE_RELAY_DIR:-$root/../shared/perf/node-reference-relay}"
-APP_ARGS="${APP_ARGS---rate-limit.messages-per-second=1000000 --rate-limit.burst=1000000}"
-SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
-SERVER_CPU="${SERVER_CPU:-0}"
-LOAD_CPU="${LOAD_CPU:-1}"
 RESULTS_DIR="${RESULTS_DIR:-$here/target/interleaved-$(date +%Y%m%d-%H%M%S)}"
 
 die() { echo "run-interleaved: $*" >&2; exit 2; }
@@ -62,8 +54,6 @@ for v in ROUNDS DURATION HTTP_CONNECTIONS ECHO_CONNECTIONS ECHO_PAYLOAD; do
 done
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds, got '$WARMUP'"
 [[ " $TARGETS " == *" bare "* ]] || die "TARGETS must include bare (the denominator of every ratio)"
-# shellcheck source-path=SCRIPTDIR source=targets.sh
-source "$here/targets.sh"
 for t in $TARGETS; do check_target "$t"; done
 [[ -f "$LOAD_JAR" ]] || die "load tool not found: $LOAD_JAR"
 command -v wrk >/dev/null || die "wrk not on PATH (apt-get install wrk)"

@@ -30,20 +30,12 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=targets.sh
+source "$here/targets.sh"
 TARGETS="${TARGETS:-app bare}"
 ROUNDS="${ROUNDS:-5}"
 CONNECTIONS="${CONNECTIONS:-10000}"
 WARM_CONNECTIONS="${WARM_CONNECTIONS:-2000}"
-APP_JAR="${APP_JAR:-$root/signaling-app/target/signaling-app-0.1.0-SNAPSHOT-all.jar}"
-APP_NATIVE_JAR="${APP_NATIVE_JAR:-}"
-PREV_APP_JAR="${PREV_APP_JAR:-}"
-BARE_JAR="${BARE_JAR:-$here/target/bare-undertow.jar}"
-LOAD_JAR="${LOAD_JAR:-$here/target/signaling-load.jar}"
-NODE_RELAY_DIR="${NODE_RELAY_DIR:-$root/../shared/perf/node-reference-relay}"
-APP_ARGS="${APP_ARGS---rate-limit.messages-per-second=1000000 --rate-limit.burst=1000000}"
-SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
-SERVER_CPU="${SERVER_CPU:-0}"
-LOAD_CPU="${LOAD_CPU:-1}"
 TIME_WAIT_LIMIT="${TIME_WAIT_LIMIT:-15000}"
 RESULTS_DIR="${RESULTS_DIR:-$here/target/setup-$(date +%Y%m%d-%H%M%S)}"
 
@@ -54,8 +46,6 @@ for v in ROUNDS CONNECTIONS WARM_CONNECTIONS TIME_WAIT_LIMIT; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive whole number, got '${!v}'"
 done
 [[ " $TARGETS " == *" bare "* ]] || die "TARGETS must include bare (the denominator of every ratio)"
-# shellcheck source-path=SCRIPTDIR source=targets.sh
-source "$here/targets.sh"
 for t in $TARGETS; do check_target "$t"; done
 [[ -f "$LOAD_JAR" ]] || die "load tool not found: $LOAD_JAR"
 command -v curl >/dev/null || die "curl not on PATH"

@@ -7,8 +7,20 @@
 # build of the app such as the commit before a change), bare (BARE_JAR), node (the Node.js `ws`
 # reference relay in NODE_RELAY_DIR, with its node_modules).
 #
-# The caller defines die() and sets APP_JAR, APP_NATIVE_JAR, PREV_APP_JAR, BARE_JAR, NODE_RELAY_DIR,
-# APP_ARGS (word list), SERVER_JAVA_OPTS (word list) and server_pin (array, may be empty).
+# The caller sets here (signaling-benchmarks) and root (the repository) before sourcing, defines
+# die() and sets server_pin (array, may be empty) before starting a target. The environment below
+# is read here once for both scripts (defaults in their headers).
+
+APP_JAR="${APP_JAR:-$root/signaling-app/target/signaling-app-0.1.0-SNAPSHOT-all.jar}"
+APP_NATIVE_JAR="${APP_NATIVE_JAR:-}"
+PREV_APP_JAR="${PREV_APP_JAR:-}"
+BARE_JAR="${BARE_JAR:-$here/target/bare-undertow.jar}"
+LOAD_JAR="${LOAD_JAR:-$here/target/signaling-load.jar}"
+NODE_RELAY_DIR="${NODE_RELAY_DIR:-$root/../shared/perf/node-reference-relay}"
+APP_ARGS="${APP_ARGS---rate-limit.messages-per-second=1000000 --rate-limit.burst=1000000}"
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
+SERVER_CPU="${SERVER_CPU:-0}"
+LOAD_CPU="${LOAD_CPU:-1}"
 
 # Dies with what to do unless target $1 is known and can be started.
 check_target() {
