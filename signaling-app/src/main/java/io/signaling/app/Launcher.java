@@ -194,7 +194,7 @@ public final class Launcher {
             otel = OtelSdkSetup.create(new TracingSettings(
                     TracingSettings.Exporter.parse(config.tracing().exporter().name()),
                     config.tracing().samplingRatio(), config.service().name(), build.version(), instance, env));
-            Tracer tracer = Observability.otelTracer(otel.sdk(), "io.signaling", build.version());
+            Tracer tracer = Observability.otelTracer(otel.openTelemetry(), "io.signaling", build.version());
 
             SignalingNode.Builder builder = SignalingNode.builder(config)
                     .loggers(loggers)

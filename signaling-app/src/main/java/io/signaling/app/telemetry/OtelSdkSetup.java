@@ -1,5 +1,6 @@
 package io.signaling.app.telemetry;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -11,11 +12,7 @@ import io.opentelemetry.exporter.logging.LoggingSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessorBuilder;
@@ -26,12 +23,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Builds and owns the OpenTelemetry SDK used for tracing. The SDK is never registered as
- * {@code GlobalOpenTelemetry}: the launcher hands {@link #sdk()} to the tracer adapter.
+ * Builds and owns the OpenTelemetry used for tracing: the SDK when spans go somewhere, and with the
+ * exporter {@code none} the API alone ({@link IdOnlyTracing}), which gives every span its ids and
+ * records nothing. Neither is ever registered as {@code GlobalOpenTelemetry}: the launcher hands
+ * {@link #openTelemetry()} to the tracer adapter.
  *
  * <ul>
  *   <li>Resource: the SDK defaults, then {@code OTEL_RESOURCE_ATTRIBUTES} from the settings'
@@ -40,9 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>Propagation: W3C {@code traceparent}/{@code tracestate} and W3C {@code baggage}.</li>
  *   <li>Sampling: parent-based; new root traces sampled with the configured ratio. With the
  *       exporter {@code none}, nothing is sampled.</li>
- *   <li>Export: {@code none} samples nothing and ends spans in a processor that drops them
- *       (spans still get ids, propagate and appear in logs; the SDK would hand out a no-op tracer
- *       minting no ids if there were no processor at all); {@code otlp} and {@code logging} go through a {@link BatchSpanProcessor}, tuned by
+ *   <li>Export: {@code none} builds no SDK (spans still get ids, propagate and appear in logs);
+ *       {@code otlp} and {@code logging} go through a {@link BatchSpanProcessor}, tuned by
  *       {@code OTEL_BSP_SCHEDULE_DELAY}, {@code OTEL_BSP_MAX_QUEUE_SIZE},
  *       {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE} and {@code OTEL_BSP_EXPORT_TIMEOUT} when set.
  *       OTLP is http/protobuf over the JDK {@code HttpClient} (see {@link OtlpEnvironment} for
@@ -58,15 +57,19 @@ public final class OtelSdkSetup implements AutoCloseable {
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+    private final OpenTelemetry openTelemetry;
+    // Null with the exporter none: then nothing of the SDK is loaded.
     private final OpenTelemetrySdk sdk;
     private final AtomicBoolean shutDown = new AtomicBoolean();
 
-    private OtelSdkSetup(OpenTelemetrySdk sdk) {
+    private OtelSdkSetup(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk) {
+        this.openTelemetry = openTelemetry;
         this.sdk = sdk;
     }
 
     /**
-     * Builds the SDK from {@code settings}.
+     * Builds tracing from {@code settings}: the SDK with the exporter they name, or with
+     * {@code none} no SDK at all.
      *
      * @throws IllegalArgumentException if an {@code OTEL_*} variable the chosen exporter reads is
      *                                  malformed (the message names it)
@@ -91,27 +94,29 @@ public final class OtelSdkSetup implements AutoCloseable {
         return create(settings, exporter);
     }
 
-    /** The core of {@link #create(TracingSettings)} with the exporter given; {@code null} = none. */
-    static OtelSdkSetup create(TracingSettings settings, SpanExporter exporter) {
+    /**
+     * As {@link #create(TracingSettings)} with the exporter given instead of the one the settings
+     * name (an embedding service's own, or a benchmark's); {@code null} means none: no SDK, nothing
+     * recorded, whatever the ratio or a caller's sampled parent. Spans go to the exporter through
+     * the batch processor; shutting this down shuts the exporter down.
+     */
+    public static OtelSdkSetup create(TracingSettings settings, SpanExporter exporter) {
         Objects.requireNonNull(settings, "settings");
-        try {
+        if (exporter == null) {
             // With nowhere to send them, recorded spans are pure cost (a fifth of the relay's
-            // throughput, docs/performance.md): none records nothing, whatever the ratio or parent.
+            // throughput, docs/performance.md §4e), and so is the SDK's start (docs/performance.md §5).
+            return new OtelSdkSetup(new IdOnlyTracing(propagators()), null);
+        }
+        try {
             SdkTracerProviderBuilder tracing = SdkTracerProvider.builder()
                     .setResource(resource(settings))
-                    .setSampler(exporter == null ? Sampler.alwaysOff()
-                            : Sampler.parentBased(Sampler.traceIdRatioBased(settings.samplingRatio())));
-            // Without any processor the SDK hands out the no-op tracer, which mints no trace ids:
-            // "none" would then lose log correlation and traceresponse, hence a discarding one.
-            tracing.addSpanProcessor(exporter != null
-                    ? batchProcessor(exporter, settings.otelEnv())
-                    : new DiscardingSpanProcessor());
+                    .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.samplingRatio())))
+                    .addSpanProcessor(batchProcessor(exporter, settings.otelEnv()));
             OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
                     .setTracerProvider(tracing.build())
-                    .setPropagators(ContextPropagators.create(TextMapPropagator.composite(
-                            W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
+                    .setPropagators(propagators())
                     .build();
-            return new OtelSdkSetup(sdk);
+            return new OtelSdkSetup(sdk, sdk);
         } catch (RuntimeException e) {
             // The exporter may own an HTTP client and threads; a failed start must not leak them.
             if (exporter != null) {
@@ -121,14 +126,27 @@ public final class OtelSdkSetup implements AutoCloseable {
         }
     }
 
-    /** The SDK, for the tracer adapter. */
-    public OpenTelemetrySdk sdk() {
-        return sdk;
+    private static ContextPropagators propagators() {
+        return ContextPropagators.create(TextMapPropagator.composite(
+                W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance()));
+    }
+
+    /** What the tracer adapter is built on. */
+    public OpenTelemetry openTelemetry() {
+        return openTelemetry;
+    }
+
+    /** The SDK, when there is an exporter; empty with the exporter none. */
+    public Optional<OpenTelemetrySdk> sdk() {
+        return Optional.ofNullable(sdk);
     }
 
     /** Exports every finished span now; {@code true} if that completed within {@code timeout}. */
     public boolean forceFlush(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
+        if (sdk == null) {
+            return true;
+        }
         return sdk.getSdkTracerProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
     }
 
@@ -140,7 +158,7 @@ public final class OtelSdkSetup implements AutoCloseable {
      */
     public boolean shutdown(Duration deadline) {
         Objects.requireNonNull(deadline, "deadline");
-        if (!shutDown.compareAndSet(false, true)) {
+        if (!shutDown.compareAndSet(false, true) || sdk == null) {
             return true;
         }
         try {
@@ -222,26 +240,5 @@ public final class OtelSdkSetup implements AutoCloseable {
                     + Integer.MAX_VALUE);
         }
         return (int) parsed;
-    }
-
-    /** Ends spans nowhere; see {@link #create(TracingSettings, SpanExporter)} for why it exists. */
-    static final class DiscardingSpanProcessor implements SpanProcessor {
-        @Override
-        public void onStart(Context parentContext, ReadWriteSpan span) {
-        }
-
-        @Override
-        public boolean isStartRequired() {
-            return false;
-        }
-
-        @Override
-        public void onEnd(ReadableSpan span) {
-        }
-
-        @Override
-        public boolean isEndRequired() {
-            return false;
-        }
     }
 }

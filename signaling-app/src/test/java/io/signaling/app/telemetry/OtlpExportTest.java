@@ -79,7 +79,7 @@ class OtlpExportTest {
                 "OTEL_EXPORTER_OTLP_ENDPOINT", baseUrl(),
                 "OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20s3cr%3Dt,x-tenant=blue",
                 "OTEL_EXPORTER_OTLP_TIMEOUT", "5000")));
-        setup.sdk().getTracer("test").spanBuilder("GET /rooms/{id}").startSpan().end();
+        setup.openTelemetry().getTracer("test").spanBuilder("GET /rooms/{id}").startSpan().end();
 
         assertThat(setup.shutdown(Duration.ofSeconds(10))).as("flushed within the deadline").isTrue();
 
@@ -100,7 +100,7 @@ class OtlpExportTest {
         setup = OtelSdkSetup.create(otlp(Map.of(
                 "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1",
                 "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", baseUrl() + "/custom/traces")));
-        setup.sdk().getTracer("test").spanBuilder("custom").startSpan().end();
+        setup.openTelemetry().getTracer("test").spanBuilder("custom").startSpan().end();
 
         assertThat(setup.forceFlush(Duration.ofSeconds(10))).isTrue();
 
@@ -119,7 +119,7 @@ class OtlpExportTest {
         setup = OtelSdkSetup.create(otlp(Map.of(
                 "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + closedPort,
                 "OTEL_EXPORTER_OTLP_TIMEOUT", "500")));
-        setup.sdk().getTracer("test").spanBuilder("lost").startSpan().end();
+        setup.openTelemetry().getTracer("test").spanBuilder("lost").startSpan().end();
 
         long start = System.nanoTime();
         assertThatCode(() -> setup.shutdown(Duration.ofSeconds(1))).doesNotThrowAnyException();

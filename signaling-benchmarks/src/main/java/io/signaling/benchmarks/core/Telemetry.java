@@ -2,7 +2,9 @@ package io.signaling.benchmarks.core;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.signaling.app.telemetry.LogbackSetup;
 import io.signaling.app.telemetry.LoggingSettings;
 import io.signaling.app.telemetry.MetricsSettings;
@@ -15,12 +17,15 @@ import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.trace.Tracer;
 
 import java.io.OutputStream;
+import java.util.Collection;
 import java.util.Map;
 
 /**
  * The three telemetry adapters on the launcher's own back-ends, as production runs them: JSON
  * lines through the async appender (into a sink instead of stdout), the Prometheus registry, and
- * the OpenTelemetry SDK with the batch processor and exporter {@code none}.
+ * the OpenTelemetry SDK with the batch processor and an exporter that drops what it is given (so
+ * the sampling ratio is honoured: the app's exporter {@code none} records nothing whatever the
+ * ratio), or, with {@link #exporterNone()}, tracing exactly as the app's default.
  */
 final class Telemetry implements AutoCloseable {
 
@@ -31,39 +36,59 @@ final class Telemetry implements AutoCloseable {
     private final PrometheusSetup prometheus;
     private final OtelSdkSetup otel;
 
-    private Telemetry(String rootLevel, double samplingRatio) {
+    private Telemetry(String rootLevel, double samplingRatio, boolean exporterNone) {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
         this.logging = LogbackSetup.configure(
                 new LoggingSettings(LoggingSettings.Format.JSON, rootLevel, Map.of(), LoggingSettings.DEFAULT_QUEUE_SIZE, false),
                 context, OutputStream.nullOutputStream());
         this.prometheus = PrometheusSetup.create(MetricsSettings.of("bench", "bench-1"));
-        this.otel = OtelSdkSetup.create(new TracingSettings(TracingSettings.Exporter.NONE, samplingRatio,
-                "bench", "bench", "bench-1", Map.of()));
+        TracingSettings tracing = new TracingSettings(TracingSettings.Exporter.NONE, samplingRatio,
+                "bench", "bench", "bench-1", Map.of());
+        this.otel = exporterNone ? OtelSdkSetup.create(tracing) : OtelSdkSetup.create(tracing, new DroppingExporter());
         this.loggers = Observability.slf4jLoggerFactory(context);
         this.metrics = Observability.micrometerMetrics(prometheus.registry());
-        this.tracer = Observability.otelTracer(otel.sdk(), "io.signaling.bench", "bench");
+        this.tracer = Observability.otelTracer(otel.openTelemetry(), "io.signaling.bench", "bench");
     }
 
     /** Everything on: INFO logs, every trace sampled. */
     static Telemetry full() {
-        return new Telemetry("INFO", 1.0);
+        return new Telemetry("INFO", 1.0, false);
     }
 
     static Telemetry withLevel(String rootLevel) {
-        return new Telemetry(rootLevel, 1.0);
+        return new Telemetry(rootLevel, 1.0, false);
     }
 
     static Telemetry withSampling(double ratio) {
-        return new Telemetry("INFO", ratio);
+        return new Telemetry("INFO", ratio, false);
+    }
+
+    /** The app's default tracing: exporter {@code none}, no SDK, ids only. */
+    static Telemetry exporterNone() {
+        return new Telemetry("INFO", 1.0, true);
     }
 
     PrometheusMeterRegistry registry() {
         return prometheus.registry();
     }
 
-    OpenTelemetrySdk sdk() {
-        return otel.sdk();
+    /** Ends spans nowhere, after the batch processor handed them over as it would to a real one. */
+    private static final class DroppingExporter implements SpanExporter {
+        @Override
+        public CompletableResultCode export(Collection<SpanData> spans) {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Question: what does one span (start, two attributes, make current, end) cost with the no-op
- * tracer, with the SDK sampling every trace (batch processor, exporter none) and with the SDK
- * sampling none?
+ * tracer, with the SDK sampling every trace (batch processor, an exporter that drops them), with
+ * the SDK sampling none, and with the app's exporter {@code none} (no SDK: ids only)?
  */
 @State(org.openjdk.jmh.annotations.Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class TracerBenchmark {
 
-    @Param({"noop", "sdk-sampled", "sdk-not-sampled"})
+    @Param({"noop", "sdk-sampled", "sdk-not-sampled", "exporter-none"})
     public String tracer;
 
     private Telemetry backends;
@@ -48,6 +48,10 @@ public class TracerBenchmark {
             }
             case "sdk-not-sampled" -> {
                 backends = Telemetry.withSampling(0.0);
+                subject = backends.tracer;
+            }
+            case "exporter-none" -> {
+                backends = Telemetry.exporterNone();
                 subject = backends.tracer;
             }
             default -> throw new IllegalArgumentException(tracer);
