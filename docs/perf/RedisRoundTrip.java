@@ -5,7 +5,9 @@
 // Prints the p50/p90/p99 of a PING, of an EVAL that appends to a stream (as the inbox batcher's
 // script does; back to back, then one per millisecond), and of "append, then the XREAD BLOCK
 // waiting on another connection returns" (what an envelope costs between two nodes, minus the
-// nodes). Same client options as the node's RedisConnections (bounded queue, reject while
+// nodes), and the same append with a PUBLISH in its script received by a subscriber on a client
+// with an event loop of its own (the push path of docs/perf/cluster-push-experiment-2026-12-08.diff).
+// Same client options as the node's RedisConnections (bounded queue, reject while
 // disconnected, fixed command timeout). Uses a key of its own (probe:<nanos>, deleted at the end)
 // on whatever Redis the port names.
 import io.lettuce.core.ClientOptions;
@@ -20,9 +22,15 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 public class RedisRoundTrip {
 
@@ -75,10 +83,36 @@ public class RedisRoundTrip {
             wake[i] = System.nanoTime() - t;
             last = got.get(got.size() - 1).getId();
         }
+        ClientResources own = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+        RedisClient pushClient = RedisClient.create(own, "redis://127.0.0.1:" + args[0]);
+        StatefulRedisPubSubConnection<String, String> subscriber = pushClient.connectPubSub();
+        AtomicReference<CompletableFuture<Long>> pushed = new AtomicReference<>();
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                pushed.get().complete(System.nanoTime());
+            }
+        });
+        subscriber.sync().subscribe(key);
+        String publishing = "local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', '1000', '*', 'x', ARGV[1]) "
+                + "redis.call('PUBLISH', KEYS[1], id .. ' ' .. ARGV[1]) return 1";
+        long[] push = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            CompletableFuture<Long> received = new CompletableFuture<>();
+            pushed.set(received);
+            Thread.sleep(1);
+            long t = System.nanoTime();
+            w.eval(publishing, ScriptOutputType.INTEGER, new String[] {key}, "v");
+            push[i] = received.get() - t;
+        }
+        subscriber.close();
+        pushClient.shutdown();
+        own.shutdown();
         print("PING round trip", ping);
         print("EVAL (XADD) round trip", eval);
         print("EVAL, one per millisecond", paced);
         print("EVAL sent -> XREAD BLOCK returns", wake);
+        print("EVAL sent -> PUBLISH received", push);
         w.del(key).get();
         writer.close();
         reader.close();
