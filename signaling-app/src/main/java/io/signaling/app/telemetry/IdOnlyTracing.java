@@ -103,8 +103,11 @@ final class IdOnlyTracing implements OpenTelemetry {
 
         @Override
         public SpanBuilder setParent(Context context) {
-            this.parent = Objects.requireNonNull(context, "context");
-            this.noParent = false;
+            // As the SDK: a null parent is ignored, tracing never fails the traced work.
+            if (context != null) {
+                this.parent = context;
+                this.noParent = false;
+            }
             return this;
         }
 

@@ -110,6 +110,18 @@ class IdOnlyTracingTest {
     }
 
     @Test
+    void aNullParentIsIgnoredAsTheSdkIgnoresIt() {
+        for (OpenTelemetry otel : new OpenTelemetry[] {sdk, idOnly}) {
+            Span outer = otel.getTracer("t").spanBuilder("outer").startSpan();
+            try (Scope ignored = outer.makeCurrent()) {
+                Span span = otel.getTracer("t").spanBuilder("s").setParent(null).startSpan();
+                assertThat(span.getSpanContext().getTraceId()).as(otel.toString())
+                        .isEqualTo(outer.getSpanContext().getTraceId());
+            }
+        }
+    }
+
+    @Test
     void anInvalidParentStartsANewTrace() {
         Context invalid = Context.root().with(Span.getInvalid()).with(Baggage.empty());
         Span span = idOnly.getTracer("t").spanBuilder("s").setParent(invalid).startSpan();
@@ -129,17 +141,7 @@ class IdOnlyTracingTest {
 
     private static Context extract(OpenTelemetry otel, Map<String, String> headers) {
         return otel.getPropagators().getTextMapPropagator().extract(Context.root(), headers,
-                new io.opentelemetry.context.propagation.TextMapGetter<>() {
-                    @Override
-                    public Iterable<String> keys(Map<String, String> carrier) {
-                        return carrier.keySet();
-                    }
-
-                    @Override
-                    public String get(Map<String, String> carrier, String key) {
-                        return carrier == null ? null : carrier.get(key);
-                    }
-                });
+                OtelSdkSetupTest.MAP_GETTER);
     }
 
     private static Map<String, String> inject(OpenTelemetry otel, Context context) {

@@ -26,7 +26,7 @@ class OtelSdkSetupTest {
     private static final String PARENT_SPAN_ID = "00f067aa0ba902b7";
 
     @SuppressWarnings("deprecation") // keys() is still abstract, so it must be implemented
-    private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
+    static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Map<String, String> carrier) {
             return carrier.keySet();
