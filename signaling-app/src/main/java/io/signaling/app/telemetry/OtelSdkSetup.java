@@ -58,7 +58,8 @@ public final class OtelSdkSetup implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final OpenTelemetry openTelemetry;
-    // Null with the exporter none: then nothing of the SDK is loaded.
+    // Null with the exporter none: the SDK is then neither built nor loaded (but for two of its
+    // interfaces, which the verifier loads for this class's exporter paths).
     private final OpenTelemetrySdk sdk;
     private final AtomicBoolean shutDown = new AtomicBoolean();
 

@@ -2,8 +2,6 @@ package io.signaling.benchmarks.core;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.signaling.app.telemetry.LogbackSetup;
 import io.signaling.app.telemetry.LoggingSettings;
@@ -17,7 +15,6 @@ import io.signaling.ports.metrics.Metrics;
 import io.signaling.ports.trace.Tracer;
 
 import java.io.OutputStream;
-import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -45,7 +42,9 @@ final class Telemetry implements AutoCloseable {
         this.prometheus = PrometheusSetup.create(MetricsSettings.of("bench", "bench-1"));
         TracingSettings tracing = new TracingSettings(TracingSettings.Exporter.NONE, samplingRatio,
                 "bench", "bench", "bench-1", Map.of());
-        this.otel = exporterNone ? OtelSdkSetup.create(tracing) : OtelSdkSetup.create(tracing, new DroppingExporter());
+        this.otel = exporterNone ? OtelSdkSetup.create(tracing) : OtelSdkSetup.create(tracing,
+                // No exporters: the SDK's no-op one, after the batch processor hands spans over as to a real one.
+                SpanExporter.composite());
         this.loggers = Observability.slf4jLoggerFactory(context);
         this.metrics = Observability.micrometerMetrics(prometheus.registry());
         this.tracer = Observability.otelTracer(otel.openTelemetry(), "io.signaling.bench", "bench");
@@ -71,24 +70,6 @@ final class Telemetry implements AutoCloseable {
 
     PrometheusMeterRegistry registry() {
         return prometheus.registry();
-    }
-
-    /** Ends spans nowhere, after the batch processor handed them over as it would to a real one. */
-    private static final class DroppingExporter implements SpanExporter {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> spans) {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
     }
 
     @Override
