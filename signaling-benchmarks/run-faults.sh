@@ -277,10 +277,10 @@ fault_slow() {
   local relay=$!
   pids+=("$relay")
   local t0; t0=$(date +%s%N)
-  echo "ms,websocket_connections_active,slow_consumer_closes,heap_used_mib,load1" >"$RESULTS_DIR/slow-samples.csv"
+  echo "ms,websocket_connections_active,slow_consumer_closes,heap_used_mib,load1,send_queue_kib" >"$RESULTS_DIR/slow-samples.csv"
   while kill -0 "$relay" 2>/dev/null; do
-    local h; h=$(heap_used || true)
-    echo "$(( ($(date +%s%N) - t0) / 1000000 )),$(metric websocket_connections_active || true),$(slow_closes || true),$(( ${h:-0} / 1048576 )),$(cut -d' ' -f1 /proc/loadavg)" \
+    local h q; h=$(heap_used || true); q=$(metric websocket_send_queue_bytes || true)
+    echo "$(( ($(date +%s%N) - t0) / 1000000 )),$(metric websocket_connections_active || true),$(slow_closes || true),$(( ${h:-0} / 1048576 )),$(cut -d' ' -f1 /proc/loadavg),$(awk -v b="${q:-0}" 'BEGIN { printf "%d", b / 1024 }')" \
       >>"$RESULTS_DIR/slow-samples.csv"
     sleep 1
   done
@@ -316,6 +316,12 @@ fault_slow() {
   local bound_mib=$(( slow * per_conn_kib / 1024 ))
   check "heap bounded by the send queues" "$(awk -v m="$max" -v b="$base_max" -v q="$bound_mib" 'BEGIN { exit !(m <= b + q) }'; echo $?)" \
     "heap after GC at most ${max} MiB (baseline run ${base_max} MiB; queue bound ${slow} x ${per_conn_kib} KiB = ${bound_mib} MiB); after full GC: idle ${idle_heap} KiB, end ${end_heap} KiB (baseline end ${base_end_heap} KiB)"
+  # The same bound read from the server itself: websocket_send_queue_bytes, sampled every second.
+  local queued_peak queued_last
+  queued_peak=$(awk -F, 'NR > 1 && $6 > m { m = $6 } END { printf "%d", m }' "$RESULTS_DIR/slow-samples.csv")
+  queued_last=$(awk -F, 'NR > 1 { v = $6 } END { printf "%d", v }' "$RESULTS_DIR/slow-samples.csv")
+  check "send queues bounded" "$(( queued_peak <= bound_mib * 1024 ? 0 : 1 ))" \
+    "websocket_send_queue_bytes at most $(( queued_peak / 1024 )) MiB (bound ${bound_mib} MiB), ${queued_last} KiB at the last sample"
 
   # c: the control run: the same traffic to the same extra sockets, which keep reading. What the
   # fast sockets lose here is the cost of carrying that traffic on this machine, not of slowness.

@@ -168,6 +168,11 @@ public final class ManagedConnection implements WebSocketConnection {
         return close.isClosing();
     }
 
+    /** UTF-8 bytes queued for this connection and not written yet, the write in flight included. */
+    long pendingBytes() {
+        return outbound.pendingBytes();
+    }
+
     /** This connection's logger: every line carries {@code connection_id}. */
     public Logger log() {
         return log;

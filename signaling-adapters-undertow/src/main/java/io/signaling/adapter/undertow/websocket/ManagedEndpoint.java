@@ -39,7 +39,8 @@ public abstract class ManagedEndpoint implements WebSocketEndpoint {
                               Metrics metrics, Tracer tracer) {
         this.settings = EndpointSupport.validate(settings);
         this.log = Objects.requireNonNull(loggerFactory, "loggerFactory").logger(getClass());
-        WebSocketTelemetry telemetry = new WebSocketTelemetry(Objects.requireNonNull(metrics, "metrics"), hub::count);
+        WebSocketTelemetry telemetry = new WebSocketTelemetry(Objects.requireNonNull(metrics, "metrics"), hub::count,
+                hub::pendingBytes);
         this.support = new EndpointSupport(this.settings, listener, log, tracer, telemetry, hub);
     }
 

@@ -288,6 +288,13 @@ final class OutboundQueue implements Transport.WriteCompletion {
         }
     }
 
+    /** UTF-8 bytes not written yet: the waiting messages and the one in flight (a scrape's gauge). */
+    long pendingBytes() {
+        synchronized (this) {
+            return queuedBytes;
+        }
+    }
+
     /** The write in flight, for the send timeout. */
     InFlight inFlight() {
         synchronized (this) {

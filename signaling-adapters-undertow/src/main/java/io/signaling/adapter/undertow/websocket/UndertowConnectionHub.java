@@ -93,6 +93,18 @@ public final class UndertowConnectionHub implements ConnectionHub {
         connections.values().forEach(action);
     }
 
+    /**
+     * UTF-8 bytes waiting to be written to the open connections: summed at each call (a scrape),
+     * so the send path keeps no shared counter.
+     */
+    long pendingBytes() {
+        long total = 0;
+        for (ManagedConnection connection : connections.values()) {
+            total += connection.pendingBytes();
+        }
+        return total;
+    }
+
     /** A copy of the open connections, for the drain. */
     Collection<ManagedConnection> snapshot() {
         return java.util.List.copyOf(connections.values());

@@ -51,10 +51,20 @@ public final class WebSocketTelemetry {
     private final Metrics.Counter rejectedAddress;
     private final Metrics.Counter rejectedRefused;
 
-    public WebSocketTelemetry(Metrics metrics, Supplier<? extends Number> activeConnections) {
+    /**
+     * @param activeConnections the open connections, sampled at each scrape
+     * @param pendingBytes      the UTF-8 bytes queued for them and not written yet, sampled at each scrape
+     */
+    public WebSocketTelemetry(Metrics metrics, Supplier<? extends Number> activeConnections,
+                              Supplier<? extends Number> pendingBytes) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         metrics.gauge("websocket.connections.active", "Open WebSocket connections on this node", Tags.empty(),
                 activeConnections);
+        // What slow consumers hold on the heap between their stall and their close (send timeout
+        // or full queue): the figure to watch next to websocket_connections_total{reason="slow_consumer"}.
+        metrics.gauge("websocket.send.queue.bytes",
+                "UTF-8 bytes waiting to be written to this node's open WebSocket connections, the writes in flight included",
+                Tags.empty(), pendingBytes);
         opened = metrics.counter("websocket.connections", "WebSocket connections opened and closed",
                 Tags.of("event", "opened", "reason", "none"));
         messagesIn = metrics.counter("websocket.messages", "WebSocket text messages", Tags.of("direction", "in"));

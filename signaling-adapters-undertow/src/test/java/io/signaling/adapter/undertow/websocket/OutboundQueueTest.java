@@ -115,6 +115,29 @@ class OutboundQueueTest {
         assertThat(byBytes.offer("c", 4, null)).isEqualTo(OutboundQueue.Offer.QUEUED);
     }
 
+    @Test
+    void pendingBytesAreTheWaitingMessagesAndTheWriteInFlightUntilWrittenOrFailed() {
+        ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
+        FakeTransport transport = new FakeTransport(held::add);
+        OutboundQueue queue = queue(transport, 100, Long.MAX_VALUE, events);
+        assertThat(queue.pendingBytes()).isZero();
+
+        queue.offer("a", 6, null); // in flight
+        queue.offer("b", 5, null);
+        queue.offer("c", 4, null);
+        assertThat(queue.offer("refused", 1_000, null)).isEqualTo(OutboundQueue.Offer.QUEUED);
+        assertThat(queue.pendingBytes()).isEqualTo(1_015);
+
+        held.poll().run(); // "a" written, "b" now in flight
+        assertThat(queue.pendingBytes()).isEqualTo(1_009);
+
+        queue.failAll(SendFailedException.Reason.TIMEOUT);
+        assertThat(queue.pendingBytes()).isZero();
+        held.poll().run(); // "b" completing late changes nothing
+        assertThat(queue.pendingBytes()).isZero();
+        assertThat(events.writtenBytes.get()).isEqualTo(6);
+    }
+
     /** A transport that completes inside sendText must not make the queue recurse once per message. */
     @Test
     void writesCompletingInlineAreLoopedNotRecursed() {

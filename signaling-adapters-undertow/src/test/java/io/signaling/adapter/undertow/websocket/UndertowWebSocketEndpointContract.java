@@ -197,6 +197,32 @@ public abstract class UndertowWebSocketEndpointContract {
         assertThat(metrics.count("websocket.send.queue.overflows")).isEqualTo(1.0);
     }
 
+    @Test
+    void reportsTheBytesWaitingForAConsumerThatStopsReadingUntilItsSocketIsGone() throws Exception {
+        RecordingMetrics metrics = new RecordingMetrics();
+        RecordingWebSocketListener listener = new RecordingWebSocketListener();
+        EndpointTestServer server = server(settings(10, List.of(), 256), listener, LoggerFactory.noop(), metrics,
+                Tracer.noop());
+        RawWebSocketClient stalled = raw(server, Map.of(), 4096); // never reads
+        await().atMost(WAIT).until(() -> listener.openedIds().size() == 1);
+        assertThat(metrics.gauge("websocket.send.queue.bytes")).isZero();
+
+        // 60 x 16 KiB stays under the 1 MiB queue bound even if the kernel took none of it, and is
+        // far more than the capped socket buffers take, so the rest waits in the server's queue.
+        WebSocketConnection slow = server.hub().find(listener.openedIds().get(0)).orElseThrow();
+        String big = "s".repeat(16 * 1024);
+        for (int i = 0; i < 60 && metrics.gauge("websocket.send.queue.bytes") < 2 * big.length(); i++) {
+            slow.send(big);
+        }
+        double pending = metrics.gauge("websocket.send.queue.bytes");
+        assertThat(pending).isBetween(2.0 * big.length(), 60.0 * big.length());
+        assertThat(pending % big.length()).as("whole messages").isZero();
+
+        stalled.close();
+        await().atMost(WAIT).until(() -> metrics.gauge("websocket.send.queue.bytes") == 0.0);
+        await().atMost(WAIT).until(() -> metrics.gauge("websocket.connections.active") == 0.0);
+    }
+
     /**
      * Undertow runs a channel's close tasks inside its own monitor on that channel. A listener's
      * onClose takes the application's locks (a room's), and another thread holding those locks may
