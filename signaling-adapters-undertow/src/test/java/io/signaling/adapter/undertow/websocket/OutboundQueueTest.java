@@ -125,7 +125,7 @@ class OutboundQueueTest {
         queue.offer("a", 6, null); // in flight
         queue.offer("b", 5, null);
         queue.offer("c", 4, null);
-        assertThat(queue.offer("refused", 1_000, null)).isEqualTo(OutboundQueue.Offer.QUEUED);
+        assertThat(queue.offer("large", 1_000, null)).isEqualTo(OutboundQueue.Offer.QUEUED);
         assertThat(queue.pendingBytes()).isEqualTo(1_015);
 
         held.poll().run(); // "a" written, "b" now in flight
