@@ -120,9 +120,7 @@ public final class OtelSdkSetup implements AutoCloseable {
             return new OtelSdkSetup(sdk, sdk);
         } catch (RuntimeException e) {
             // The exporter may own an HTTP client and threads; a failed start must not leak them.
-            if (exporter != null) {
-                exporter.shutdown();
-            }
+            exporter.shutdown();
             throw e;
         }
     }
